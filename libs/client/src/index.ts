@@ -1,2 +1,12 @@
-export * from './command.js';
+export type { Command, CommandExecutor, RedisArg, RedisKey } from './command.js';
+export * from './commands/index.js';
+export type { ConnectionConfig } from './config.js';
+export type { TlsOptions } from './connection/connection-options.js';
+export { MultiplexedConnection } from './connection/multiplexed-connection.js';
 export * from './errors.js';
+export type { PubSubListener, PubSubMessage } from './pubsub/subscriptions.js';
+export { Client } from './standalone/client.js';
+export type { ClientOptions } from './standalone/client-options.js';
+export { ConnectionManager } from './standalone/connection-manager.js';
+export { Multi } from './transaction/multi.js';
+export type { BackoffPolicy } from './util/backoff.js';

@@ -1,0 +1,37 @@
+import type { ConnectionOptions as TlsConnectOptions } from 'node:tls';
+import type { Secret } from '../util/secret.js';
+
+/** TLS settings. Certificates are verified unless `rejectUnauthorized: false` is given explicitly. */
+export interface TlsOptions {
+  ca?: TlsConnectOptions['ca'];
+  cert?: TlsConnectOptions['cert'];
+  key?: TlsConnectOptions['key'];
+  servername?: string;
+  /** Verify the server's certificate. Default `true`. */
+  rejectUnauthorized?: boolean;
+}
+
+/** Everything one socket to one server needs, resolved (defaults applied, password wrapped). */
+export interface NodeConnectionSettings {
+  host: string;
+  port: number;
+  tls?: TlsOptions;
+  username?: string;
+  password?: Secret;
+  /** CLIENT SETNAME. */
+  clientName?: string;
+  /** Logical database (standalone only). */
+  db: number;
+  /** RESP version to ask for with HELLO; 3 falls back to 2 where HELLO is unknown. */
+  protocol: 2 | 3;
+  /** Send READONLY after the handshake (cluster replicas serving reads). */
+  readonly: boolean;
+  connectTimeoutMs: number;
+  /** Most commands that may wait on this connection (written and unwritten); beyond it new ones fail fast. */
+  maxPending: number;
+}
+
+/** `host:port` of a node, as used in error messages and topology. */
+export function addressOf(settings: { host: string; port: number }): string {
+  return settings.host.includes(':') ? `[${settings.host}]:${settings.port}` : `${settings.host}:${settings.port}`;
+}

@@ -1,0 +1,104 @@
+import type { Command } from '../command.js';
+import { ClosedError, TimeoutError } from '../errors.js';
+import type { NodeConnectionSettings } from './connection-options.js';
+import { MultiplexedConnection } from './multiplexed-connection.js';
+
+/** How long an unused dedicated connection is kept before it is closed. */
+const IDLE_CLOSE_MS = 30_000;
+
+/**
+ * A small, bounded set of extra connections to one server for what must not run on the shared connection:
+ * blocking commands and WATCH transactions. Created on demand, reused, and closed when idle.
+ */
+export class DedicatedConnections {
+  private readonly idle: MultiplexedConnection[] = [];
+  private readonly waiting: ((connection: MultiplexedConnection | Error) => void)[] = [];
+  private active = 0;
+  private closed = false;
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly settings: NodeConnectionSettings,
+    private readonly commandTimeoutMs: number,
+    private readonly maxConnections = 16,
+  ) {}
+
+  /** Runs a blocking command on a dedicated connection; its deadline is its own block time plus the command timeout. */
+  runBlocking<T>(command: Command<T>, blockMs: number): Promise<T> {
+    const timeout = blockMs === 0 ? Number.POSITIVE_INFINITY : blockMs + this.commandTimeoutMs;
+    return this.withConnection((connection) => connection.execHere(command, timeout));
+  }
+
+  /**
+   * Lends a dedicated connection for the duration of `work`. A connection whose command timed out is dropped rather
+   * than reused, since its late reply would be taken for the next command's.
+   */
+  async withConnection<T>(work: (connection: MultiplexedConnection) => Promise<T>): Promise<T> {
+    const connection = await this.acquire();
+    let reusable = true;
+    try {
+      return await work(connection);
+    } catch (error) {
+      if (error instanceof TimeoutError) reusable = false;
+      throw error;
+    } finally {
+      this.release(connection, reusable);
+    }
+  }
+
+  /** Closes every dedicated connection; later requests fail with ClosedError. */
+  destroy(): void {
+    this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    for (const connection of this.idle.splice(0)) connection.destroy();
+    for (const waiter of this.waiting.splice(0)) waiter(new ClosedError('the connection was closed'));
+  }
+
+  private async acquire(): Promise<MultiplexedConnection> {
+    if (this.closed) throw new ClosedError('the connection was closed');
+    for (let connection = this.idle.pop(); connection !== undefined; connection = this.idle.pop()) {
+      if (connection.isOpen) {
+        this.active++;
+        return connection;
+      }
+    }
+    if (this.active < this.maxConnections) {
+      this.active++;
+      try {
+        return await MultiplexedConnection.connect(this.settings, { commandTimeoutMs: this.commandTimeoutMs });
+      } catch (error) {
+        this.active--;
+        throw error;
+      }
+    }
+    const next = await new Promise<MultiplexedConnection | Error>((resolve) => this.waiting.push(resolve));
+    if (next instanceof Error) throw next;
+    return next;
+  }
+
+  private release(connection: MultiplexedConnection, reusable: boolean): void {
+    const keep = reusable && connection.isOpen && !this.closed;
+    const waiter = this.waiting.shift();
+    if (waiter && keep) {
+      waiter(connection); // handed over: stays active
+      return;
+    }
+    this.active--;
+    if (!keep) {
+      connection.destroy();
+      if (waiter) this.acquire().then(waiter, waiter);
+      return;
+    }
+    this.idle.push(connection);
+    this.scheduleIdleClose();
+  }
+
+  private scheduleIdleClose(): void {
+    if (this.idleTimer) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      for (const connection of this.idle.splice(0)) void connection.close();
+    }, IDLE_CLOSE_MS);
+    this.idleTimer.unref();
+  }
+}

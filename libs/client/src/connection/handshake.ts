@@ -1,0 +1,69 @@
+import { ConnectionError, ReplyError } from '../errors.js';
+import type { NodeConnectionSettings } from './connection-options.js';
+import type { MultiplexedConnection } from './multiplexed-connection.js';
+
+const LIB_NAME = 'keyslot';
+const LIB_VERSION = '0.1.0';
+
+/**
+ * Agrees on the protocol and identifies the client: HELLO 3 with AUTH and SETNAME, falling back to RESP2 (AUTH,
+ * CLIENT SETNAME) where HELLO is unknown; then CLIENT SETINFO where supported, SELECT and READONLY when asked.
+ */
+export async function handshake(connection: MultiplexedConnection, settings: NodeConnectionSettings): Promise<void> {
+  const timeout = settings.connectTimeoutMs;
+  const password = settings.password?.reveal();
+  const username = settings.username ?? 'default';
+  try {
+    if (settings.protocol === 3) {
+      const args: string[] = ['3'];
+      if (password !== undefined) args.push('AUTH', username, password);
+      if (settings.clientName !== undefined) args.push('SETNAME', settings.clientName);
+      try {
+        await connection.execHere({ name: 'HELLO', args }, timeout);
+        connection.protocol = 3;
+      } catch (error) {
+        if (!(error instanceof ReplyError) || !isUnknownHello(error)) throw error;
+      }
+    }
+    if (connection.protocol === 2) {
+      if (password !== undefined) {
+        const authArgs = settings.username === undefined ? [password] : [username, password];
+        await connection.execHere({ name: 'AUTH', args: authArgs }, timeout);
+      }
+      if (settings.clientName !== undefined) {
+        await connection.execHere({ name: 'CLIENT', args: ['SETNAME', settings.clientName] }, timeout);
+      }
+    }
+  } catch (error) {
+    throw explainHandshakeFailure(error, connection.address, settings);
+  }
+  const steps: Promise<unknown>[] = [
+    // Older servers do not know SETINFO; that is fine.
+    connection.execHere({ name: 'CLIENT', args: ['SETINFO', 'LIB-NAME', LIB_NAME] }, timeout).catch(ignore),
+    connection.execHere({ name: 'CLIENT', args: ['SETINFO', 'LIB-VER', LIB_VERSION] }, timeout).catch(ignore),
+  ];
+  if (settings.db !== 0) steps.push(connection.execHere({ name: 'SELECT', args: [settings.db] }, timeout));
+  if (settings.readonly) steps.push(connection.execHere({ name: 'READONLY', args: [] }, timeout));
+  await Promise.all(steps);
+}
+
+function isUnknownHello(error: ReplyError): boolean {
+  return error.prefix === 'NOPROTO' || /unknown command/i.test(error.message);
+}
+
+function explainHandshakeFailure(error: unknown, address: string, settings: NodeConnectionSettings): unknown {
+  if (!(error instanceof ReplyError)) return error;
+  const who = settings.username === undefined ? 'the default user' : `user '${settings.username}'`;
+  if (error.prefix === 'WRONGPASS' || error.prefix === 'NOAUTH' || /password/i.test(error.message)) {
+    const hint =
+      settings.password === undefined
+        ? 'the server requires a password: pass `password` (and `username` for an ACL user)'
+        : 'check the username and password';
+    return new ConnectionError(`authentication as ${who} failed on ${address}: ${error.message} (${hint})`, address, {
+      cause: error,
+    });
+  }
+  return new ConnectionError(`handshake with ${address} failed: ${error.message}`, address, { cause: error });
+}
+
+function ignore(): void {}

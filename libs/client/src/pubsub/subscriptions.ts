@@ -1,0 +1,107 @@
+/** What kind of subscription: a channel, a pattern, or a sharded channel (SSUBSCRIBE). */
+export type SubscriptionKind = 'channel' | 'pattern' | 'shard';
+
+/** One pub/sub message. */
+export interface PubSubMessage {
+  kind: 'message' | 'pmessage' | 'smessage';
+  channel: string | Buffer;
+  /** The pattern that matched, for PSUBSCRIBE messages. */
+  pattern?: string | Buffer;
+  message: string | Buffer;
+  /** The node (host:port) that delivered it. */
+  node: string;
+}
+
+export type PubSubListener = (message: PubSubMessage) => void;
+
+/** The commands that subscribe and unsubscribe each kind. */
+export const SUBSCRIBE_COMMAND = { channel: 'SUBSCRIBE', pattern: 'PSUBSCRIBE', shard: 'SSUBSCRIBE' } as const;
+export const UNSUBSCRIBE_COMMAND = { channel: 'UNSUBSCRIBE', pattern: 'PUNSUBSCRIBE', shard: 'SUNSUBSCRIBE' } as const;
+
+/**
+ * The listeners of every subscription, so that messages reach them and subscriptions can be restored after a
+ * reconnect, a failover or a slot move.
+ */
+export class Subscriptions {
+  private readonly byKind: Record<SubscriptionKind, Map<string, Set<PubSubListener>>> = {
+    channel: new Map(),
+    pattern: new Map(),
+    shard: new Map(),
+  };
+
+  /** Adds a listener; returns the names that had no listener before (those need a SUBSCRIBE). */
+  add(kind: SubscriptionKind, names: readonly string[], listener: PubSubListener): string[] {
+    const map = this.byKind[kind];
+    const added: string[] = [];
+    for (const name of names) {
+      let listeners = map.get(name);
+      if (!listeners) {
+        listeners = new Set();
+        map.set(name, listeners);
+        added.push(name);
+      }
+      listeners.add(listener);
+    }
+    return added;
+  }
+
+  /**
+   * Removes a listener (or every listener when none is given) from the names (or from every name of that kind);
+   * returns the names left without listeners (those need an UNSUBSCRIBE).
+   */
+  remove(kind: SubscriptionKind, names?: readonly string[], listener?: PubSubListener): string[] {
+    const map = this.byKind[kind];
+    const removed: string[] = [];
+    for (const name of names ?? [...map.keys()]) {
+      const listeners = map.get(name);
+      if (!listeners) continue;
+      if (listener) listeners.delete(listener);
+      else listeners.clear();
+      if (listeners.size === 0) {
+        map.delete(name);
+        removed.push(name);
+      }
+    }
+    return removed;
+  }
+
+  /** Every subscribed name of a kind. */
+  names(kind: SubscriptionKind): string[] {
+    return [...this.byKind[kind].keys()];
+  }
+
+  get isEmpty(): boolean {
+    return this.byKind.channel.size + this.byKind.pattern.size + this.byKind.shard.size === 0;
+  }
+
+  /** Delivers a push frame if it is a pub/sub message; returns false for any other push. */
+  dispatch(push: unknown[], node: string): boolean {
+    const kind = String(push[0]);
+    if (kind === 'message' || kind === 'smessage') {
+      const channel = push[1] as string | Buffer;
+      const listeners = this.byKind[kind === 'message' ? 'channel' : 'shard'].get(String(channel));
+      if (listeners) emit(listeners, { kind, channel, message: push[2] as string | Buffer, node });
+      return true;
+    }
+    if (kind === 'pmessage') {
+      const pattern = push[1] as string | Buffer;
+      const listeners = this.byKind.pattern.get(String(pattern));
+      if (listeners) emit(listeners, { kind, pattern, channel: push[2] as string | Buffer, message: push[3] as string | Buffer, node });
+      return true;
+    }
+    return false;
+  }
+}
+
+function emit(listeners: Set<PubSubListener>, message: PubSubMessage): void {
+  for (const listener of listeners) {
+    try {
+      listener(message);
+    } catch (error) {
+      // A listener's bug must not break the connection's read loop; surface it like an unhandled error would be.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+}

@@ -1,0 +1,270 @@
+import type { Command } from '../command.js';
+import { blockingTimeoutMs } from '../commands/blocking.js';
+import { commandFlags } from '../commands/command-info.js';
+import { RedisCommands } from '../commands/redis-commands.js';
+import { type ConnectionConfig, type ResolvedConnectionConfig, resolveConnectionConfig } from '../config.js';
+import { addressOf, type NodeConnectionSettings } from '../connection/connection-options.js';
+import { DedicatedConnections } from '../connection/dedicated-connections.js';
+import { MultiplexedConnection } from '../connection/multiplexed-connection.js';
+import { ConfigError, QueueFullError } from '../errors.js';
+import { type PubSubListener, SUBSCRIBE_COMMAND, type SubscriptionKind, Subscriptions, UNSUBSCRIBE_COMMAND } from '../pubsub/subscriptions.js';
+import { encodeCommand } from '../resp/encode-command.js';
+import { backoffDelay } from '../util/backoff.js';
+import { Fifo } from '../util/fifo.js';
+import type { Client } from './client.js';
+import { closedError, ManagedRequest, type RequestOwner } from './managed-request.js';
+
+/**
+ * One reused connection to a standalone server that heals itself. When the socket drops it reconnects in the
+ * background with capped, jittered exponential backoff for as long as it is open; commands issued meanwhile wait up
+ * to their deadline. Commands that cannot have run, and read-only ones, are re-sent once it is back; writes whose
+ * outcome is unknown fail saying so. Subscriptions are restored after a reconnect.
+ */
+export class ConnectionManager extends RedisCommands<string> implements RequestOwner {
+  readonly address: string;
+  readonly retryWrites: boolean;
+  private connection: MultiplexedConnection | null = null;
+  private readonly waiting = new Fifo<ManagedRequest<unknown>>();
+  private reconnecting = false;
+  private attempt = 0;
+  private lastError: Error | undefined;
+  private state: 'open' | 'closing' | 'closed' = 'open';
+  private readonly subscriptions = new Subscriptions();
+  private readonly dedicated: DedicatedConnections;
+  private readonly wakeups = new Set<NodeJS.Timeout>();
+  private readonly config: ResolvedConnectionConfig;
+  private readonly settings: NodeConnectionSettings;
+
+  /** Connects, failing within the connect timeout with the reason; afterwards it reconnects by itself. */
+  static async create(client: Client, config?: ConnectionConfig): Promise<ConnectionManager> {
+    const manager = new ConnectionManager(client, config);
+    await manager.connectFirst();
+    return manager;
+  }
+
+  private constructor(client: Client, config?: ConnectionConfig) {
+    super();
+    this.config = resolveConnectionConfig(config);
+    this.settings = client.settingsFor(this.config);
+    this.address = addressOf(this.settings);
+    this.retryWrites = this.config.retryWrites;
+    this.dedicated = new DedicatedConnections(this.settings, this.config.commandTimeoutMs);
+  }
+
+  sendCommand<T>(command: Command<T>): Promise<T> {
+    if (this.state !== 'open') return Promise.reject(closedError(this.address));
+    const blockMs = blockingTimeoutMs(command.name, command.args);
+    if (blockMs !== undefined) return this.dedicated.runBlocking(command, blockMs);
+    let payload: string | Buffer;
+    try {
+      payload = encodeCommand(command.name, command.args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const request = new ManagedRequest<T>(
+      command.name,
+      payload,
+      command.returnBuffers ?? this.config.returnBuffers,
+      command.transform,
+      commandFlags(command.name).readonly,
+      this,
+      this.config.commandTimeoutMs,
+    );
+    this.dispatch(request as ManagedRequest<unknown>);
+    return request.promise;
+  }
+
+  /** Runs `work` on a dedicated connection after WATCHing `keys`; see `MultiplexedConnection#watch`. */
+  watch<T>(keys: readonly (string | Buffer)[], work: (connection: MultiplexedConnection) => Promise<T>): Promise<T> {
+    return this.dedicated.withConnection((connection) => connection.watch(keys, work));
+  }
+
+  /** Subscribes a listener to channels; the subscription survives reconnects. Needs RESP3. */
+  subscribe(channels: string | readonly string[], listener: PubSubListener): Promise<void> {
+    return this.changeSubscription('channel', toList(channels), listener, true);
+  }
+  unsubscribe(channels?: string | readonly string[], listener?: PubSubListener): Promise<void> {
+    return this.changeSubscription('channel', channels === undefined ? undefined : toList(channels), listener, false);
+  }
+  psubscribe(patterns: string | readonly string[], listener: PubSubListener): Promise<void> {
+    return this.changeSubscription('pattern', toList(patterns), listener, true);
+  }
+  punsubscribe(patterns?: string | readonly string[], listener?: PubSubListener): Promise<void> {
+    return this.changeSubscription('pattern', patterns === undefined ? undefined : toList(patterns), listener, false);
+  }
+
+  /** Stops accepting commands, lets in-flight ones finish, then closes every connection. */
+  async close(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'closing';
+    this.failWaiting();
+    await this.connection?.close();
+    this.shutdown();
+  }
+
+  /** Closes everything now; pending commands fail. */
+  destroy(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closing';
+    this.failWaiting();
+    this.connection?.destroy(closedError(this.address));
+    this.shutdown();
+  }
+
+  /** @internal Used by requests: send again now or once reconnected. */
+  resend(request: ManagedRequest<unknown>, later: boolean): void {
+    if (this.state !== 'open') {
+      request.fail(closedError(this.address));
+      return;
+    }
+    if (!later) {
+      this.dispatch(request);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.wakeups.delete(timer);
+      if (!request.done) this.dispatch(request);
+    }, backoffDelay(0, this.config.backoff));
+    this.wakeups.add(timer);
+  }
+
+  /** @internal */
+  describeState(): string {
+    if (this.connection?.isOpen) return '';
+    return this.lastError ? `reconnecting; last error: ${this.lastError.message}` : 'reconnecting';
+  }
+
+  private dispatch(request: ManagedRequest<unknown>): void {
+    const connection = this.connection;
+    if (connection?.isOpen) {
+      connection.send(request);
+      return;
+    }
+    if (this.waiting.length >= this.config.maxPending) this.compactWaiting();
+    if (this.waiting.length >= this.config.maxPending) {
+      request.fail(
+        new QueueFullError(
+          `${request.name} rejected: ${this.config.maxPending} commands are already waiting for ${this.address} to come back (raise maxPending)`,
+        ),
+      );
+      return;
+    }
+    this.waiting.push(request);
+    this.startReconnecting();
+  }
+
+  private async connectFirst(): Promise<void> {
+    const connection = await MultiplexedConnection.connect(this.settings, this.behaviour());
+    this.adopt(connection);
+  }
+
+  private behaviour() {
+    return {
+      commandTimeoutMs: this.config.commandTimeoutMs,
+      returnBuffers: this.config.returnBuffers,
+      onPush: (push: unknown[]) => {
+        if (!this.subscriptions.dispatch(push, this.address)) this.config.onPush?.(push);
+      },
+      runBlocking: <T>(command: Command<T>, blockMs: number) => this.dedicated.runBlocking(command, blockMs),
+    };
+  }
+
+  private adopt(connection: MultiplexedConnection): void {
+    this.connection = connection;
+    this.attempt = 0;
+    connection.onClose((error) => {
+      if (this.connection !== connection) return;
+      this.connection = null;
+      this.lastError = error;
+      if (this.state === 'open') this.startReconnecting();
+    });
+  }
+
+  private startReconnecting(): void {
+    if (this.reconnecting || this.state !== 'open') return;
+    this.reconnecting = true;
+    void this.reconnectLoop();
+  }
+
+  private async reconnectLoop(): Promise<void> {
+    while (this.state === 'open') {
+      try {
+        const connection = await MultiplexedConnection.connect(this.settings, this.behaviour());
+        if (this.state !== 'open') {
+          connection.destroy();
+          break;
+        }
+        this.adopt(connection);
+        this.restoreSubscriptions(connection);
+        this.reconnecting = false;
+        for (let request = this.waiting.shift(); request !== undefined; request = this.waiting.shift()) {
+          if (!request.done) connection.send(request);
+        }
+        return;
+      } catch (error) {
+        this.lastError = error as Error;
+        await this.pause(backoffDelay(this.attempt++, this.config.backoff));
+      }
+    }
+    this.reconnecting = false;
+  }
+
+  private restoreSubscriptions(connection: MultiplexedConnection): void {
+    for (const kind of ['channel', 'pattern'] as const) {
+      const names = this.subscriptions.names(kind);
+      if (names.length > 0) void connection.subscribeCommand(SUBSCRIBE_COMMAND[kind], names).catch(() => {});
+    }
+  }
+
+  private async changeSubscription(
+    kind: SubscriptionKind,
+    names: string[] | undefined,
+    listener: PubSubListener | undefined,
+    subscribe: boolean,
+  ): Promise<void> {
+    if (this.state !== 'open') throw closedError(this.address);
+    const changed = subscribe
+      ? this.subscriptions.add(kind, names ?? [], listener!)
+      : this.subscriptions.remove(kind, names, listener);
+    if (changed.length === 0) return;
+    const connection = this.connection;
+    if (!connection?.isOpen) return; // restored on reconnect
+    if (connection.protocol !== 3) {
+      throw new ConfigError('pub/sub on the shared connection needs RESP3: connect with protocol 3 (the default)');
+    }
+    await connection.subscribeCommand(subscribe ? SUBSCRIBE_COMMAND[kind] : UNSUBSCRIBE_COMMAND[kind], changed);
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeups.delete(timer);
+        resolve();
+      }, ms);
+      this.wakeups.add(timer);
+    });
+  }
+
+  private compactWaiting(): void {
+    const live = this.waiting.drain().filter((request) => !request.done);
+    for (const request of live) this.waiting.push(request);
+  }
+
+  private failWaiting(): void {
+    for (let request = this.waiting.shift(); request !== undefined; request = this.waiting.shift()) {
+      request.fail(closedError(this.address));
+    }
+  }
+
+  private shutdown(): void {
+    this.state = 'closed';
+    for (const timer of this.wakeups) clearTimeout(timer);
+    this.wakeups.clear();
+    this.dedicated.destroy();
+    this.connection = null;
+  }
+}
+
+function toList(names: string | readonly string[]): string[] {
+  return typeof names === 'string' ? [names] : [...names];
+}
