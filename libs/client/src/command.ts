@@ -22,5 +22,5 @@ export interface Command<T = unknown> {
 
 /** Anything that can run a command: a connection, a connection manager, a cluster connection. */
 export interface CommandExecutor {
-  exec<T>(command: Command<T>): Promise<T>;
+  sendCommand<T>(command: Command<T>): Promise<T>;
 }

@@ -47,7 +47,9 @@ export function resolveConnectionConfig(config: ConnectionConfig = {}): Resolved
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0)) {
-    throw new ConfigError(`${name} must be a positive number of milliseconds (or count), got ${String(value)}`);
+    throw new ConfigError(
+      `${name} must be a positive number of milliseconds (or count), got ${String(value)}`,
+    );
   }
   return value;
 }

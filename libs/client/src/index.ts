@@ -1,3 +1,16 @@
+export { ClusterBatch } from './cluster/cluster-batch.js';
+export { ClusterClient } from './cluster/cluster-client.js';
+export { ClusterConnection, type ClusterEvents } from './cluster/cluster-connection.js';
+export type {
+  ClusterClientOptions,
+  ClusterConnectionConfig,
+  ClusterNodeInput,
+  NatMap,
+  ReadFrom,
+} from './cluster/cluster-options.js';
+export type { ClusterStats } from './cluster/router.js';
+export type { ScanOptions } from './cluster/scan-iterator.js';
+export type { NodeSnapshot, TopologySnapshot } from './cluster/topology-snapshot.js';
 export type { Command, CommandExecutor, RedisArg, RedisKey } from './command.js';
 export * from './commands/index.js';
 export type { ConnectionConfig } from './config.js';

@@ -1,15 +1,18 @@
-import type { Command, RedisArg } from '../command.js';
+import type { Command, RedisArg, RedisKey } from '../command.js';
+import type { ScanOptions } from './types.js';
 
 /**
  * The root of the command families: what every typed method needs from the connection. The families extend it
  * one after another (strings, keys, hashes, ... server) and `RedisCommands` closes the chain, so each family
  * stays in a small file while a connection sees one flat class.
  *
- * `S` is the type bulk strings come back as: `string`, or `Buffer` on the `buffers` view.
+ * The families take `S`, the type bulk strings come back as: `string`, or `Buffer` on the `buffers` view.
  */
-export abstract class CommandBase<S extends string | Buffer = string> {
-  /** Runs one command. Implemented by each connection type. */
-  abstract exec<T>(command: Command<T>): Promise<T>;
+export abstract class CommandBase {
+  /**
+   * Runs one command. Implemented by each connection type. (Not named `exec`: on a transaction, `exec()` is EXEC.)
+   */
+  abstract sendCommand<T>(command: Command<T>): Promise<T>;
 
   /** True on the Buffer view: bulk-string replies come back as Buffers. */
   protected get returnBuffers(): boolean {
@@ -64,4 +67,34 @@ export function pushNumKeys(args: RedisArg[], keys: RedisArg | readonly RedisArg
   }
   args.push(keys.length);
   for (let i = 0; i < keys.length; i++) args.push(keys[i] as RedisArg);
+}
+
+/** `key cursor [MATCH pattern] [COUNT n]` (HSCAN, SSCAN, ZSCAN). */
+export function keyScanArgs(key: RedisKey, cursor: RedisArg, options: ScanOptions | undefined): RedisArg[] {
+  const args: RedisArg[] = [key, cursor];
+  if (options?.match !== undefined) args.push('MATCH', options.match);
+  if (options?.count !== undefined) args.push('COUNT', options.count);
+  return args;
+}
+
+/** `key... timeout` (BLPOP, BRPOP, BZPOPMIN, BZPOPMAX). */
+export function keysThenTimeout(keys: RedisKey | readonly RedisKey[], timeout: number): RedisArg[] {
+  const args: RedisArg[] = [];
+  pushKeys(args, keys);
+  args.push(timeout);
+  return args;
+}
+
+/** `[timeout] numkeys key... LEFT|RIGHT|MIN|MAX [COUNT n]` (LMPOP, BLMPOP, ZMPOP, BZMPOP). */
+export function mpopArgs(
+  timeout: number | undefined,
+  keys: RedisKey | readonly RedisKey[],
+  where: string,
+  count: number | undefined,
+): RedisArg[] {
+  const args: RedisArg[] = timeout === undefined ? [] : [timeout];
+  pushNumKeys(args, keys);
+  args.push(where);
+  if (count !== undefined) args.push('COUNT', count);
+  return args;
 }

@@ -33,5 +33,7 @@ export interface NodeConnectionSettings {
 
 /** `host:port` of a node, as used in error messages and topology. */
 export function addressOf(settings: { host: string; port: number }): string {
-  return settings.host.includes(':') ? `[${settings.host}]:${settings.port}` : `${settings.host}:${settings.port}`;
+  return settings.host.includes(':')
+    ? `[${settings.host}]:${settings.port}`
+    : `${settings.host}:${settings.port}`;
 }

@@ -65,7 +65,9 @@ export class DedicatedConnections {
     if (this.active < this.maxConnections) {
       this.active++;
       try {
-        return await MultiplexedConnection.connect(this.settings, { commandTimeoutMs: this.commandTimeoutMs });
+        return await MultiplexedConnection.connect(this.settings, {
+          commandTimeoutMs: this.commandTimeoutMs,
+        });
       } catch (error) {
         this.active--;
         throw error;

@@ -9,7 +9,10 @@ const LIB_VERSION = '0.1.0';
  * Agrees on the protocol and identifies the client: HELLO 3 with AUTH and SETNAME, falling back to RESP2 (AUTH,
  * CLIENT SETNAME) where HELLO is unknown; then CLIENT SETINFO where supported, SELECT and READONLY when asked.
  */
-export async function handshake(connection: MultiplexedConnection, settings: NodeConnectionSettings): Promise<void> {
+export async function handshake(
+  connection: MultiplexedConnection,
+  settings: NodeConnectionSettings,
+): Promise<void> {
   const timeout = settings.connectTimeoutMs;
   const password = settings.password?.reveal();
   const username = settings.username ?? 'default';
@@ -59,9 +62,13 @@ function explainHandshakeFailure(error: unknown, address: string, settings: Node
       settings.password === undefined
         ? 'the server requires a password: pass `password` (and `username` for an ACL user)'
         : 'check the username and password';
-    return new ConnectionError(`authentication as ${who} failed on ${address}: ${error.message} (${hint})`, address, {
-      cause: error,
-    });
+    return new ConnectionError(
+      `authentication as ${who} failed on ${address}: ${error.message} (${hint})`,
+      address,
+      {
+        cause: error,
+      },
+    );
   }
   return new ConnectionError(`handshake with ${address} failed: ${error.message}`, address, { cause: error });
 }

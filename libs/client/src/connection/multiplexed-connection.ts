@@ -3,10 +3,10 @@ import type { Command } from '../command.js';
 import { blockingTimeoutMs } from '../commands/blocking.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import { ClosedError, ConnectionError, ProtocolError, QueueFullError } from '../errors.js';
-import { encodeCommand } from '../resp/encode-command.js';
 import { RespDecoder } from '../resp/decoder.js';
-import { Fifo } from '../util/fifo.js';
+import { encodeCommand } from '../resp/encode-command.js';
 import { Multi } from '../transaction/multi.js';
+import { Fifo } from '../util/fifo.js';
 import { addressOf, type NodeConnectionSettings } from './connection-options.js';
 import { handshake } from './handshake.js';
 import { openSocket } from './open-socket.js';
@@ -28,7 +28,14 @@ export interface ConnectionBehaviour {
   runBlocking?: <T>(command: Command<T>, blockMs: number) => Promise<T>;
 }
 
-const SUBSCRIPTION_KINDS = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe']);
+const SUBSCRIPTION_KINDS = new Set([
+  'subscribe',
+  'psubscribe',
+  'ssubscribe',
+  'unsubscribe',
+  'punsubscribe',
+  'sunsubscribe',
+]);
 
 /**
  * One socket to one server, shared by any number of concurrent callers. Commands issued in the same tick go out in
@@ -52,7 +59,10 @@ export class MultiplexedConnection extends RedisCommands<string> {
   private drainWaiters: (() => void)[] = [];
 
   /** Opens the socket and runs the handshake; fails within the connect timeout. */
-  static async connect(settings: NodeConnectionSettings, config: ConnectionBehaviour): Promise<MultiplexedConnection> {
+  static async connect(
+    settings: NodeConnectionSettings,
+    config: ConnectionBehaviour,
+  ): Promise<MultiplexedConnection> {
     const socket = await openSocket(settings);
     const connection = new MultiplexedConnection(socket, settings, config);
     try {
@@ -80,12 +90,26 @@ export class MultiplexedConnection extends RedisCommands<string> {
         this.decoder.feed(chunk);
       } catch (error) {
         const protocolError =
-          error instanceof ProtocolError ? error : new ProtocolError(`bad reply from ${this.address}`, { cause: error });
-        this.fail(new ConnectionError(`${protocolError.message} (from ${this.address})`, this.address, { cause: protocolError }));
+          error instanceof ProtocolError
+            ? error
+            : new ProtocolError(`bad reply from ${this.address}`, { cause: error });
+        this.fail(
+          new ConnectionError(`${protocolError.message} (from ${this.address})`, this.address, {
+            cause: protocolError,
+          }),
+        );
       }
     });
-    socket.on('error', (error) => this.fail(new ConnectionError(`connection to ${this.address} failed: ${error.message}`, this.address, { cause: error })));
-    socket.on('close', () => this.fail(new ConnectionError(`connection to ${this.address} was closed`, this.address)));
+    socket.on('error', (error) =>
+      this.fail(
+        new ConnectionError(`connection to ${this.address} failed: ${error.message}`, this.address, {
+          cause: error,
+        }),
+      ),
+    );
+    socket.on('close', () =>
+      this.fail(new ConnectionError(`connection to ${this.address} was closed`, this.address)),
+    );
   }
 
   /** True until the socket is lost or the connection closed. */
@@ -154,12 +178,16 @@ export class MultiplexedConnection extends RedisCommands<string> {
    * Optimistic locking: WATCHes `keys`, runs `work` (which reads and then returns `connection.multi()...exec()`),
    * and UNWATCHes afterwards. Run it on a dedicated connection (the managers do), never on a shared one.
    */
-  async watch<T>(keys: readonly (string | Buffer)[], work: (connection: MultiplexedConnection) => Promise<T>): Promise<T> {
+  async watch<T>(
+    keys: readonly (string | Buffer)[],
+    work: (connection: MultiplexedConnection) => Promise<T>,
+  ): Promise<T> {
     await this.execHere({ name: 'WATCH', args: keys }, this.config.commandTimeoutMs);
     try {
       return await work(this);
     } finally {
-      if (this.isOpen) await this.execHere({ name: 'UNWATCH', args: [] }, this.config.commandTimeoutMs).catch(() => {});
+      if (this.isOpen)
+        await this.execHere({ name: 'UNWATCH', args: [] }, this.config.commandTimeoutMs).catch(() => {});
     }
   }
 
@@ -174,7 +202,14 @@ export class MultiplexedConnection extends RedisCommands<string> {
     const payloads = commands.map((command) => encodeCommand(command.name, command.args));
     const started = this.execHere({ name: 'MULTI', args: [] }, timeout);
     const queued = payloads.map((payload, index) => {
-      const request = new PromiseRequest<unknown>(commands[index]!.name, payload, false, undefined, this.address, timeout);
+      const request = new PromiseRequest<unknown>(
+        commands[index]!.name,
+        payload,
+        false,
+        undefined,
+        this.address,
+        timeout,
+      );
       this.send(request);
       return request.promise;
     });

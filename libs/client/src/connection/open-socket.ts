@@ -22,7 +22,13 @@ export function openSocket(settings: NodeConnectionSettings): Promise<Socket> {
     const readyEvent = tls ? 'secureConnect' : 'connect';
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new TimeoutError(`connecting to ${address} timed out after ${settings.connectTimeoutMs} ms`, undefined, address));
+      reject(
+        new TimeoutError(
+          `connecting to ${address} timed out after ${settings.connectTimeoutMs} ms`,
+          undefined,
+          address,
+        ),
+      );
     }, settings.connectTimeoutMs);
     const onError = (err: Error): void => {
       clearTimeout(timer);

@@ -53,7 +53,9 @@ export class PromiseRequest<T> extends Request {
     if (this.done) return;
     this.done = true;
     this.payload = '';
-    const where = this.written ? `waiting for its reply from ${this.address}` : `waiting to be sent to ${this.address}`;
+    const where = this.written
+      ? `waiting for its reply from ${this.address}`
+      : `waiting to be sent to ${this.address}`;
     this.reject(new TimeoutError(`${this.name} timed out ${where}`, this.name, this.address));
   }
 

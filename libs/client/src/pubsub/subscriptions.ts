@@ -15,8 +15,16 @@ export interface PubSubMessage {
 export type PubSubListener = (message: PubSubMessage) => void;
 
 /** The commands that subscribe and unsubscribe each kind. */
-export const SUBSCRIBE_COMMAND = { channel: 'SUBSCRIBE', pattern: 'PSUBSCRIBE', shard: 'SSUBSCRIBE' } as const;
-export const UNSUBSCRIBE_COMMAND = { channel: 'UNSUBSCRIBE', pattern: 'PUNSUBSCRIBE', shard: 'SUNSUBSCRIBE' } as const;
+export const SUBSCRIBE_COMMAND = {
+  channel: 'SUBSCRIBE',
+  pattern: 'PSUBSCRIBE',
+  shard: 'SSUBSCRIBE',
+} as const;
+export const UNSUBSCRIBE_COMMAND = {
+  channel: 'UNSUBSCRIBE',
+  pattern: 'PUNSUBSCRIBE',
+  shard: 'SUNSUBSCRIBE',
+} as const;
 
 /**
  * The listeners of every subscription, so that messages reach them and subscriptions can be restored after a
@@ -86,7 +94,14 @@ export class Subscriptions {
     if (kind === 'pmessage') {
       const pattern = push[1] as string | Buffer;
       const listeners = this.byKind.pattern.get(String(pattern));
-      if (listeners) emit(listeners, { kind, pattern, channel: push[2] as string | Buffer, message: push[3] as string | Buffer, node });
+      if (listeners)
+        emit(listeners, {
+          kind,
+          pattern,
+          channel: push[2] as string | Buffer,
+          message: push[3] as string | Buffer,
+          node,
+        });
       return true;
     }
     return false;

@@ -27,10 +27,14 @@ export function parseRedisUrl(url: string): ClientOptions {
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError('invalid Redis URL: expected redis://[user[:password]@]host[:port][/db] or rediss://...');
+    throw new ConfigError(
+      'invalid Redis URL: expected redis://[user[:password]@]host[:port][/db] or rediss://...',
+    );
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new ConfigError(`invalid Redis URL: the scheme must be redis:// or rediss://, not ${parsed.protocol}//`);
+    throw new ConfigError(
+      `invalid Redis URL: the scheme must be redis:// or rediss://, not ${parsed.protocol}//`,
+    );
   }
   const options: ClientOptions = {};
   if (parsed.hostname) options.host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -39,14 +43,16 @@ export function parseRedisUrl(url: string): ClientOptions {
   if (parsed.password) options.password = decodeURIComponent(parsed.password);
   const path = parsed.pathname.replace(/^\//, '');
   if (path !== '') {
-    if (!/^\d+$/.test(path)) throw new ConfigError(`invalid Redis URL: the path must be a database number, got '/${path}'`);
+    if (!/^\d+$/.test(path))
+      throw new ConfigError(`invalid Redis URL: the path must be a database number, got '/${path}'`);
     options.db = Number(path);
   }
   if (parsed.protocol === 'rediss:') options.tls = true;
   for (const [key, value] of parsed.searchParams) {
     switch (key) {
       case 'protocol':
-        if (value !== '2' && value !== '3') throw new ConfigError(`invalid Redis URL: protocol must be 2 or 3, got '${value}'`);
+        if (value !== '2' && value !== '3')
+          throw new ConfigError(`invalid Redis URL: protocol must be 2 or 3, got '${value}'`);
         options.protocol = value === '2' ? 2 : 3;
         break;
       case 'clientName':
@@ -54,11 +60,14 @@ export function parseRedisUrl(url: string): ClientOptions {
         options.clientName = value;
         break;
       case 'db':
-        if (!/^\d+$/.test(value)) throw new ConfigError(`invalid Redis URL: db must be a number, got '${value}'`);
+        if (!/^\d+$/.test(value))
+          throw new ConfigError(`invalid Redis URL: db must be a number, got '${value}'`);
         options.db = Number(value);
         break;
       default:
-        throw new ConfigError(`invalid Redis URL: unknown query option '${key}' (known: protocol, clientName, db)`);
+        throw new ConfigError(
+          `invalid Redis URL: unknown query option '${key}' (known: protocol, clientName, db)`,
+        );
     }
   }
   return options;
@@ -81,7 +90,8 @@ export function resolveClientOptions(
     throw new ConfigError(`port must be an integer from 1 to 65535, got ${String(port)}`);
   }
   const db = options.db ?? 0;
-  if (!Number.isInteger(db) || db < 0) throw new ConfigError(`db must be a non-negative integer, got ${String(db)}`);
+  if (!Number.isInteger(db) || db < 0)
+    throw new ConfigError(`db must be a non-negative integer, got ${String(db)}`);
   if (options.protocol !== undefined && options.protocol !== 2 && options.protocol !== 3) {
     throw new ConfigError(`protocol must be 2 or 3, got ${String(options.protocol)}`);
   }

@@ -25,7 +25,9 @@ export class Client {
   }
 
   /** One multiplexed connection, without reconnection: when it drops, it stays closed. */
-  async getMultiplexedConnection(config?: ConnectionConfig & { protocol?: 2 | 3 }): Promise<MultiplexedConnection> {
+  async getMultiplexedConnection(
+    config?: ConnectionConfig & { protocol?: 2 | 3 },
+  ): Promise<MultiplexedConnection> {
     const resolved = resolveConnectionConfig(config);
     const settings = this.settingsFor(resolved, config?.protocol);
     const dedicated = new DedicatedConnections(settings, resolved.commandTimeoutMs);

@@ -7,7 +7,13 @@ import { addressOf, type NodeConnectionSettings } from '../connection/connection
 import { DedicatedConnections } from '../connection/dedicated-connections.js';
 import { MultiplexedConnection } from '../connection/multiplexed-connection.js';
 import { ConfigError, QueueFullError } from '../errors.js';
-import { type PubSubListener, SUBSCRIBE_COMMAND, type SubscriptionKind, Subscriptions, UNSUBSCRIBE_COMMAND } from '../pubsub/subscriptions.js';
+import {
+  type PubSubListener,
+  SUBSCRIBE_COMMAND,
+  type SubscriptionKind,
+  Subscriptions,
+  UNSUBSCRIBE_COMMAND,
+} from '../pubsub/subscriptions.js';
 import { encodeCommand } from '../resp/encode-command.js';
 import { backoffDelay } from '../util/backoff.js';
 import { Fifo } from '../util/fifo.js';
@@ -75,7 +81,10 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   }
 
   /** Runs `work` on a dedicated connection after WATCHing `keys`; see `MultiplexedConnection#watch`. */
-  watch<T>(keys: readonly (string | Buffer)[], work: (connection: MultiplexedConnection) => Promise<T>): Promise<T> {
+  watch<T>(
+    keys: readonly (string | Buffer)[],
+    work: (connection: MultiplexedConnection) => Promise<T>,
+  ): Promise<T> {
     return this.dedicated.withConnection((connection) => connection.watch(keys, work));
   }
 
@@ -84,13 +93,23 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     return this.changeSubscription('channel', toList(channels), listener, true);
   }
   unsubscribe(channels?: string | readonly string[], listener?: PubSubListener): Promise<void> {
-    return this.changeSubscription('channel', channels === undefined ? undefined : toList(channels), listener, false);
+    return this.changeSubscription(
+      'channel',
+      channels === undefined ? undefined : toList(channels),
+      listener,
+      false,
+    );
   }
   psubscribe(patterns: string | readonly string[], listener: PubSubListener): Promise<void> {
     return this.changeSubscription('pattern', toList(patterns), listener, true);
   }
   punsubscribe(patterns?: string | readonly string[], listener?: PubSubListener): Promise<void> {
-    return this.changeSubscription('pattern', patterns === undefined ? undefined : toList(patterns), listener, false);
+    return this.changeSubscription(
+      'pattern',
+      patterns === undefined ? undefined : toList(patterns),
+      listener,
+      false,
+    );
   }
 
   /** Stops accepting commands, lets in-flight ones finish, then closes every connection. */
@@ -121,10 +140,13 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
       this.dispatch(request);
       return;
     }
-    const timer = setTimeout(() => {
-      this.wakeups.delete(timer);
-      if (!request.done) this.dispatch(request);
-    }, backoffDelay(0, this.config.backoff));
+    const timer = setTimeout(
+      () => {
+        this.wakeups.delete(timer);
+        if (!request.done) this.dispatch(request);
+      },
+      backoffDelay(0, this.config.backoff),
+    );
     this.wakeups.add(timer);
   }
 
@@ -230,9 +252,14 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     const connection = this.connection;
     if (!connection?.isOpen) return; // restored on reconnect
     if (connection.protocol !== 3) {
-      throw new ConfigError('pub/sub on the shared connection needs RESP3: connect with protocol 3 (the default)');
+      throw new ConfigError(
+        'pub/sub on the shared connection needs RESP3: connect with protocol 3 (the default)',
+      );
     }
-    await connection.subscribeCommand(subscribe ? SUBSCRIBE_COMMAND[kind] : UNSUBSCRIBE_COMMAND[kind], changed);
+    await connection.subscribeCommand(
+      subscribe ? SUBSCRIBE_COMMAND[kind] : UNSUBSCRIBE_COMMAND[kind],
+      changed,
+    );
   }
 
   private pause(ms: number): Promise<void> {

@@ -1,5 +1,5 @@
-import { ClosedError, ConnectionError, OutcomeUnknownError, ReplyError, TimeoutError } from '../errors.js';
 import { Request } from '../connection/request.js';
+import { ClosedError, ConnectionError, OutcomeUnknownError, ReplyError, TimeoutError } from '../errors.js';
 import { deadlines } from '../util/deadlines.js';
 
 /** What a managed request needs from the manager that owns it. */
@@ -93,8 +93,16 @@ export class ManagedRequest<T> extends Request {
     this.done = true;
     this.payload = '';
     const state = this.owner.describeState();
-    const where = this.written ? `waiting for its reply from ${this.owner.address}` : `waiting for ${this.owner.address}`;
-    this.reject(new TimeoutError(`${this.name} timed out ${where}${state ? ` (${state})` : ''}`, this.name, this.owner.address));
+    const where = this.written
+      ? `waiting for its reply from ${this.owner.address}`
+      : `waiting for ${this.owner.address}`;
+    this.reject(
+      new TimeoutError(
+        `${this.name} timed out ${where}${state ? ` (${state})` : ''}`,
+        this.name,
+        this.owner.address,
+      ),
+    );
   }
 
   /** Fails the request now, e.g. when the manager is closed. */
@@ -112,5 +120,7 @@ export class ManagedRequest<T> extends Request {
 }
 
 export function closedError(address: string): ClosedError {
-  return new ClosedError(`the connection to ${address} was closed by the application; create a new one to continue`);
+  return new ClosedError(
+    `the connection to ${address} was closed by the application; create a new one to continue`,
+  );
 }

@@ -3,7 +3,10 @@ import { RedisCommands } from '../commands/redis-commands.js';
 import { ReplyError } from '../errors.js';
 
 /** Runs MULTI, the queued commands and EXEC as one unit; resolves with EXEC's replies, or null when WATCH aborted it. */
-export type TransactionRunner = (commands: readonly Command<unknown>[], returnBuffers: boolean) => Promise<unknown[] | null>;
+export type TransactionRunner = (
+  commands: readonly Command<unknown>[],
+  returnBuffers: boolean,
+) => Promise<unknown[] | null>;
 
 interface Settler {
   resolve(value: unknown): void;
@@ -30,7 +33,8 @@ export class Multi extends RedisCommands<string> {
   }
 
   sendCommand<T>(command: Command<T>): Promise<T> {
-    if (this.sent) return Promise.reject(new Error('this transaction was already executed; start a new one with multi()'));
+    if (this.sent)
+      return Promise.reject(new Error('this transaction was already executed; start a new one with multi()'));
     this.queued.push(command as Command<unknown>);
     const promise = new Promise<T>((resolve, reject) => {
       this.settlers.push({ resolve: resolve as (value: unknown) => void, reject });
@@ -57,11 +61,18 @@ export class Multi extends RedisCommands<string> {
       for (const settler of this.settlers) settler.reject(aborted);
       return null;
     }
-    return replies.map((reply, index) => settleOne(this.queued[index]!, this.settlers[index]!, reply, returnBuffers));
+    return replies.map((reply, index) =>
+      settleOne(this.queued[index]!, this.settlers[index]!, reply, returnBuffers),
+    );
   }
 }
 
-function settleOne(command: Command<unknown>, settler: Settler, reply: unknown, repliedAsBuffers: boolean): unknown {
+function settleOne(
+  command: Command<unknown>,
+  settler: Settler,
+  reply: unknown,
+  repliedAsBuffers: boolean,
+): unknown {
   if (reply instanceof ReplyError) {
     settler.reject(reply);
     return reply;

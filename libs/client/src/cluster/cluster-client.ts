@@ -1,0 +1,95 @@
+import { resolveConnectionConfig } from '../config.js';
+import type { NodeConnectionSettings } from '../connection/connection-options.js';
+import { ConfigError } from '../errors.js';
+import { ClusterConnection } from './cluster-connection.js';
+import {
+  type ClusterClientOptions,
+  type ClusterConnectionConfig,
+  type ClusterNodeInput,
+  checkClusterOptions,
+  parseSeeds,
+  type SeedNode,
+  wrapPassword,
+} from './cluster-options.js';
+import { ClusterRouter } from './router.js';
+
+/**
+ * Where a Redis Cluster is (seed nodes) and how to log in to every node. Creating one does no I/O; empty or
+ * malformed input throws a `ConfigError` at once.
+ *
+ * ```ts
+ * const client = new ClusterClient(['127.0.0.1:7000', '127.0.0.1:7001']);
+ * const redis = await client.getConnection();
+ * await redis.set('user:1', 'Ada');
+ * ```
+ */
+export class ClusterClient {
+  private readonly seeds: SeedNode[];
+  private readonly options: ClusterClientOptions;
+
+  constructor(nodes: ClusterNodeInput | readonly ClusterNodeInput[], options: ClusterClientOptions = {}) {
+    const parsed = parseSeeds(nodes);
+    checkClusterOptions(options);
+    this.seeds = parsed.seeds;
+    this.options = { ...parsed.fromUrl, ...options };
+  }
+
+  /**
+   * Connects: discovers the topology from the seed nodes and resolves with the shared `ClusterConnection`, or fails
+   * within the connect timeout with an error that lists every seed node tried and why.
+   */
+  async getConnection(config: ClusterConnectionConfig = {}): Promise<ClusterConnection> {
+    const connection = this.createConnection(config);
+    try {
+      await connection.connect(resolveConnectionConfig(config).connectTimeoutMs);
+    } catch (error) {
+      connection.destroy();
+      throw error;
+    }
+    return connection;
+  }
+
+  /**
+   * Returns the `ClusterConnection` at once and connects in the background: commands wait (up to their deadline)
+   * until the cluster is reachable. For applications that must start while the cluster is down.
+   */
+  createConnection(config: ClusterConnectionConfig = {}): ClusterConnection {
+    const resolved = resolveConnectionConfig(config);
+    const readFrom = config.readFrom ?? 'primary';
+    if (!['primary', 'preferReplica', 'replica'].includes(readFrom)) {
+      throw new ConfigError(
+        `readFrom must be 'primary', 'preferReplica' or 'replica', got '${String(readFrom)}'`,
+      );
+    }
+    const options = this.options;
+    const password = wrapPassword(options.password);
+    const tls = options.tls === true ? {} : options.tls === false ? undefined : options.tls;
+    const router = new ClusterRouter(
+      {
+        seeds: this.seeds,
+        nodeSettings: (host, port): NodeConnectionSettings => ({
+          host,
+          port,
+          tls,
+          username: options.username,
+          password,
+          clientName: options.clientName,
+          db: 0,
+          protocol: options.protocol ?? 3,
+          readonly: readFrom !== 'primary',
+          connectTimeoutMs: resolved.connectTimeoutMs,
+          maxPending: resolved.maxPending,
+        }),
+        natMap: options.natMap,
+        readFrom,
+        topologyCheckIntervalMs: config.topologyCheckIntervalMs ?? 30_000,
+        minRefreshIntervalMs: config.minRefreshIntervalMs ?? 100,
+        maxRedirects: config.maxRedirects ?? 16,
+      },
+      resolved,
+    );
+    const connection = new ClusterConnection(router);
+    void router.refresh();
+    return connection;
+  }
+}

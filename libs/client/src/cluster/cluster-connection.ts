@@ -1,0 +1,329 @@
+import type { Command, RedisKey } from '../command.js';
+import { blockingTimeoutMs } from '../commands/blocking.js';
+import { commandFlags } from '../commands/command-info.js';
+import { RedisCommands } from '../commands/redis-commands.js';
+import type { MultiplexedConnection } from '../connection/multiplexed-connection.js';
+import { ClosedError, ClusterError, CrossSlotError, ReplyError } from '../errors.js';
+import type { PubSubListener } from '../pubsub/subscriptions.js';
+import { encodeCommand } from '../resp/encode-command.js';
+import { Multi } from '../transaction/multi.js';
+import { ClusterBatch } from './cluster-batch.js';
+import { ClusterPubSub } from './cluster-pubsub.js';
+import { ClusterRequest } from './cluster-request.js';
+import { aggregate, type FanOutPolicy, fanOutPolicy } from './fan-out-policy.js';
+import { CROSS_SLOT, commandSlot, distinctSlots, NO_KEY, slotOfKey } from './key-slots.js';
+import type { ClusterRouter, ClusterStats } from './router.js';
+import { type ScanOptions, scanCluster } from './scan-iterator.js';
+import { mergeSplit, splitBySlot, splitKind } from './split-multi-key.js';
+import { describeTopology, type TopologySnapshot } from './topology-snapshot.js';
+
+/** Events a cluster connection emits. */
+export interface ClusterEvents {
+  topologyChange: [];
+  nodeUp: [address: string];
+  nodeDown: [address: string, error: Error | undefined];
+  error: [error: Error];
+}
+
+/**
+ * The one handle to a Redis Cluster that every caller in the process shares. It keeps one multiplexed connection
+ * per node, routes each command by its key's hash slot, follows MOVED and ASK, refreshes the topology and reconnects
+ * by itself. Get it from `ClusterClient#getConnection()`.
+ */
+export class ClusterConnection extends RedisCommands<string> {
+  private state: 'open' | 'closing' | 'closed' = 'open';
+  private readonly pubsub: ClusterPubSub;
+
+  /** @internal Use `ClusterClient#getConnection()`. */
+  constructor(private readonly router: ClusterRouter) {
+    super();
+    this.pubsub = new ClusterPubSub(router);
+  }
+
+  /** @internal Waits for the first topology. */
+  async connect(timeoutMs: number): Promise<void> {
+    await this.router.connect(timeoutMs);
+  }
+
+  sendCommand<T>(command: Command<T>): Promise<T> {
+    const name = command.name;
+    const args = command.args;
+    if (this.state !== 'open') return Promise.reject(closed());
+    const policy = fanOutPolicy(name, args);
+    if (policy !== undefined) return this.fanOut(command, policy);
+    const blockMs = blockingTimeoutMs(name, args);
+    if (blockMs !== undefined) return this.runBlocking(command, blockMs);
+    const slot = commandSlot(name, args);
+    if (slot === CROSS_SLOT) return this.crossSlot(command);
+    let payload: string | Buffer;
+    try {
+      payload = encodeCommand(name, args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const config = this.router.config;
+    const request = new ClusterRequest<T>(
+      name,
+      payload,
+      command.returnBuffers ?? config.returnBuffers,
+      command.transform,
+      slot,
+      commandFlags(name).readonly,
+      this.router,
+      config.commandTimeoutMs,
+    );
+    this.router.countCommand();
+    this.router.route(request as ClusterRequest<unknown>);
+    return request.promise;
+  }
+
+  /** A pipeline: commands on any keys, one write per node, results in order with a failure per command. */
+  batch(): ClusterBatch {
+    return new ClusterBatch(this);
+  }
+
+  /**
+   * A MULTI/EXEC transaction. Its commands must all live in one hash slot (use a hash tag such as `{user1}`);
+   * otherwise `exec()` fails before anything is sent.
+   */
+  multi(): Multi {
+    return new Multi((commands, returnBuffers) => this.runTransaction(commands, returnBuffers));
+  }
+
+  /** Optimistic locking on one slot's keys, on a dedicated connection to the slot's primary. */
+  async watch<T>(
+    keys: readonly RedisKey[],
+    work: (connection: MultiplexedConnection) => Promise<T>,
+  ): Promise<T> {
+    const slot = this.singleSlot('WATCH', keys);
+    const handle = await this.primaryFor(slot);
+    return handle.dedicated.withConnection((connection) => connection.watch(keys, work));
+  }
+
+  /** Runs a command on one node, chosen by address (`host:port`). */
+  onNode<T>(address: string, command: Command<T>): Promise<T> {
+    return this.pinned(command, address);
+  }
+
+  /** Runs a command on every primary; resolves with each primary's reply keyed by address. */
+  async onEachPrimary<T>(command: Command<T>): Promise<Record<string, T>> {
+    const primaries = await this.knownPrimaries();
+    const replies = await Promise.all(primaries.map((address) => this.pinned(command, address)));
+    return Object.fromEntries(primaries.map((address, index) => [address, replies[index]!]));
+  }
+
+  /** Visits every key of the cluster once, across slot moves and failovers. */
+  scanIterator(options: ScanOptions = {}): AsyncIterableIterator<string> {
+    return scanCluster(this, this.router, options);
+  }
+
+  subscribe(channels: string | readonly string[], listener: PubSubListener): Promise<void> {
+    return this.pubsub.subscribe('channel', channels, listener);
+  }
+  unsubscribe(channels?: string | readonly string[], listener?: PubSubListener): Promise<void> {
+    return this.pubsub.unsubscribe('channel', channels, listener);
+  }
+  psubscribe(patterns: string | readonly string[], listener: PubSubListener): Promise<void> {
+    return this.pubsub.subscribe('pattern', patterns, listener);
+  }
+  punsubscribe(patterns?: string | readonly string[], listener?: PubSubListener): Promise<void> {
+    return this.pubsub.unsubscribe('pattern', patterns, listener);
+  }
+  /** Sharded pub/sub: each channel is subscribed on the primary that owns its slot, and follows it when it moves. */
+  ssubscribe(channels: string | readonly string[], listener: PubSubListener): Promise<void> {
+    return this.pubsub.subscribe('shard', channels, listener);
+  }
+  sunsubscribe(channels?: string | readonly string[], listener?: PubSubListener): Promise<void> {
+    return this.pubsub.unsubscribe('shard', channels, listener);
+  }
+
+  /** Nodes, roles, slot ranges and connection state, as known now. */
+  topology(): TopologySnapshot {
+    return describeTopology(this.router);
+  }
+
+  /** Commands, redirects, retries, reconnects, refreshes and pending commands so far. */
+  stats(): ClusterStats {
+    return this.router.stats();
+  }
+
+  on<E extends keyof ClusterEvents>(event: E, listener: (...args: ClusterEvents[E]) => void): this {
+    this.router.events.on(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+  off<E extends keyof ClusterEvents>(event: E, listener: (...args: ClusterEvents[E]) => void): this {
+    this.router.events.off(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  /** Refuses new commands, lets in-flight ones finish, then closes every connection. */
+  async close(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'closing';
+    await this.router.close();
+    this.state = 'closed';
+  }
+
+  /** Closes every connection now; pending commands fail. */
+  destroy(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.router.destroy();
+  }
+
+  /** True until `close()` or `destroy()`. */
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  private async fanOut<T>(command: Command<T>, policy: FanOutPolicy): Promise<T> {
+    const addresses = policy.targets === 'primaries' ? await this.knownPrimaries() : await this.knownNodes();
+    const raw: Command<unknown> = {
+      name: command.name,
+      args: command.args,
+      returnBuffers: command.returnBuffers,
+    };
+    const replies = await Promise.all(addresses.map((address) => this.pinned(raw, address)));
+    const combined = aggregate(policy.aggregate, replies, addresses);
+    if (policy.aggregate === 'perNode' || command.transform === undefined) return combined as T;
+    return command.transform(combined);
+  }
+
+  private async crossSlot<T>(command: Command<T>): Promise<T> {
+    const kind = splitKind(command.name);
+    if (kind === undefined) {
+      const slots = distinctSlots(command.name, command.args);
+      throw new CrossSlotError(
+        `${command.name} keys map to ${slots.length} hash slots (${slots.join(', ')}); in a cluster they must share one slot: give them a common hash tag, e.g. {user1}:a and {user1}:b`,
+        slots,
+      );
+    }
+    const parts = splitBySlot(kind, command.args);
+    const replies = await Promise.all(
+      parts.map((part) =>
+        this.sendCommand<unknown>({
+          name: command.name,
+          args: part.args,
+          returnBuffers: command.returnBuffers,
+        }),
+      ),
+    );
+    const keyCount = kind === 'mset' ? command.args.length / 2 : command.args.length;
+    const merged = mergeSplit(kind, parts, replies, keyCount);
+    return command.transform ? command.transform(merged) : (merged as T);
+  }
+
+  private async runBlocking<T>(command: Command<T>, blockMs: number): Promise<T> {
+    const slot = commandSlot(command.name, command.args);
+    if (slot === CROSS_SLOT) return this.crossSlot(command);
+    for (let attempt = 0; ; attempt++) {
+      const handle = slot === NO_KEY ? await this.anyPrimary() : await this.primaryFor(slot);
+      try {
+        return await handle.dedicated.runBlocking(command, blockMs);
+      } catch (error) {
+        // A blocking command may meet a moved slot; it did not run, so follow the map once it is refreshed.
+        if (!(error instanceof ReplyError) || error.prefix !== 'MOVED' || attempt >= this.router.maxRedirects)
+          throw error;
+        await this.router.refresh();
+      }
+    }
+  }
+
+  private async runTransaction(
+    commands: readonly Command<unknown>[],
+    returnBuffers: boolean,
+  ): Promise<unknown[] | null> {
+    const slots = new Set<number>();
+    for (const command of commands) {
+      const slot = commandSlot(command.name, command.args);
+      if (slot === CROSS_SLOT) slots.add(-2);
+      else if (slot !== NO_KEY) slots.add(slot);
+    }
+    if (slots.size > 1 || slots.has(-2)) {
+      const all = [...new Set(commands.flatMap((c) => distinctSlots(c.name, c.args)))];
+      throw new CrossSlotError(
+        `a cluster transaction must keep all its keys in one hash slot, but they map to slots ${all.join(', ')}; give them a common hash tag, e.g. {order42}:items and {order42}:total`,
+        all,
+      );
+    }
+    const [slot] = slots;
+    for (let attempt = 0; ; attempt++) {
+      const handle = slot === undefined ? await this.anyPrimary() : await this.primaryFor(slot);
+      try {
+        return await handle.runTransaction(commands, returnBuffers);
+      } catch (error) {
+        // EXECABORT after MOVED while queueing: nothing ran; follow the refreshed map.
+        const moved = error instanceof ReplyError && error.prefix === 'EXECABORT';
+        if (!moved || attempt >= 3) throw error;
+        await this.router.refresh();
+      }
+    }
+  }
+
+  private singleSlot(name: string, keys: readonly RedisKey[]): number {
+    if (keys.length === 0) throw new ClusterError(`${name} needs at least one key`);
+    const slots = [...new Set(keys.map(slotOfKey))];
+    if (slots.length > 1) {
+      throw new CrossSlotError(
+        `${name} keys map to slots ${slots.join(', ')}; give them a common hash tag, e.g. {user1}:a`,
+        slots,
+      );
+    }
+    return slots[0]!;
+  }
+
+  private pinned<T>(command: Command<T>, address: string): Promise<T> {
+    if (this.state !== 'open') return Promise.reject(closed());
+    let payload: string | Buffer;
+    try {
+      payload = encodeCommand(command.name, command.args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const config = this.router.config;
+    const request = new ClusterRequest<T>(
+      command.name,
+      payload,
+      command.returnBuffers ?? config.returnBuffers,
+      command.transform,
+      NO_KEY,
+      false,
+      this.router,
+      config.commandTimeoutMs,
+    );
+    request.pinned = address;
+    this.router.countCommand();
+    this.router.route(request as ClusterRequest<unknown>);
+    return request.promise;
+  }
+
+  private async knownPrimaries(): Promise<string[]> {
+    if (!this.router.topology) await this.router.refresh();
+    const primaries = this.router.primaries().map((handle) => handle.address);
+    if (primaries.length === 0) throw new ClusterError('the cluster topology is not known yet');
+    return primaries;
+  }
+
+  private async knownNodes(): Promise<string[]> {
+    if (!this.router.topology) await this.router.refresh();
+    return this.router.allNodes().map((handle) => handle.address);
+  }
+
+  private async primaryFor(slot: number) {
+    if (!this.router.topology) await this.router.refresh();
+    const shard = this.router.topology?.shardFor(slot);
+    if (!shard) throw new ClusterError(`no node serves hash slot ${slot} right now`);
+    return this.router.handleFor(shard.primary.address);
+  }
+
+  private async anyPrimary() {
+    const [address] = await this.knownPrimaries();
+    return this.router.handleFor(address!);
+  }
+}
+
+function closed(): ClosedError {
+  return new ClosedError(
+    'the cluster connection was closed by the application; create a new one to continue',
+  );
+}

@@ -1,0 +1,386 @@
+import { EventEmitter } from 'node:events';
+import type { ResolvedConnectionConfig } from '../config.js';
+import type { NodeConnectionSettings } from '../connection/connection-options.js';
+import { Request } from '../connection/request.js';
+import { ClosedError, ClusterError, TimeoutError } from '../errors.js';
+import { encodeCommand } from '../resp/encode-command.js';
+import { backoffDelay } from '../util/backoff.js';
+import type { NatMap, ReadFrom, SeedNode } from './cluster-options.js';
+import type { ClusterRequest, RequestRouter } from './cluster-request.js';
+import { NodeHandle } from './node-handle.js';
+import { type Topology } from './topology.js';
+import { discoverTopology } from './topology-refresher.js';
+
+/** Counters for `conn.stats()`. */
+export interface ClusterStats {
+  commands: number;
+  redirects: number;
+  retries: number;
+  reconnects: number;
+  refreshes: number;
+  /** Commands waiting now, on every node and for the topology. */
+  pending: number;
+}
+
+/** Settings the router needs beyond the connection config. */
+export interface RouterSettings {
+  seeds: SeedNode[];
+  /** Socket settings for a node; `readonly` for connections that serve replica reads. */
+  nodeSettings(host: string, port: number): NodeConnectionSettings;
+  natMap: NatMap | undefined;
+  readFrom: ReadFrom;
+  topologyCheckIntervalMs: number;
+  minRefreshIntervalMs: number;
+  maxRedirects: number;
+}
+
+interface ShardRoute {
+  primary: NodeHandle;
+  replicas: NodeHandle[];
+  next: number;
+}
+
+/** ASKING before a command sent after an ASK redirect; its reply is read and dropped. */
+class AskingRequest extends Request {
+  private static readonly payload = encodeCommand('ASKING', []) as string;
+  constructor() {
+    super('ASKING', AskingRequest.payload, false);
+  }
+  onReply(): void {}
+  onFailure(): void {}
+  onDeadline(): void {}
+}
+
+/**
+ * Knows the slot map and the node handles, and sends each request to the node that serves it. Keeps the map fresh:
+ * on MOVED (the slot is patched at once), on connection loss, when a slot has no owner, and periodically; refreshes
+ * are single-flight and rate-limited, and traffic keeps flowing on the old map while one runs.
+ */
+export class ClusterRouter implements RequestRouter {
+  readonly events = new EventEmitter();
+  readonly retryWrites: boolean;
+  readonly maxRedirects: number;
+  topology: Topology | null = null;
+  private readonly handles = new Map<string, NodeHandle>();
+  private routes: ShardRoute[] = [];
+  private readonly slotOverrides = new Map<number, string>();
+  private parked: ClusterRequest<unknown>[] = [];
+  private refreshing: Promise<void> | null = null;
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private readonly periodicTimer: NodeJS.Timeout;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private lastRefreshAt = 0;
+  private failedRefreshes = 0;
+  private lastRefreshError: Error | undefined;
+  private roundRobin = 0;
+  private closed = false;
+  private readonly counters = { commands: 0, redirects: 0, retries: 0, reconnects: 0, refreshes: 0 };
+
+  constructor(
+    private readonly settings: RouterSettings,
+    readonly config: ResolvedConnectionConfig,
+  ) {
+    this.retryWrites = config.retryWrites;
+    this.maxRedirects = settings.maxRedirects;
+    this.events.on('error', () => {}); // errors are reported on commands; the event is informational
+    this.periodicTimer = setInterval(() => this.requestRefresh(), settings.topologyCheckIntervalMs);
+    this.periodicTimer.unref();
+  }
+
+  /** Discovers the topology, failing within `timeoutMs` with every seed node tried and why. */
+  async connect(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const tried = this.settings.seeds.map((s) => `${s.host}:${s.port}`).join(', ');
+        const why = this.lastRefreshError ? `: ${this.lastRefreshError.message}` : '';
+        reject(
+          new TimeoutError(
+            `could not connect to the cluster within ${timeoutMs} ms (seed nodes: ${tried})${why}`,
+          ),
+        );
+      }, timeoutMs);
+    });
+    try {
+      await Promise.race([this.refresh(), deadline]);
+      if (!this.topology)
+        throw this.lastRefreshError ?? new ClusterError('could not discover the cluster topology');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Sends a request to the node that serves it now, or parks it until the topology knows. */
+  route(request: ClusterRequest<unknown>): void {
+    if (this.closed) {
+      request.fail(new ClosedError('the cluster connection was closed by the application'));
+      return;
+    }
+    let handle: NodeHandle | undefined;
+    const target = request.pinned ?? request.target;
+    if (target !== undefined) {
+      request.target = undefined;
+      handle = this.handleFor(target);
+    } else if (request.slot === -1) {
+      const routes = this.routes;
+      if (routes.length > 0) handle = routes[this.roundRobin++ % routes.length]!.primary;
+    } else {
+      const override = this.slotOverrides.size === 0 ? undefined : this.slotOverrides.get(request.slot);
+      if (override !== undefined) {
+        handle = this.handleFor(override);
+      } else if (this.topology !== null) {
+        const index = this.topology.slotOwner[request.slot]!;
+        if (index !== -1) {
+          const route = this.routes[index]!;
+          handle =
+            request.readonly && this.settings.readFrom !== 'primary'
+              ? this.pickReplica(route)
+              : route.primary;
+        }
+      }
+    }
+    if (handle === undefined) {
+      this.park(request);
+      return;
+    }
+    request.lastAddress = handle.address;
+    if (request.asking) {
+      request.asking = false;
+      handle.send(new AskingRequest());
+    }
+    handle.send(request);
+  }
+
+  /** Counts a new command for stats; kept apart from `route` so retries are not counted twice. */
+  countCommand(): void {
+    this.counters.commands++;
+  }
+
+  moved(request: ClusterRequest<unknown>, slot: number, address: string, from: string): void {
+    this.counters.redirects++;
+    this.requestRefresh();
+    if (address === from) {
+      // Told to go where we already are: our connection is stale (e.g. the node was replaced). Replace it.
+      this.handles.get(from)?.reset();
+      this.retryLater(request, true);
+      return;
+    }
+    if (slot >= 0) this.slotOverrides.set(slot, address);
+    this.route(request);
+  }
+
+  retryLater(request: ClusterRequest<unknown>, refresh: boolean): void {
+    this.counters.retries++;
+    if (refresh) this.requestRefresh();
+    if (this.closed) {
+      request.fail(new ClosedError('the cluster connection was closed by the application'));
+      return;
+    }
+    const timer = setTimeout(
+      () => {
+        this.retryTimers.delete(timer);
+        if (!request.done) this.route(request);
+      },
+      backoffDelay(request.attempts++, this.config.backoff),
+    );
+    this.retryTimers.add(timer);
+  }
+
+  describeState(): string {
+    if (this.closed) return 'closed';
+    if (!this.topology)
+      return this.lastRefreshError
+        ? `topology unknown: ${this.lastRefreshError.message}`
+        : 'discovering the topology';
+    return this.refreshing ? 'refreshing the topology' : '';
+  }
+
+  /** Refreshes soon: at once unless one ran within the minimum interval. Never blocks traffic. */
+  requestRefresh(): void {
+    if (this.closed || this.refreshing || this.refreshTimer) return;
+    const wait = this.lastRefreshAt + this.refreshInterval() - Date.now();
+    if (wait <= 0) {
+      void this.refresh();
+      return;
+    }
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      void this.refresh();
+    }, wait);
+    this.refreshTimer.unref();
+  }
+
+  /** Single-flight topology refresh. */
+  refresh(): Promise<void> {
+    if (this.refreshing) return this.refreshing;
+    this.refreshing = this.runRefresh().finally(() => {
+      this.refreshing = null;
+      // Requests still waiting for an owner, or no topology at all: keep trying, rate-limited.
+      if (!this.closed && (this.parked.length > 0 || !this.topology)) this.requestRefresh();
+    });
+    return this.refreshing;
+  }
+
+  /** Every node handle, primaries first. */
+  primaries(): NodeHandle[] {
+    return this.routes.map((route) => route.primary);
+  }
+
+  allNodes(): NodeHandle[] {
+    return this.routes.flatMap((route) => [route.primary, ...route.replicas]);
+  }
+
+  /** The handle for a node address (created on demand). */
+  handleFor(address: string): NodeHandle {
+    let handle = this.handles.get(address);
+    if (!handle) {
+      const colon = address.lastIndexOf(':');
+      const host = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+      const port = Number(address.slice(colon + 1));
+      handle = new NodeHandle(address, this.settings.nodeSettings(host, port), this.config, {
+        onUp: (node) => this.events.emit('nodeUp', node.address),
+        onDown: (node, error) => {
+          this.counters.reconnects++;
+          this.events.emit('nodeDown', node.address, error);
+          this.requestRefresh();
+        },
+        onPush: (node, push) => this.events.emit('push', push, node.address),
+      });
+      this.handles.set(address, handle);
+    }
+    return handle;
+  }
+
+  /** Handles by address, for introspection. */
+  nodeHandles(): ReadonlyMap<string, NodeHandle> {
+    return this.handles;
+  }
+
+  stats(): ClusterStats {
+    let pending = this.parked.length;
+    for (const handle of this.handles.values()) pending += handle.pendingCount;
+    return { ...this.counters, pending };
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+    this.failParked();
+    await Promise.all([...this.handles.values()].map((handle) => handle.close()));
+  }
+
+  destroy(): void {
+    this.stop();
+    this.failParked();
+    const error = new ClosedError('the cluster connection was destroyed by the application');
+    for (const handle of this.handles.values()) handle.destroy(error);
+  }
+
+  private stop(): void {
+    this.closed = true;
+    clearInterval(this.periodicTimer);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+  }
+
+  private failParked(): void {
+    const parked = this.parked;
+    this.parked = [];
+    for (const request of parked)
+      request.fail(new ClosedError('the cluster connection was closed by the application'));
+  }
+
+  private refreshInterval(): number {
+    // Back off while refreshes fail, so a dead cluster is not hammered.
+    return this.failedRefreshes === 0
+      ? this.settings.minRefreshIntervalMs
+      : Math.max(this.settings.minRefreshIntervalMs, backoffDelay(this.failedRefreshes, this.config.backoff));
+  }
+
+  private async runRefresh(): Promise<void> {
+    this.counters.refreshes++;
+    this.lastRefreshAt = Date.now();
+    try {
+      const topology = await discoverTopology(
+        this.candidates(),
+        this.config.connectTimeoutMs,
+        this.settings.natMap,
+      );
+      if (this.closed) return;
+      this.failedRefreshes = 0;
+      this.lastRefreshError = undefined;
+      this.apply(topology);
+    } catch (error) {
+      this.failedRefreshes++;
+      this.lastRefreshError = error as Error;
+      this.events.emit('error', error);
+    }
+  }
+
+  /** Nodes to ask for the topology: known nodes that are up first, then the rest, then the seeds. */
+  private candidates(): NodeHandle[] {
+    const known = this.topology ? this.allNodes() : [];
+    const up = shuffle(known.filter((handle) => handle.isUp));
+    const down = known.filter((handle) => !handle.isUp);
+    const seeds = this.settings.seeds.map((seed) => this.handleFor(`${seed.host}:${seed.port}`));
+    return [...new Set([...up, ...down, ...seeds])];
+  }
+
+  private apply(topology: Topology): void {
+    const changed = this.topology?.fingerprint !== topology.fingerprint;
+    this.topology = topology;
+    this.slotOverrides.clear();
+    this.routes = topology.shards.map((shard) => ({
+      primary: this.handleFor(shard.primary.address),
+      replicas: shard.replicas.map((replica) => this.handleFor(replica.address)),
+      next: 0,
+    }));
+    const inUse = new Set(topology.addresses());
+    for (const [address, handle] of this.handles) {
+      if (!inUse.has(address)) {
+        this.handles.delete(address);
+        void handle.close();
+      }
+    }
+    const parked = this.parked;
+    this.parked = [];
+    for (const request of parked) if (!request.done) this.route(request);
+    if (changed) this.events.emit('topologyChange', topology);
+  }
+
+  private pickReplica(route: ShardRoute): NodeHandle {
+    const replicas = route.replicas;
+    const count = replicas.length;
+    if (count === 0) return route.primary;
+    for (let i = 0; i < count; i++) {
+      const replica = replicas[route.next++ % count]!;
+      if (this.settings.readFrom === 'replica' || replica.isUp || replica.lastError === undefined)
+        return replica;
+    }
+    return route.primary;
+  }
+
+  private park(request: ClusterRequest<unknown>): void {
+    if (this.parked.length >= this.config.maxPending) {
+      this.parked = this.parked.filter((parked) => !parked.done);
+    }
+    if (this.parked.length >= this.config.maxPending) {
+      request.fail(
+        new ClusterError(
+          `${request.name} rejected: ${this.config.maxPending} commands are already waiting for the cluster topology`,
+        ),
+      );
+      return;
+    }
+    this.parked.push(request);
+    this.requestRefresh();
+  }
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}

@@ -1,0 +1,72 @@
+/**
+ * How long a blocking command may keep its connection busy: what the connections derive its deadline from, and
+ * what sends it to a dedicated connection instead of the shared one.
+ */
+import type { RedisArg } from '../command.js';
+import { commandFlags } from './command-info.js';
+
+function textOf(arg: RedisArg | undefined): string {
+  if (typeof arg === 'string') return arg;
+  if (Buffer.isBuffer(arg)) return arg.toString('latin1');
+  return arg === undefined ? '' : String(arg);
+}
+
+/**
+ * A timeout given in seconds, possibly fractional, in ms (rounded up, as the server does). 0 means forever;
+ * a value the server will reject at once (not a number, negative) is reported as 0 too.
+ */
+function secondsToMs(arg: RedisArg | undefined): number {
+  const seconds = typeof arg === 'number' ? arg : Number(textOf(arg));
+  return seconds > 0 ? Math.ceil(seconds * 1000) : 0;
+}
+
+function millisecondsOf(arg: RedisArg | undefined): number {
+  const ms = typeof arg === 'number' ? arg : Number(textOf(arg));
+  return ms > 0 ? Math.ceil(ms) : 0;
+}
+
+/** XREAD / XREADGROUP: the BLOCK argument before STREAMS, or undefined when there is none (no blocking). */
+function xreadBlock(args: readonly RedisArg[]): number | undefined {
+  for (let i = 0; i < args.length - 1; i++) {
+    const word = textOf(args[i]);
+    if (word.length === 5 && word.toUpperCase() === 'BLOCK') return millisecondsOf(args[i + 1]);
+    if (word.length === 7 && word.toUpperCase() === 'STREAMS') return undefined;
+    // COUNT n / GROUP g c: skip the values, which could spell BLOCK or STREAMS.
+    if (word.length === 5 && word.toUpperCase() === 'COUNT') i++;
+    else if (word.length === 5 && word.toUpperCase() === 'GROUP') i += 2;
+  }
+  return undefined;
+}
+
+/**
+ * The server-side block time in ms of a blocking command: undefined when the command does not block (every
+ * non-blocking command, and XREAD / XREADGROUP without BLOCK); 0 when it may block forever. Covers BLPOP, BRPOP,
+ * BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP (seconds), XREAD / XREADGROUP BLOCK, WAIT and WAITAOF (ms).
+ */
+export function blockingTimeoutMs(name: string, args: readonly RedisArg[]): number | undefined {
+  switch (name) {
+    case 'BLPOP':
+    case 'BRPOP':
+    case 'BZPOPMIN':
+    case 'BZPOPMAX':
+    case 'BRPOPLPUSH':
+    case 'BLMOVE':
+      return secondsToMs(args[args.length - 1]);
+    case 'BLMPOP':
+    case 'BZMPOP':
+      return secondsToMs(args[0]);
+    case 'XREAD':
+    case 'XREADGROUP':
+      return xreadBlock(args);
+    case 'WAIT':
+      return millisecondsOf(args[1]);
+    case 'WAITAOF':
+      return millisecondsOf(args[2]);
+    default: {
+      // Names not in upper case: one cached lookup tells whether the slow path is needed.
+      if (!commandFlags(name).blocking) return undefined;
+      const upper = name.toUpperCase();
+      return upper === name ? undefined : blockingTimeoutMs(upper, args);
+    }
+  }
+}

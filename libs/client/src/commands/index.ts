@@ -1,0 +1,29 @@
+export * from './blocking.js';
+export * from './command-info.js';
+export type { FieldValue, HashScanPage } from './hashes.js';
+export type { CopyOptions, KeyScanOptions, KeyScanPage, RestoreOptions } from './keys.js';
+export type { KeyElement, KeyElements, LposOptions } from './lists.js';
+export { RedisCommands } from './redis-commands.js';
+export { type CommandSender, defineScript, Script, type ScriptOptions, type ScriptRunner } from './script.js';
+export type { ServerTime, WaitAofResult } from './server.js';
+export type { SetScanPage } from './sets.js';
+export type { KeyScoredMember, KeyScoredMembers, SortedSetScanPage } from './sorted-set-replies.js';
+export type { RangeBound, ScoredInput, ZAddOptions, ZRangeOptions, ZStoreOptions } from './sorted-sets.js';
+export type {
+  XAutoClaimResult,
+  XInfoRecord,
+  XInfoStream,
+  XPendingEntry,
+  XPendingSummary,
+} from './stream-replies.js';
+export type {
+  XAddOptions,
+  XClaimOptions,
+  XPendingRangeOptions,
+  XReadGroupOptions,
+  XReadOptions,
+  XReadStream,
+  XTrimOptions,
+} from './streams.js';
+export type { GetExOptions, SetOptions } from './strings.js';
+export type * from './types.js';

@@ -1,0 +1,55 @@
+import type { Command, RedisArg } from '../command.js';
+import type { CommandSender } from './script.js';
+import { ServerCommands } from './server.js';
+
+/**
+ * Every typed command method, written once and shared by every connection type: a connection extends it and
+ * implements `sendCommand`. Methods are lower-case like the commands (`hgetall`, `zadd`, `xreadgroup`), take typed
+ * option objects, and come in a Buffer form on `buffers`.
+ *
+ * The families live in their own files and extend one another (strings ← keys ← hashes ← lists ← sets ←
+ * sorted sets ← streams ← scripting ← pub/sub ← server); this class closes the chain.
+ */
+export abstract class RedisCommands<S extends string | Buffer = string> extends ServerCommands<S> {
+  #buffers: RedisCommands<Buffer> | undefined;
+
+  /**
+   * The same connection, with every typed method returning Buffers for bulk strings: byte-exact values, and maps
+   * keyed by the exact bytes (`Map<Buffer, Buffer>`). Text the server makes up (IDs, cursors, INFO) stays text.
+   */
+  get buffers(): RedisCommands<Buffer> {
+    if (this.#buffers === undefined) this.#buffers = new BufferView(this);
+    return this.#buffers;
+  }
+
+  /**
+   * Any command, with its reply as decoded: `call('GET', 'k')`, `call('CLIENT', 'SETNAME', 'x')`. Bulk strings are
+   * Buffers on the Buffer view, else as the connection is configured.
+   */
+  call(name: string, ...args: RedisArg[]): Promise<unknown> {
+    return this.sendCommand({
+      name: name.toUpperCase(),
+      args,
+      returnBuffers: this.returnBuffers ? true : undefined,
+    });
+  }
+}
+
+/** The `buffers` view: a lightweight object that sends through its owner, asking for Buffers. */
+class BufferView extends RedisCommands<Buffer> {
+  constructor(private readonly owner: CommandSender) {
+    super();
+  }
+
+  sendCommand<T>(command: Command<T>): Promise<T> {
+    return this.owner.sendCommand(command);
+  }
+
+  protected override get returnBuffers(): boolean {
+    return true;
+  }
+
+  override get buffers(): RedisCommands<Buffer> {
+    return this;
+  }
+}
