@@ -55,7 +55,10 @@ describe.each([2, 3] as const)('list and set commands over RESP%i', (protocol) =
     await conn.rpush('a', '1', '2', '3');
     expect(await conn.lmove('a', 'b', 'LEFT', 'RIGHT')).toBe('1');
     expect(await conn.lmove('missing', 'b', 'LEFT', 'RIGHT')).toBeNull();
-    expect(await conn.lmpop(['missing', 'a'], 'RIGHT', { count: 5 })).toEqual({ key: 'a', elements: ['3', '2'] });
+    expect(await conn.lmpop(['missing', 'a'], 'RIGHT', { count: 5 })).toEqual({
+      key: 'a',
+      elements: ['3', '2'],
+    });
     expect(await conn.lmpop('a', 'LEFT')).toBeNull();
   });
 

@@ -22,10 +22,11 @@ export abstract class CommandBase {
 
 /**
  * The list behind a `Variadic` rest parameter: `('a', 'b')` and `(['a', 'b'])` both give `['a', 'b']`. The rest
- * array itself is returned when it is the list, so `del('a', 'b')` sends its arguments without copying.
+ * array is fresh, so it is sent as is (`del('a', 'b')` copies nothing); the caller's own array is copied, since the
+ * caller may change it while the command waits for a retry.
  */
 export function listOf<T>(rest: readonly (T | readonly T[])[]): readonly T[] {
-  if (rest.length === 1 && Array.isArray(rest[0])) return rest[0] as readonly T[];
+  if (rest.length === 1 && Array.isArray(rest[0])) return (rest[0] as readonly T[]).slice();
   return rest as readonly T[];
 }
 

@@ -91,6 +91,9 @@ describe('keyIndexes and firstKey', () => {
     ['spublish routes by channel', 'SPUBLISH', ['ch', 'msg'], [0]],
     ['publish has no key', 'PUBLISH', ['ch', 'msg'], []],
     ['sort with store', 'SORT', ['k', 'LIMIT', 0, 5, 'STORE', 'd'], [0, 5]],
+    ['sort BY nosort is no key', 'SORT', ['k', 'BY', 'nosort', 'GET', '#', 'ALPHA'], [0]],
+    ['sort patterns are no keys', 'SORT', ['k', 'by', 'w_*', 'get', 'o_*', 'store', 'd'], [0, 6]],
+    ['sort_ro', 'SORT_RO', ['k', 'GET', 'x_*'], [0]],
     ['lower-case name', 'mget', ['a', 'b'], [0, 1]],
   ];
 

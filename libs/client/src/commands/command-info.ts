@@ -2,7 +2,7 @@
  * What the router needs to know about a command: its flags (read-only? blocking?), the server's fan-out policies,
  * and where its keys are. All of it comes from `@ioredis/commands` (the server's own COMMAND INFO, generated);
  * nothing is hand-written here except the gaps that package leaves (subcommand flags, numkeys clipping, MIGRATE
- * with binary keys). Lookups are cached per name, so each costs one Map lookup after the first.
+ * with binary keys, SORT patterns). Lookups are cached per name, so each costs one Map lookup after the first.
  */
 import { createRequire } from 'node:module';
 import * as metadata from '@ioredis/commands';
@@ -174,9 +174,7 @@ function lookup(name: string): Entry {
 
 function subcommandOf(entry: Entry, args: readonly RedisArg[] | undefined): Entry | undefined {
   if (entry.subcommands === undefined || args === undefined || args.length === 0) return undefined;
-  const word = args[0];
-  const text = typeof word === 'string' ? word : Buffer.isBuffer(word) ? word.toString('latin1') : undefined;
-  if (text === undefined) return undefined;
+  const text = textOf(args[0]);
   return entry.subcommands.get(text) ?? entry.subcommands.get(text.toLowerCase());
 }
 
@@ -197,6 +195,11 @@ function rangeIndexes(entry: Entry, length: number): number[] {
   return out;
 }
 
+function textOf(arg: RedisArg | undefined): string {
+  if (typeof arg === 'string') return arg;
+  return Buffer.isBuffer(arg) ? arg.toString('latin1') : '';
+}
+
 function isEmptyArg(arg: RedisArg | undefined): boolean {
   return arg === '' || (Buffer.isBuffer(arg) && arg.length === 0);
 }
@@ -205,8 +208,7 @@ function isEmptyArg(arg: RedisArg | undefined): boolean {
 function migrateIndexes(args: readonly RedisArg[]): number[] {
   if (!isEmptyArg(args[2])) return args.length > 2 ? [2] : [];
   for (let i = 5; i < args.length; i++) {
-    const arg = args[i];
-    const text = typeof arg === 'string' ? arg : Buffer.isBuffer(arg) ? arg.toString('latin1') : '';
+    const text = textOf(args[i]);
     if (text.length === 4 && text.toUpperCase() === 'KEYS') {
       const out: number[] = [];
       for (let j = i + 1; j < args.length; j++) out.push(j);
@@ -216,8 +218,26 @@ function migrateIndexes(args: readonly RedisArg[]): number[] {
   return [];
 }
 
+/**
+ * SORT / SORT_RO key [BY pattern] [LIMIT offset count] [GET pattern...] [ASC|DESC] [ALPHA] [STORE destination].
+ * BY and GET patterns are not keys the router may hash (`BY nosort` is common; the server itself refuses patterns
+ * that could reach other slots), so only the key and the STORE destination count.
+ */
+function sortIndexes(args: readonly RedisArg[]): number[] {
+  if (args.length === 0) return [];
+  const out = [0];
+  for (let i = 1; i < args.length - 1; i++) {
+    const word = textOf(args[i]).toUpperCase();
+    if (word === 'BY' || word === 'GET') i++;
+    else if (word === 'LIMIT') i += 2;
+    else if (word === 'STORE') out.push(++i);
+  }
+  return out;
+}
+
 function movableIndexes(entry: Entry, args: readonly RedisArg[]): number[] {
   if (entry.lowerName === 'migrate') return migrateIndexes(args);
+  if (entry.lowerName === 'sort' || entry.lowerName === 'sort_ro') return sortIndexes(args);
   // The package reads numkeys arguments as given: a numkeys beyond the arguments (which the server rejects
   // with its own error) would yield positions past the end, so they are dropped here.
   const found = metadata.getKeyIndexes(entry.lowerName, args as (string | Buffer | number)[]);

@@ -9,6 +9,7 @@ export type { ServerTime, WaitAofResult } from './server.js';
 export type { SetScanPage } from './sets.js';
 export type { KeyScoredMember, KeyScoredMembers, SortedSetScanPage } from './sorted-set-replies.js';
 export type { RangeBound, ScoredInput, ZAddOptions, ZRangeOptions, ZStoreOptions } from './sorted-sets.js';
+export type { XClaimOptions, XPendingRangeOptions, XReadGroupOptions } from './stream-groups.js';
 export type {
   XAutoClaimResult,
   XInfoRecord,
@@ -16,14 +17,6 @@ export type {
   XPendingEntry,
   XPendingSummary,
 } from './stream-replies.js';
-export type {
-  XAddOptions,
-  XClaimOptions,
-  XPendingRangeOptions,
-  XReadGroupOptions,
-  XReadOptions,
-  XReadStream,
-  XTrimOptions,
-} from './streams.js';
+export type { XAddOptions, XReadOptions, XReadStream, XTrimOptions } from './streams.js';
 export type { GetExOptions, SetOptions } from './strings.js';
 export type * from './types.js';

@@ -8,7 +8,7 @@ import { ServerCommands } from './server.js';
  * option objects, and come in a Buffer form on `buffers`.
  *
  * The families live in their own files and extend one another (strings ← keys ← hashes ← lists ← sets ←
- * sorted sets ← streams ← scripting ← pub/sub ← server); this class closes the chain.
+ * sorted sets ← streams ← stream groups ← scripting ← pub/sub ← server); this class closes the chain.
  */
 export abstract class RedisCommands<S extends string | Buffer = string> extends ServerCommands<S> {
   #buffers: RedisCommands<Buffer> | undefined;

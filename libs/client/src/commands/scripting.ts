@@ -2,11 +2,11 @@ import type { RedisArg, RedisKey } from '../command.js';
 import { listOf } from './base.js';
 import { toBooleans } from './replies.js';
 import { runWithFallback, type Script, scriptArgs } from './script.js';
-import { StreamCommands } from './streams.js';
+import { StreamGroupCommands } from './stream-groups.js';
 import type { FlushMode, Variadic } from './types.js';
 
 /** Lua scripts and functions. Replies are passed on as decoded (Buffers for bulk strings on the Buffer view). */
-export abstract class ScriptingCommands<S extends string | Buffer = string> extends StreamCommands<S> {
+export abstract class ScriptingCommands<S extends string | Buffer = string> extends StreamGroupCommands<S> {
   /** EVAL: runs a Lua script with `keys` (KEYS[]) and `args` (ARGV[]); its reply. */
   eval(script: string, keys?: readonly RedisKey[], args?: readonly RedisArg[]): Promise<unknown> {
     return this.sendCommand({

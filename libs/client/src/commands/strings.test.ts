@@ -54,11 +54,13 @@ describe('string commands: arguments', () => {
     expect(conn.words).toEqual(['MSET', 'own', 'yes']);
   });
 
-  it('mget with one array sends that array as the arguments, without copying', async () => {
+  it('mget sends its rest array as is, and copies an array the caller passes (which the caller may reuse)', async () => {
     const conn = new FakeConnection();
-    const keys = ['a', 'b'];
-    await conn.mget(keys);
-    expect(conn.last.args).toBe(keys);
+    await conn.mget('a', 'b');
+    const rest = conn.last.args;
+    await conn.mget(rest as string[]);
+    expect(conn.last.args).toEqual(['a', 'b']);
+    expect(conn.last.args).not.toBe(rest);
   });
 });
 

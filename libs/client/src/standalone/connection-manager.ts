@@ -72,7 +72,7 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
       payload,
       command.returnBuffers ?? this.config.returnBuffers,
       command.transform,
-      commandFlags(command.name).readonly,
+      commandFlags(command.name, command.args).readonly,
       this,
       this.config.commandTimeoutMs,
     );

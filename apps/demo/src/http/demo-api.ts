@@ -1,0 +1,88 @@
+import type { ClusterConnection } from '@keyslot/client';
+import { LinkService } from '../links/link-service.js';
+import { parseClientId, parseCode, parseCodes, parseCreateLink, parseLimit } from '../links/validation.js';
+import { httpError } from './http-errors.js';
+import { checkHealth } from './health.js';
+
+/** What a route answers, independent of the framework serving it. */
+export interface HttpResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The demo's HTTP API, written once: the NestJS controller and the Fastify routes only translate requests into
+ * these calls and the results into replies, so both servers behave identically.
+ */
+export class DemoApi {
+  private readonly links: LinkService;
+
+  constructor(private readonly redis: ClusterConnection) {
+    this.links = new LinkService(redis);
+  }
+
+  /** POST /links `{ url, code? }`, rate limited per client. */
+  createLink(body: unknown, clientId: unknown): Promise<HttpResult> {
+    return answer(async () => {
+      const input = parseCreateLink(body);
+      const limit = await this.links.rateLimit(parseClientId(clientId));
+      const headers = { 'x-ratelimit-remaining': String(limit.remaining) };
+      if (!limit.allowed) return { status: 429, headers, body: { error: 'rate_limited', retryAfterMs: limit.resetMs } };
+      const link = await this.links.create(input.url, input.code);
+      if (link === null) return { status: 409, headers, body: { error: 'conflict', field: 'code', message: `code '${input.code}' is taken` } };
+      return { status: 201, headers, body: link };
+    });
+  }
+
+  /** GET /links/:code: redirects to the URL and counts the click. */
+  resolveLink(code: unknown): Promise<HttpResult> {
+    return answer(async () => {
+      const url = await this.links.resolve(parseCode(code));
+      return url === null ? notFound(code) : { status: 302, headers: { location: url }, body: { url } };
+    });
+  }
+
+  /** GET /links/:code/info: the link and its clicks. */
+  linkInfo(code: unknown): Promise<HttpResult> {
+    return answer(async () => {
+      const link = await this.links.get(parseCode(code));
+      return link === null ? notFound(code) : { status: 200, body: link };
+    });
+  }
+
+  /** POST /links/lookup `{ codes }`: many links in one cross-slot MGET. */
+  lookup(body: unknown): Promise<HttpResult> {
+    return answer(async () => ({ status: 200, body: { links: await this.links.lookup(parseCodes(body)) } }));
+  }
+
+  /** GET /leaderboard?limit=: the most clicked links. */
+  leaderboard(limit: unknown): Promise<HttpResult> {
+    return answer(async () => ({ status: 200, body: { top: await this.links.top(parseLimit(limit)) } }));
+  }
+
+  /** GET /cluster: the live topology and the connection's counters. */
+  cluster(): Promise<HttpResult> {
+    return answer(async () => ({ status: 200, body: { topology: this.redis.topology(), stats: this.redis.stats() } }));
+  }
+
+  /** GET /health: 200 when every slot is served and every primary answers, else 503 with the reason. */
+  health(): Promise<HttpResult> {
+    return answer(async () => {
+      const health = await checkHealth(this.redis);
+      return { status: health.status === 'up' ? 200 : 503, body: health };
+    });
+  }
+}
+
+async function answer(work: () => Promise<HttpResult>): Promise<HttpResult> {
+  try {
+    return await work();
+  } catch (error) {
+    return httpError(error);
+  }
+}
+
+function notFound(code: unknown): HttpResult {
+  return { status: 404, body: { error: 'not_found', message: `no link with code '${String(code)}'` } };
+}
