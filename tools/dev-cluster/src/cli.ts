@@ -161,8 +161,9 @@ function printSeeds(seeds: readonly string[]): void {
 function parseCount(value: string | undefined, fallback: number, name: string, minimum: number): number {
   if (value === undefined) return fallback;
   const count = Number(value);
-  if (!Number.isInteger(count) || count < minimum)
+  if (!Number.isInteger(count) || count < minimum) {
     throw new Error(`--${name} must be an integer >= ${minimum}`);
+  }
   return count;
 }
 

@@ -80,8 +80,9 @@ export function notAcquaintedReason(members: readonly ClusterMember[], reports: 
 export function notReadyReason(members: readonly ClusterMember[], reports: readonly NodeReport[]) {
   for (const report of reports) {
     const where = report.member.address;
-    if (report.self.id !== report.member.id)
+    if (report.self.id !== report.member.id) {
       return `${where} has node id ${report.self.id}, expected ${report.member.id}`;
+    }
     const state = report.clusterInfo.cluster_state;
     if (state !== 'ok') return `${where} reports cluster_state:${state}`;
     const known = Number(report.clusterInfo.cluster_known_nodes);

@@ -1,6 +1,7 @@
 // A Redis Cluster of real redis-server processes on loopback, and the fault operations tests need.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { ClusterNode, type DevClusterNode } from './cluster-node.js';
 import {
   type ClusterMember,
   inspectMembers,
@@ -8,21 +9,20 @@ import {
   notReadyReason,
   notRejoinedReason,
 } from './cluster-readiness.js';
-import { type ClusterNodeLine, type NodeRole, parseClusterNodes } from './cluster-topology.js';
+import { type ClusterNodeLine, parseClusterNodes } from './cluster-topology.js';
 import { LOOPBACK_HOST } from './free-port.js';
 import { type LifecycleOptions, ManagedRun } from './managed-run.js';
 import { launchNode, startProcess, waitUntilAnswering } from './node-launcher.js';
 import { readProcStat } from './processes.js';
 import { clusterConfigLines, renderConfig, toConfigLines } from './redis-config.js';
-import type { RedisProcess } from './redis-process.js';
 import type { RespArg, RespEndpoint, RespReply } from './resp-connection.js';
-import { rangesContain, SLOT_COUNT, type SlotRange, spreadSlots } from './slot-ranges.js';
+import { moveSlotsBetweenPrimaries, type SendCommand } from './slot-migration.js';
+import { rangesContain, SLOT_COUNT, spreadSlots } from './slot-ranges.js';
 import { createTlsFiles, loadTlsMaterial, type TlsFiles, type TlsMaterial } from './tls-files.js';
 import { type WaitForOptions, waitFor } from './wait-for.js';
 
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
-const MIGRATE_BATCH = 100;
 
 /** Options of {@link startCluster}. */
 export interface StartClusterOptions extends LifecycleOptions {
@@ -42,30 +42,6 @@ export interface StartClusterOptions extends LifecycleOptions {
   readyTimeoutMs?: number;
 }
 
-/** Whether a node's process runs, is stopped with SIGSTOP (`pause`), or is gone (`kill`/`stop`). */
-export type NodeState = 'running' | 'paused' | 'stopped';
-
-/** One node of a {@link DevCluster}. Roles and slots are as of the last `refresh()` (methods refresh). */
-export interface DevClusterNode {
-  /** Cluster node id. */
-  readonly id: string;
-  readonly host: string;
-  /** Client port (the TLS port in a TLS cluster); the cluster bus is port + 10000. */
-  readonly port: number;
-  /** `127.0.0.1:port`. */
-  readonly address: string;
-  readonly role: NodeRole;
-  /** The primary's node id, for replicas. */
-  readonly primaryId: string | undefined;
-  /** Slot ranges served, for primaries. */
-  readonly slots: readonly SlotRange[];
-  /** Pid of the current redis-server process (changes on restart). */
-  readonly pid: number;
-  readonly state: NodeState;
-  /** Node folder: redis.conf, nodes.conf, redis.log. */
-  readonly dir: string;
-}
-
 /** Options of the operations that wait for the cluster to settle. */
 export interface SettleOptions {
   /** Default 30 s. */
@@ -78,43 +54,6 @@ export interface FailoverOptions extends SettleOptions {
   force?: boolean;
   /** CLUSTER FAILOVER TAKEOVER: no election at all. */
   takeover?: boolean;
-}
-
-class ClusterNode implements DevClusterNode {
-  id = '';
-  role: NodeRole = 'primary';
-  primaryId: string | undefined;
-  slots: SlotRange[] = [];
-  paused = false;
-
-  constructor(
-    readonly port: number,
-    readonly dir: string,
-    readonly configFile: string,
-    public process: RedisProcess,
-  ) {}
-
-  get host(): string {
-    return LOOPBACK_HOST;
-  }
-
-  get address(): string {
-    return `${LOOPBACK_HOST}:${this.port}`;
-  }
-
-  get pid(): number {
-    return this.process.pid;
-  }
-
-  get state(): NodeState {
-    if (!this.process.running) return 'stopped';
-    return this.paused ? 'paused' : 'running';
-  }
-
-  toJSON() {
-    const { id, address, role, primaryId, slots, pid, state } = this;
-    return { id, address, role, primaryId, slots, pid, state };
-  }
 }
 
 interface ClusterSettings {
@@ -140,8 +79,9 @@ export class DevCluster {
   static async start(options: StartClusterOptions = {}): Promise<DevCluster> {
     const primaries = options.primaries ?? 3;
     const replicasPerPrimary = options.replicasPerPrimary ?? 1;
-    if (!Number.isInteger(primaries) || primaries < 1)
+    if (!Number.isInteger(primaries) || primaries < 1) {
       throw new Error('primaries must be a positive integer');
+    }
     if (!Number.isInteger(replicasPerPrimary) || replicasPerPrimary < 0) {
       throw new Error('replicasPerPrimary must be a non-negative integer');
     }
@@ -319,9 +259,7 @@ export class DevCluster {
       timeoutMs,
       `${member.address} to rejoin the cluster`,
     );
-    if (this.members.every((candidate) => candidate.state === 'running'))
-      await this.waitUntilReady({ timeoutMs });
-    else await this.refresh();
+    await this.settle(timeoutMs);
   }
 
   /**
@@ -356,44 +294,28 @@ export class DevCluster {
   ) {
     const target = this.member(to);
     await this.refresh();
-    if (target.role !== 'primary')
+    if (target.role !== 'primary') {
       throw new Error(`${target.address} is a replica; slots can only move to a primary`);
+    }
     const bySource = new Map<ClusterNode, number[]>();
     for (const slot of new Set(slots)) {
       if (!Number.isInteger(slot) || slot < 0 || slot >= SLOT_COUNT) throw new Error(`Invalid slot ${slot}`);
       const source = this.members.find((node) => node.role === 'primary' && rangesContain(node.slots, slot));
       if (!source) throw new Error(`Slot ${slot} has no owner`);
       if (source === target) continue;
-      if (source.state !== 'running')
+      if (source.state !== 'running') {
         throw new Error(`Slot ${slot} is served by ${source.address}, which is ${source.state}`);
+      }
       bySource.set(source, [...(bySource.get(source) ?? []), slot]);
     }
     const moving = [...bySource.values()].flat();
     if (moving.length === 0) return;
-    const entries = [...bySource.entries()];
-    await Promise.all(
-      entries.flatMap(([source, list]) =>
-        list.map((slot) => this.command(target, ['CLUSTER', 'SETSLOT', slot, 'IMPORTING', source.id])),
-      ),
+    const bystanders = this.runningMembers().filter(
+      (node) => node.role === 'primary' && node !== target && !bySource.has(node),
     );
-    await Promise.all(
-      entries.flatMap(([source, list]) =>
-        list.map((slot) => this.command(source, ['CLUSTER', 'SETSLOT', slot, 'MIGRATING', target.id])),
-      ),
-    );
-    await Promise.all(
-      entries.flatMap(([source, list]) => list.map((slot) => this.migrateKeys(source, target, slot))),
-    );
-    // The target learns first so it never refuses its new slots; then the sources stop redirecting with ASK.
-    const sources = entries.map(([source]) => source);
-    const others = this.runningMembers().filter(
-      (node) => node.role === 'primary' && node !== target && !sources.includes(node),
-    );
-    for (const primary of [target, ...sources, ...others]) {
-      await Promise.all(
-        moving.map((slot) => this.command(primary, ['CLUSTER', 'SETSLOT', slot, 'NODE', target.id])),
-      );
-    }
+    const send: SendCommand = (node, args, raw) =>
+      this.run.admin.command(this.endpoint(node.port), args, { raw: raw ?? false });
+    await moveSlotsBetweenPrimaries(send, { target, bySource, bystanders, password: this.settings.password });
     await waitFor(
       async () => {
         for (const node of this.runningMembers()) {
@@ -425,12 +347,15 @@ export class DevCluster {
   }
 
   /** Starts a new node and makes it a replica of `primary`; waits until the cluster is ready. */
-  async addReplica(primary: DevClusterNode, { timeoutMs = DEFAULT_READY_TIMEOUT_MS }: SettleOptions = {}) {
+  async addReplica(
+    primary: DevClusterNode,
+    { timeoutMs = DEFAULT_READY_TIMEOUT_MS }: SettleOptions = {},
+  ): Promise<DevClusterNode> {
     const primaryMember = this.member(primary);
     const node = this.member(await this.addPrimary({ timeoutMs }));
     await this.command(node, ['CLUSTER', 'REPLICATE', primaryMember.id]);
     await this.settle(timeoutMs);
-    return node as DevClusterNode;
+    return node;
   }
 
   /**
@@ -548,7 +473,8 @@ export class DevCluster {
     return results.map((result) => (result as PromiseFulfilledResult<ClusterNode>).value);
   }
 
-  // Waits for full readiness when every node runs; otherwise only refreshes (a down node may keep it failed).
+  // Waits for full readiness when every node runs; otherwise only refreshes: with a node down, the cluster
+  // may stay failed until the test brings it back.
   private async settle(timeoutMs: number): Promise<void> {
     if (this.members.every((node) => node.state === 'running')) await this.waitUntilReady({ timeoutMs });
     else await this.refresh();
@@ -570,30 +496,6 @@ export class DevCluster {
       if (!(await member.process.waitForExit(STOP_TIMEOUT_MS))) await member.process.kill();
     }
     this.run.admin.drop(member);
-  }
-
-  private async migrateKeys(source: ClusterNode, target: ClusterNode, slot: number): Promise<void> {
-    const auth = this.settings.password === undefined ? [] : ['AUTH', this.settings.password];
-    for (;;) {
-      const keys = await this.run.admin.command(
-        this.endpoint(source.port),
-        ['CLUSTER', 'GETKEYSINSLOT', slot, MIGRATE_BATCH],
-        { raw: true },
-      );
-      if (!Array.isArray(keys) || keys.length === 0) return;
-      const args: RespArg[] = [
-        'MIGRATE',
-        LOOPBACK_HOST,
-        target.port,
-        '',
-        0,
-        10_000,
-        'REPLACE',
-        ...auth,
-        'KEYS',
-      ];
-      await this.command(source, [...args, ...(keys as Buffer[])]);
-    }
   }
 
   private async selfView(member: ClusterNode): Promise<ClusterNodeLine | undefined> {

@@ -5,13 +5,12 @@
  */
 export {
   type DevCluster,
-  type DevClusterNode,
   type FailoverOptions,
-  type NodeState,
   type SettleOptions,
   type StartClusterOptions,
   startCluster,
 } from './cluster.js';
+export type { DevClusterNode, NodeState } from './cluster-node.js';
 export type { NodeRole } from './cluster-topology.js';
 export {
   type EnsureRedisServerOptions,

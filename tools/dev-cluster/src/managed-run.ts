@@ -25,8 +25,8 @@ export class ManagedRun {
   readonly admin = new AdminClient();
   private readonly processes = new Set<RedisProcess>();
   private unregisterExitCleanup: (() => void) | undefined;
-  private endedFlag = false;
   private stopping: Promise<void> | undefined;
+  private handedOver = false;
 
   private constructor(
     readonly dir: string,
@@ -47,22 +47,20 @@ export class ManagedRun {
     return run;
   }
 
-  /** True after stop() or detach(). */
-  get ended(): boolean {
-    return this.endedFlag;
-  }
-
   /** Remembers a started process so stop() and the exit hooks end it. */
-  track(process: RedisProcess): void {
-    this.processes.add(process);
+  track(server: RedisProcess): void {
+    this.processes.add(server);
   }
 
-  /** Kills every process of this run (SIGKILL: nothing is persisted), then removes the folder. Idempotent. */
+  /**
+   * Kills every process of this run (SIGKILL: nothing is persisted), then removes the folder. Idempotent;
+   * a no-op after detach(), whose servers belong to the CLI state file.
+   */
   stop(): Promise<void> {
+    if (this.handedOver) return Promise.resolve();
     if (!this.stopping) {
-      this.endedFlag = true;
       this.stopping = (async () => {
-        await Promise.all([...this.processes].map((process) => process.kill()));
+        await Promise.all([...this.processes].map((server) => server.kill()));
         this.admin.closeAll();
         rmSync(this.dir, { recursive: true, force: true });
         // Only now: if the process dies while stopping, the exit hook still finishes the job.
@@ -74,8 +72,8 @@ export class ManagedRun {
 
   /** Leaves the processes running and hands the folder to the CLI state file: no exit hooks, no connections. */
   detach(): void {
-    if (this.endedFlag) return;
-    this.endedFlag = true;
+    if (this.stopping || this.handedOver) return;
+    this.handedOver = true;
     this.unregisterExitCleanup?.();
     this.admin.closeAll();
     writeOwner(this.dir, { kind: 'detached' });
@@ -83,8 +81,7 @@ export class ManagedRun {
 
   // Exit hooks must be synchronous: signal, then remove the folder without waiting.
   private cleanupSync(): void {
-    this.endedFlag = true;
-    for (const process of this.processes) process.signal('SIGKILL');
+    for (const server of this.processes) server.signal('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -68,13 +68,13 @@ export async function launchNode(spec: NodeSpec, admin: AdminClient): Promise<La
     const configFile = path.join(dir, CONFIG_FILE);
     writeFileSync(configFile, await spec.render(port, dir));
     try {
-      const process = await startProcess(
+      const server = await startProcess(
         { ...spec, dir, configFile },
         spec.endpoint(port),
         admin,
         spec.startTimeoutMs,
       );
-      return { port, dir, configFile, process };
+      return { port, dir, configFile, process: server };
     } catch (error) {
       const retry = error instanceof NodeStartError && error.portInUse && spec.port === undefined;
       if (!retry || attempt >= PORT_ATTEMPTS) throw error;
@@ -90,19 +90,19 @@ export async function startProcess(
   admin: AdminClient,
   timeoutMs = DEFAULT_START_TIMEOUT_MS,
 ): Promise<RedisProcess> {
-  const process = RedisProcess.spawn({ ...spec });
+  const server = RedisProcess.spawn({ ...spec });
   try {
-    await waitUntilAnswering(process, endpoint, admin, timeoutMs);
-    return process;
+    await waitUntilAnswering(server, endpoint, admin, timeoutMs);
+    return server;
   } catch (error) {
-    await process.kill();
+    await server.kill();
     throw error;
   }
 }
 
 /** Waits until the server answers PING (an auth error counts: it is up), failing fast if it exits. */
 export async function waitUntilAnswering(
-  process: RedisProcess,
+  server: RedisProcess,
   endpoint: RespEndpoint,
   admin: AdminClient,
   timeoutMs: number,
@@ -110,8 +110,8 @@ export async function waitUntilAnswering(
   const address = `${endpoint.host}:${endpoint.port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (!process.running) {
-      const log = process.logTail();
+    if (!server.running) {
+      const log = server.logTail();
       const portInUse = log.includes('Address already in use');
       throw new NodeStartError(`redis-server for ${address} exited during start-up:\n${log}`, portInUse);
     }

@@ -50,8 +50,11 @@ export class DevStandalone {
   /** @internal Use {@link startStandalone}. */
   static async start(options: StartStandaloneOptions = {}): Promise<DevStandalone> {
     const tlsOnly = options.port === 0;
-    if (tlsOnly && !options.tls)
+    if (tlsOnly && !options.tls) {
       throw new Error('port: 0 disables the plain port, so TLS is needed (tls: true)');
+    }
+    // 6379 belongs to the system's redis service, if there is one; dev servers never touch it.
+    if (options.port === 6379) throw new Error('Port 6379 is left to the system redis service; pick another');
     const run = await ManagedRun.create(options);
     try {
       const tls =

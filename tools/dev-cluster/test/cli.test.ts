@@ -10,23 +10,31 @@ import { waitFor } from '../src/index.js';
 import { isProcessAlive, signalProcess } from '../src/processes.js';
 import { cliPath, rawCommand, repoRoot, runCli, seedsFrom } from './helpers.js';
 
+// Each test has its own state file, so the tests can run at the same time.
 const stateDir = mkdtempSync(path.join(os.tmpdir(), 'keyslot-cli-test-'));
-const stateFile = path.join(stateDir, 'dev-cluster.json');
-const env = { ...process.env, KEYSLOT_DEV_CLUSTER_STATE: stateFile };
-const readState = () => JSON.parse(readFileSync(stateFile, 'utf8')) as ClusterState;
+let stateFiles = 0;
+function newStateFile() {
+  const stateFile = path.join(stateDir, `dev-cluster-${++stateFiles}.json`);
+  const env = { ...process.env, KEYSLOT_DEV_CLUSTER_STATE: stateFile };
+  const readState = () => JSON.parse(readFileSync(stateFile, 'utf8')) as ClusterState;
+  return { stateFile, env, readState };
+}
 
 afterAll(async () => {
   // Whatever a failed test left running.
-  if (existsSync(stateFile)) {
-    const state = readState();
+  for (let i = 1; i <= stateFiles; i++) {
+    const stateFile = path.join(stateDir, `dev-cluster-${i}.json`);
+    if (!existsSync(stateFile)) continue;
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as ClusterState;
     for (const node of state.nodes) signalProcess(node.pid, 'SIGKILL');
     rmSync(state.dir, { recursive: true, force: true });
   }
   rmSync(stateDir, { recursive: true, force: true });
 });
 
-describe('cluster CLI', () => {
+describe.concurrent('cluster CLI', () => {
   it('start leaves a cluster running, status reports it, stop removes every trace', async () => {
+    const { stateFile, env, readState } = newStateFile();
     const started = await runCli(['start', '--primaries', '2', '--replicas', '1'], env);
     expect(started.stderr).toBe('');
     expect(started.code).toBe(0);
@@ -49,10 +57,6 @@ describe('cluster CLI', () => {
     expect(status.stdout.match(/primary/g)).toHaveLength(2);
     expect(status.stdout.match(/replica/g)).toHaveLength(2);
 
-    const again = await runCli(['start'], env);
-    expect(again.code).toBe(0);
-    expect(again.stdout).toContain('already running');
-
     const stopped = await runCli(['stop'], env);
     expect(stopped.code).toBe(0);
     for (const node of state.nodes) expect(isProcessAlive(node.pid)).toBe(false);
@@ -65,6 +69,7 @@ describe('cluster CLI', () => {
   });
 
   it('start --foreground runs until SIGINT and then stops everything', async () => {
+    const { stateFile, env, readState } = newStateFile();
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', cliPath, 'start', '--foreground', '--primaries', '1', '--replicas', '1'],
@@ -87,6 +92,12 @@ describe('cluster CLI', () => {
       const state = readState();
       expect(state.foregroundPid).toBe(child.pid);
       for (const node of state.nodes) expect(isProcessAlive(node.pid)).toBe(true);
+      const [status, again] = await Promise.all([runCli(['status'], env), runCli(['start'], env)]);
+      expect(status.code).toBe(0);
+      expect(status.stdout).toContain('cluster_state: ok');
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain('already running');
+      expect(seedsFrom(again.stdout)).toEqual(state.seeds);
 
       child.kill('SIGINT');
       const [code] = await once(child, 'exit');
@@ -101,6 +112,7 @@ describe('cluster CLI', () => {
   });
 
   it('rejects unknown commands with the usage', async () => {
+    const { env } = newStateFile();
     const result = await runCli(['frobnicate'], env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Usage: npm run cluster');

@@ -1,12 +1,13 @@
-// stop() leaves nothing behind, clusters do not interfere, and a password-protected cluster works end to end.
+// stop() leaves nothing behind, clusters do not interfere, and password and TLS clusters work end to end.
+// Every test has its own clusters, so they run at the same time: most of a start is Redis's own 2 s wait.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseClusterNodes } from '../src/cluster-topology.js';
+import { parseClusterNodes, parseInfo, replicaPortsInClusterSlots } from '../src/cluster-topology.js';
 import { startCluster } from '../src/index.js';
 import { isProcessAlive } from '../src/processes.js';
 import { rawCommand } from './helpers.js';
 
-describe('two clusters at once', () => {
+describe.concurrent('two clusters at once', () => {
   it('run side by side on different ports, and stop() of one leaves nothing of it and spares the other', async () => {
     const [first, second] = await Promise.all([
       startCluster({ primaries: 2, replicasPerPrimary: 0 }),
@@ -38,7 +39,7 @@ describe('two clusters at once', () => {
   });
 });
 
-describe('password-protected cluster', () => {
+describe.concurrent('password-protected cluster', () => {
   it('replicates with masterauth, refuses unauthenticated clients, and moves keys with MIGRATE AUTH', async () => {
     const cluster = await startCluster({ primaries: 2, replicasPerPrimary: 1, password: 's3cret' });
     try {
@@ -59,7 +60,7 @@ describe('password-protected cluster', () => {
   });
 });
 
-describe('startCluster options', () => {
+describe.concurrent('startCluster options', () => {
   it('applies extraConfig to every node', async () => {
     const cluster = await startCluster({
       primaries: 1,
@@ -86,5 +87,22 @@ describe('startCluster options', () => {
   it('rejects invalid sizes before starting anything', async () => {
     await expect(startCluster({ primaries: 0 })).rejects.toThrow(/primaries/);
     await expect(startCluster({ replicasPerPrimary: -1 })).rejects.toThrow(/replicasPerPrimary/);
+  });
+});
+
+describe.concurrent('TLS cluster', () => {
+  it('forms over TLS (client, bus and replication) and is reached with the generated CA', async () => {
+    const cluster = await startCluster({ primaries: 2, replicasPerPrimary: 1, tls: true });
+    try {
+      const { ca } = cluster.tls!;
+      for (const node of cluster.nodes) {
+        const info = parseInfo(String(await rawCommand(node.port, ['CLUSTER', 'INFO'], { ca })));
+        expect(info.cluster_state).toBe('ok');
+      }
+      const listed = replicaPortsInClusterSlots(await cluster.admin(cluster.nodes[0]!, 'CLUSTER', 'SLOTS'));
+      expect([...listed].sort()).toEqual(cluster.replicas.map((node) => node.port).sort());
+    } finally {
+      await cluster.stop();
+    }
   });
 });

@@ -122,4 +122,8 @@ describe('startStandalone with TLS', () => {
   it('refuses port: 0 without TLS', async () => {
     await expect(startStandalone({ port: 0 })).rejects.toThrow(/TLS/);
   });
+
+  it('never uses 6379, the system service port', async () => {
+    await expect(startStandalone({ port: 6379 })).rejects.toThrow(/6379/);
+  });
 });
