@@ -1,0 +1,16 @@
+/**
+ * @keyslot/fastify: a Fastify plugin that decorates the instance with one keyslot `ClusterConnection`.
+ *
+ * @packageDocumentation
+ */
+
+export { PluginAlreadyRegisteredError } from './errors.js';
+export type { HealthReport } from './health-check.js';
+export { checkClusterHealth } from './health-check.js';
+export type {
+  KeyslotAdoptOptions,
+  KeyslotConnectOptions,
+  KeyslotHealthOptions,
+  KeyslotPluginOptions,
+} from './options.js';
+export { keyslot, keyslot as default } from './plugin.js';
