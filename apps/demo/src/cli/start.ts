@@ -1,0 +1,44 @@
+/**
+ * `npm start`: runs the demo. With REDIS_CLUSTER_NODES unset it first starts an embedded local 3+3 cluster with
+ * tools/dev-cluster; `npm start -- --fastify` serves the plain Fastify flavour instead of NestJS. Ctrl-C stops the
+ * server, then the cluster.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startCluster } from '@keyslot/dev-cluster';
+import { nodesFromEnv } from '../demo-options.js';
+
+const serverEntry = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const given = nodesFromEnv();
+let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
+if (given) {
+  console.log(`using the cluster at ${given.join(',')}`);
+} else {
+  console.log('starting an embedded local Redis Cluster (3 primaries, 3 replicas)…');
+  cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1 });
+  console.log(`cluster ready: REDIS_CLUSTER_NODES=${cluster.seeds.join(',')}`);
+}
+const nodes = given ?? cluster!.seeds;
+
+const server = spawn(process.execPath, [serverEntry, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, REDIS_CLUSTER_NODES: nodes.join(',') },
+});
+
+let stopping = false;
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  if (server.exitCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+  }
+  if (cluster) {
+    console.log('stopping the embedded cluster…');
+    await cluster.stop();
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+server.on('exit', (code) => void shutdown(code ?? 0));

@@ -1,0 +1,28 @@
+import type { ClusterConnectionConfig } from '@keyslot/client';
+
+/** What both demo servers need to start. */
+export interface DemoOptions {
+  /** Seed nodes of the cluster, `host:port`. */
+  nodes: string[];
+  /** Connection settings; the demo reads from replicas when it can, to show it. */
+  connection?: ClusterConnectionConfig;
+  /** Log requests (off in tests). */
+  logger?: boolean;
+}
+
+/** The connection settings the demo uses unless told otherwise. */
+export const DEMO_CONNECTION: ClusterConnectionConfig = {
+  readFrom: 'preferReplica',
+  commandTimeoutMs: 3000,
+  connectTimeoutMs: 5000,
+};
+
+/** Seed nodes from `REDIS_CLUSTER_NODES` (`host:port,host:port`), or undefined when unset. */
+export function nodesFromEnv(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+  const raw = env.REDIS_CLUSTER_NODES?.trim();
+  if (!raw) return undefined;
+  return raw
+    .split(',')
+    .map((node) => node.trim())
+    .filter(Boolean);
+}
