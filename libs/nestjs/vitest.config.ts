@@ -6,7 +6,11 @@ import { sharedConfig } from '../../vitest.shared.js';
 export default mergeConfig(
   sharedConfig,
   defineProject({
-    test: { name: '@keyslot/nestjs' },
+    test: {
+      name: '@keyslot/nestjs',
+      // Appended to the shared global setup (which makes sure redis-server is installed) by mergeConfig.
+      globalSetup: ['./test/support/shared-cluster.global-setup.ts'],
+    },
     plugins: [swc.vite({ module: { type: 'es6' }, jsc: { target: 'es2022' } })],
   }),
 );

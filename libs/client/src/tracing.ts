@@ -17,7 +17,9 @@ export interface CommandTraceContext {
  * `diagnostics_channel.tracingChannel('keyslot:command')` with start, end, asyncStart, asyncEnd and error events.
  * When nobody subscribes it costs one property read per command.
  */
-export const commandTracing = diagnosticsChannel.tracingChannel<CommandTraceContext, CommandTraceContext>('keyslot:command');
+export const commandTracing = diagnosticsChannel.tracingChannel<CommandTraceContext, CommandTraceContext>(
+  'keyslot:command',
+);
 
 /** Runs `send` inside the command's trace. */
 export function traceCommand<T>(context: CommandTraceContext, send: () => Promise<T>): Promise<T> {
