@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
-import { ClosedError, TimeoutError } from '../errors.js';
+import { ClosedError, ConnectionError, TimeoutError } from '../errors.js';
+import { backoffDelay } from '../util/backoff.js';
 import type { NodeConnectionSettings } from './connection-options.js';
 import { MultiplexedConnection } from './multiplexed-connection.js';
 
@@ -12,6 +13,8 @@ const IDLE_CLOSE_MS = 30_000;
  */
 export class DedicatedConnections {
   private readonly idle: MultiplexedConnection[] = [];
+  /** Connections lent out right now (a BLPOP may wait on one forever): destroy() must end them too. */
+  private readonly busy = new Set<MultiplexedConnection>();
   private readonly waiting: ((connection: MultiplexedConnection | Error) => void)[] = [];
   private active = 0;
   private closed = false;
@@ -35,6 +38,7 @@ export class DedicatedConnections {
    */
   async withConnection<T>(work: (connection: MultiplexedConnection) => Promise<T>): Promise<T> {
     const connection = await this.acquire();
+    this.busy.add(connection);
     let reusable = true;
     try {
       return await work(connection);
@@ -42,6 +46,7 @@ export class DedicatedConnections {
       if (error instanceof TimeoutError) reusable = false;
       throw error;
     } finally {
+      this.busy.delete(connection);
       this.release(connection, reusable);
     }
   }
@@ -51,6 +56,7 @@ export class DedicatedConnections {
     this.closed = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     for (const connection of this.idle.splice(0)) connection.destroy();
+    for (const connection of this.busy) connection.destroy();
     for (const waiter of this.waiting.splice(0)) waiter(new ClosedError('the connection was closed'));
   }
 
@@ -64,18 +70,44 @@ export class DedicatedConnections {
     }
     if (this.active < this.maxConnections) {
       this.active++;
+      let connection: MultiplexedConnection;
+      try {
+        connection = await this.connectWithinTimeout();
+      } catch (error) {
+        this.active--;
+        throw error;
+      }
+      if (this.closed) {
+        // destroy() ran while this one was connecting: nobody would ever close it.
+        this.active--;
+        connection.destroy();
+        throw new ClosedError('the connection was closed');
+      }
+      return connection;
+    }
+    const next = await new Promise<MultiplexedConnection | Error>((resolve) => this.waiting.push(resolve));
+    if (next instanceof Error) throw next;
+    return next;
+  }
+
+  /**
+   * Connects, trying again (with backoff) while the server cannot be reached, for up to the command timeout: like
+   * commands on the shared connection, a blocking command waits for an unreachable server instead of failing fast.
+   */
+  private async connectWithinTimeout(): Promise<MultiplexedConnection> {
+    const deadline = Date.now() + this.commandTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
       try {
         return await MultiplexedConnection.connect(this.settings, {
           commandTimeoutMs: this.commandTimeoutMs,
         });
       } catch (error) {
-        this.active--;
-        throw error;
+        const delay = backoffDelay(attempt);
+        const unreachable = error instanceof ConnectionError || error instanceof TimeoutError;
+        if (!unreachable || this.closed || Date.now() + delay >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
-    const next = await new Promise<MultiplexedConnection | Error>((resolve) => this.waiting.push(resolve));
-    if (next instanceof Error) throw next;
-    return next;
   }
 
   private release(connection: MultiplexedConnection, reusable: boolean): void {

@@ -1,4 +1,4 @@
-import { ConnectionError, ReplyError } from '../errors.js';
+import { ConnectionError, OutcomeUnknownError, ReplyError } from '../errors.js';
 import type { NodeConnectionSettings } from './connection-options.js';
 import type { MultiplexedConnection } from './multiplexed-connection.js';
 
@@ -47,7 +47,11 @@ export async function handshake(
   ];
   if (settings.db !== 0) steps.push(connection.execHere({ name: 'SELECT', args: [settings.db] }, timeout));
   if (settings.readonly) steps.push(connection.execHere({ name: 'READONLY', args: [] }, timeout));
-  await Promise.all(steps);
+  try {
+    await Promise.all(steps);
+  } catch (error) {
+    throw explainHandshakeFailure(error, connection.address, settings);
+  }
 }
 
 function isUnknownHello(error: ReplyError): boolean {
@@ -55,6 +59,12 @@ function isUnknownHello(error: ReplyError): boolean {
 }
 
 function explainHandshakeFailure(error: unknown, address: string, settings: NodeConnectionSettings): unknown {
+  if (error instanceof OutcomeUnknownError) {
+    // Lost while connecting: "HELLO may or may not have run" would mislead; the connection simply failed.
+    return new ConnectionError(`connection to ${address} was lost during the handshake`, address, {
+      cause: error.cause,
+    });
+  }
   if (!(error instanceof ReplyError)) return error;
   const who = settings.username === undefined ? 'the default user' : `user '${settings.username}'`;
   if (error.prefix === 'WRONGPASS' || error.prefix === 'NOAUTH' || /password/i.test(error.message)) {

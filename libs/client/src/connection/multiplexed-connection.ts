@@ -57,6 +57,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
   private readonly closeListeners: ((error: Error | undefined) => void)[] = [];
   private closeError: Error | undefined;
   private drainWaiters: (() => void)[] = [];
+  private settleTimer: NodeJS.Timeout | null = null;
 
   /** Opens the socket and runs the handshake; fails within the connect timeout. */
   static async connect(
@@ -246,7 +247,14 @@ export class MultiplexedConnection extends RedisCommands<string> {
   async close(): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'closing';
-    if (this.pendingCount > 0) await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+    if (this.pendingCount > 0) {
+      await new Promise<void>((resolve) => {
+        this.drainWaiters.push(resolve);
+        this.resolveOnceSettled();
+      });
+    }
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    if (this.closeError !== undefined) return; // lost meanwhile: fail() already cleaned up
     this.state = 'closed';
     this.socket.end();
     this.notifyClosed(undefined);
@@ -323,6 +331,34 @@ export class MultiplexedConnection extends RedisCommands<string> {
       return;
     }
     this.config.onPush?.(push);
+  }
+
+  /**
+   * While closing: a request whose deadline passed is settled, but keeps its reply slot until the reply comes,
+   * which a stalled server may never send. Once every pending request is settled, stop waiting for replies.
+   */
+  private resolveOnceSettled(): void {
+    this.settleTimer = null;
+    if (this.state !== 'closing') return;
+    const inflight = this.inflight.drain();
+    for (const request of inflight) this.inflight.push(request);
+    let latest = 0;
+    for (const request of [...inflight, ...this.outbox]) {
+      if (request.done) continue;
+      if (request.deadlineList === null) return; // no deadline: only its reply settles it
+      latest = Math.max(latest, request.deadlineAt);
+    }
+    if (latest === 0) {
+      this.resolveDrainWaiters();
+      return;
+    }
+    this.settleTimer = setTimeout(() => this.resolveOnceSettled(), Math.max(0, latest - Date.now()) + 1);
+  }
+
+  private resolveDrainWaiters(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private checkDrained(): void {

@@ -16,12 +16,13 @@ import { ConnectionManager } from './connection-manager.js';
  * ```
  */
 export class Client {
-  private readonly options: string | ClientOptions;
+  /** A true private field: util.inspect, JSON.stringify and enumeration never see it (it may hold a password). */
+  readonly #options: string | ClientOptions;
 
   constructor(urlOrOptions: string | ClientOptions = {}) {
     // Validate now so mistakes surface where the client is built, not at the first command.
     resolveClientOptions(urlOrOptions, 1, 1);
-    this.options = urlOrOptions;
+    this.#options = urlOrOptions;
   }
 
   /** One multiplexed connection, without reconnection: when it drops, it stays closed. */
@@ -48,7 +49,7 @@ export class Client {
 
   /** @internal Resolved socket settings for a given configuration. */
   settingsFor(config: ResolvedConnectionConfig, protocol?: 2 | 3): NodeConnectionSettings {
-    const settings = resolveClientOptions(this.options, config.connectTimeoutMs, config.maxPending);
+    const settings = resolveClientOptions(this.#options, config.connectTimeoutMs, config.maxPending);
     if (protocol !== undefined) settings.protocol = protocol;
     return settings;
   }

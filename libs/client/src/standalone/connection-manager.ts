@@ -6,7 +6,7 @@ import { type ConnectionConfig, type ResolvedConnectionConfig, resolveConnection
 import { addressOf, type NodeConnectionSettings } from '../connection/connection-options.js';
 import { DedicatedConnections } from '../connection/dedicated-connections.js';
 import { MultiplexedConnection } from '../connection/multiplexed-connection.js';
-import { ConfigError, QueueFullError } from '../errors.js';
+import { ConfigError, ConnectionError, OutcomeUnknownError, QueueFullError } from '../errors.js';
 import {
   type PubSubListener,
   SUBSCRIBE_COMMAND,
@@ -15,6 +15,7 @@ import {
   UNSUBSCRIBE_COMMAND,
 } from '../pubsub/subscriptions.js';
 import { encodeCommand } from '../resp/encode-command.js';
+import { Multi } from '../transaction/multi.js';
 import { backoffDelay } from '../util/backoff.js';
 import { Fifo } from '../util/fifo.js';
 import type { Client } from './client.js';
@@ -78,6 +79,11 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     );
     this.dispatch(request as ManagedRequest<unknown>);
     return request.promise;
+  }
+
+  /** Starts a MULTI/EXEC transaction, written as one uninterrupted unit on the shared connection. */
+  multi(): Multi {
+    return new Multi((commands, returnBuffers) => this.runTransaction(commands, returnBuffers));
   }
 
   /** Runs `work` on a dedicated connection after WATCHing `keys`; see `MultiplexedConnection#watch`. */
@@ -232,6 +238,7 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   }
 
   private restoreSubscriptions(connection: MultiplexedConnection): void {
+    if (connection.protocol !== 3) return; // RESP2 (a server without HELLO): subscribing would stall it
     for (const kind of ['channel', 'pattern'] as const) {
       const names = this.subscriptions.names(kind);
       if (names.length > 0) void connection.subscribeCommand(SUBSCRIBE_COMMAND[kind], names).catch(() => {});
@@ -245,21 +252,45 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     subscribe: boolean,
   ): Promise<void> {
     if (this.state !== 'open') throw closedError(this.address);
+    // Refuse before registering: a listener registered here would be restored with SUBSCRIBE over RESP2 after a
+    // reconnect, which would put the shared connection in RESP2 subscriber mode and break every other command.
+    const protocol = this.connection?.isOpen ? this.connection.protocol : this.settings.protocol;
+    if (subscribe && protocol !== 3) throw resp3Needed();
     const changed = subscribe
       ? this.subscriptions.add(kind, names ?? [], listener!)
       : this.subscriptions.remove(kind, names, listener);
     if (changed.length === 0) return;
     const connection = this.connection;
     if (!connection?.isOpen) return; // restored on reconnect
-    if (connection.protocol !== 3) {
-      throw new ConfigError(
-        'pub/sub on the shared connection needs RESP3: connect with protocol 3 (the default)',
+    if (connection.protocol !== 3) throw resp3Needed();
+    try {
+      await connection.subscribeCommand(
+        subscribe ? SUBSCRIBE_COMMAND[kind] : UNSUBSCRIBE_COMMAND[kind],
+        changed,
+      );
+    } catch (error) {
+      // Lost before the confirmation: the reconnect subscribes to exactly what is registered now, so the change
+      // takes effect anyway; failing here would leave a listener registered behind a rejected promise.
+      const lost = error instanceof ConnectionError || error instanceof OutcomeUnknownError;
+      if (!lost || this.state !== 'open') throw error;
+    }
+  }
+
+  private async runTransaction(
+    commands: readonly Command<unknown>[],
+    returnBuffers: boolean,
+  ): Promise<unknown[] | null> {
+    if (this.state !== 'open') throw closedError(this.address);
+    // While reconnecting, wait for the connection like any command does (within the command deadline).
+    if (!this.connection?.isOpen) await this.sendCommand({ name: 'PING', args: [] });
+    const connection = this.connection;
+    if (!connection?.isOpen) {
+      throw new ConnectionError(
+        `MULTI was not sent: the connection to ${this.address} was lost`,
+        this.address,
       );
     }
-    await connection.subscribeCommand(
-      subscribe ? SUBSCRIBE_COMMAND[kind] : UNSUBSCRIBE_COMMAND[kind],
-      changed,
-    );
+    return connection.runTransaction(commands, returnBuffers);
   }
 
   private pause(ms: number): Promise<void> {
@@ -290,6 +321,12 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     this.dedicated.destroy();
     this.connection = null;
   }
+}
+
+function resp3Needed(): ConfigError {
+  return new ConfigError(
+    'pub/sub on the shared connection needs RESP3: connect with protocol 3 (the default)',
+  );
 }
 
 function toList(names: string | readonly string[]): string[] {
