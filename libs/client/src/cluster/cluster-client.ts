@@ -25,13 +25,14 @@ import { ClusterRouter } from './router.js';
  */
 export class ClusterClient {
   private readonly seeds: SeedNode[];
-  private readonly options: ClusterClientOptions;
+  // A true private field: util.inspect and JSON.stringify never see it, so the password cannot leak through them.
+  readonly #options: ClusterClientOptions;
 
   constructor(nodes: ClusterNodeInput | readonly ClusterNodeInput[], options: ClusterClientOptions = {}) {
     const parsed = parseSeeds(nodes);
     checkClusterOptions(options);
     this.seeds = parsed.seeds;
-    this.options = { ...parsed.fromUrl, ...options };
+    this.#options = { ...parsed.fromUrl, ...options };
   }
 
   /**
@@ -61,7 +62,7 @@ export class ClusterClient {
         `readFrom must be 'primary', 'preferReplica' or 'replica', got '${String(readFrom)}'`,
       );
     }
-    const options = this.options;
+    const options = this.#options;
     const password = wrapPassword(options.password);
     const tls = options.tls === true ? {} : options.tls === false ? undefined : options.tls;
     const router = new ClusterRouter(

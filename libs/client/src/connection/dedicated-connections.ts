@@ -19,6 +19,7 @@ export class DedicatedConnections {
   private active = 0;
   private closed = false;
   private idleTimer: NodeJS.Timeout | null = null;
+  private drained: (() => void) | null = null;
 
   constructor(
     private readonly settings: NodeConnectionSettings,
@@ -48,10 +49,23 @@ export class DedicatedConnections {
     } finally {
       this.busy.delete(connection);
       this.release(connection, reusable);
+      if (this.busy.size === 0 && this.drained) this.drained();
     }
   }
 
-  /** Closes every dedicated connection; later requests fail with ClosedError. */
+  /**
+   * Refuses new work and lets the blocking commands and WATCH sessions already running finish, then closes their
+   * connections. Work still waiting for a connection was never sent: it fails with ClosedError.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    for (const connection of this.idle.splice(0)) void connection.close();
+    for (const waiter of this.waiting.splice(0)) waiter(new ClosedError('the connection was closed'));
+    if (this.busy.size > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+  }
+
+  /** Closes every dedicated connection now, cutting running commands; later requests fail with ClosedError. */
   destroy(): void {
     this.closed = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);

@@ -123,7 +123,7 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     if (this.state !== 'open') return;
     this.state = 'closing';
     this.failWaiting();
-    await this.connection?.close();
+    await Promise.all([this.connection?.close(), this.dedicated.close()]);
     this.shutdown();
   }
 
