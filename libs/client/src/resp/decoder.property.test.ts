@@ -13,6 +13,9 @@ import {
 // ---------------------------------------------------------------------------------------------------------------
 // Arbitraries
 
+/** `FC_SCALE=20 npx vitest run ...` runs every property twenty times longer. */
+const scale = Number(process.env.FC_SCALE ?? '1');
+
 /** Text that may appear in a simple string or error line: anything but CR and LF. */
 const lineText = fc
   .string({ unit: 'binary', maxLength: 30 })
@@ -138,7 +141,7 @@ function run(chunks: readonly Buffer[], returnBuffers: boolean, options?: Decode
 // ---------------------------------------------------------------------------------------------------------------
 // Properties
 
-describe('RespDecoder properties', () => {
+describe('RespDecoder properties', { timeout: 60_000 * scale }, () => {
   it('decodes every written reply to its expected value, in string and buffer mode', () => {
     fc.assert(
       fc.property(reply, fc.boolean(), (value, returnBuffers) => {
@@ -146,7 +149,7 @@ describe('RespDecoder properties', () => {
         expect(outcome.error).toBeUndefined();
         expect(outcome.events).toEqual(expectedEvents(value, returnBuffers));
       }),
-      { numRuns: 1500 },
+      { numRuns: 1500 * scale },
     );
   });
 
@@ -162,7 +165,7 @@ describe('RespDecoder properties', () => {
         expect(whole.events).toEqual(expected);
         expect(chunked.events).toEqual(expected);
       }),
-      { numRuns: 1000 },
+      { numRuns: 1000 * scale },
     );
   });
 
@@ -174,7 +177,7 @@ describe('RespDecoder properties', () => {
         expect(chunked.error).toBeUndefined();
         expect(chunked.events).toEqual(values.flatMap((value) => expectedEvents(value, returnBuffers)));
       }),
-      { numRuns: 200 },
+      { numRuns: 200 * scale },
     );
   });
 });
@@ -243,7 +246,7 @@ function checkOutcome(outcome: Outcome): void {
   if (outcome.error !== undefined && !(outcome.error instanceof ProtocolError)) throw outcome.error;
 }
 
-describe('RespDecoder fuzzing', () => {
+describe('RespDecoder fuzzing', { timeout: 60_000 * scale }, () => {
   it('ends arbitrary and mutated input in replies or a ProtocolError, with the same replies per chunking', () => {
     fc.assert(
       fc.property(
@@ -261,7 +264,7 @@ describe('RespDecoder fuzzing', () => {
           expect(chunked.events).toEqual(whole.events);
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: 3000 * scale },
     );
   });
 
@@ -278,7 +281,7 @@ describe('RespDecoder fuzzing', () => {
           checkOutcome(outcome);
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 500 * scale },
     );
   });
 
@@ -298,7 +301,7 @@ describe('RespDecoder fuzzing', () => {
         expect(values).toEqual([['OK', 1]]);
         expect(decoder.bufferedBytes).toBe(0);
       }),
-      { numRuns: 500 },
+      { numRuns: 500 * scale },
     );
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ProtocolError, ReplyError } from '../errors.js';
 import { type DecoderOptions, RespDecoder } from './decoder.js';
 import type { DecoderEvent } from './test-support/write-reply.js';
@@ -221,7 +221,10 @@ describe('RespDecoder: bulk strings', () => {
       decoder.feed(input.subarray(i, i + 1000));
       expect(decoder.bufferedBytes).toBeLessThanOrEqual(i + 1000);
     }
-    expect(values).toEqual([payload, 'OK']);
+    expect(values).toHaveLength(2);
+    // Buffer#equals: toEqual() walks a large Buffer byte by byte, slowly.
+    expect(payload.equals(values[0] as Buffer)).toBe(true);
+    expect(values[1]).toBe('OK');
     expect(decoder.bufferedBytes).toBe(0);
   });
 
@@ -231,6 +234,81 @@ describe('RespDecoder: bulk strings', () => {
     decoder.feed(Buffer.from('$500000000\r\n0123456789'));
     expect(decoder.bufferedBytes).toBe(10);
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(50_000_000);
+  });
+
+  it('does not reserve a gigabyte for a $1000000000 header followed by 10 bytes', () => {
+    const decoder = new RespDecoder({ onReply: () => {}, onPush: () => {} }, { maxBulkLength: 2 ** 31 });
+    const before = process.memoryUsage().arrayBuffers;
+    decoder.feed(Buffer.from('$1000000000\r\n'));
+    decoder.feed(Buffer.from('0123456789'));
+    expect(decoder.bufferedBytes).toBe(10);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(50_000_000);
+  });
+
+  it('joins a large value arriving in 64 KiB chunks once, whatever the number of chunks (linear time)', () => {
+    const size = 8 * 1024 * 1024;
+    const input = Buffer.concat([Buffer.from(`$${size}\r\n`), Buffer.alloc(size, 'v'), Buffer.from('\r\n')]);
+    const values: unknown[] = [];
+    const decoder = new RespDecoder({ onReply: (v) => values.push(v), onPush: () => {} });
+    decoder.returnBuffers = true;
+    const concat = vi.spyOn(Buffer, 'concat');
+    const indexOf = vi.spyOn(Buffer.prototype, 'indexOf');
+    try {
+      for (let i = 0; i < input.length; i += 65536) decoder.feed(input.subarray(i, i + 65536));
+      expect(concat).toHaveBeenCalledTimes(1);
+      expect(indexOf).not.toHaveBeenCalled();
+    } finally {
+      concat.mockRestore();
+      indexOf.mockRestore();
+    }
+    expect((values[0] as Buffer).length).toBe(size);
+  });
+
+  it('decodes large text arriving in chunks piece by piece, multi-byte characters split included', () => {
+    const text = 'aé日😀'.repeat(100_000);
+    const bytes = Buffer.from(text);
+    const input = Buffer.concat([Buffer.from(`$${bytes.length}\r\n`), bytes, Buffer.from('\r\n:1\r\n')]);
+    const values: unknown[] = [];
+    const decoder = new RespDecoder({ onReply: (v) => values.push(v), onPush: () => {} });
+    const concat = vi.spyOn(Buffer, 'concat');
+    try {
+      for (let i = 0; i < input.length; i += 65_531) decoder.feed(input.subarray(i, i + 65_531));
+      expect(concat).not.toHaveBeenCalled();
+    } finally {
+      concat.mockRestore();
+    }
+    expect(values).toEqual([text, 1]);
+  });
+
+  it('finds the CRLF after a chunked payload even when the CR and LF arrive apart', () => {
+    for (const split of [1, 2, 3]) {
+      const input = Buffer.from('$5\r\nhello\r\n');
+      const values: unknown[] = [];
+      const decoder = new RespDecoder({ onReply: (v) => values.push(v), onPush: () => {} });
+      decoder.feed(input.subarray(0, 7));
+      decoder.feed(input.subarray(7, input.length - split));
+      decoder.feed(input.subarray(input.length - split));
+      expect(values).toEqual(['hello']);
+    }
+    const broken = new RespDecoder({ onReply: () => {}, onPush: () => {} });
+    broken.feed(Buffer.from('$5\r\nhel'));
+    broken.feed(Buffer.from('lo\r'));
+    expect(() => broken.feed(Buffer.from('X'))).toThrow('missing CRLF');
+  });
+
+  it('joins a long line arriving in many chunks once', () => {
+    const text = 'e'.repeat(200_000);
+    const input = Buffer.from(`-ERR ${text}\r\n`);
+    const values: unknown[] = [];
+    const decoder = new RespDecoder({ onReply: (v) => values.push(v), onPush: () => {} });
+    const concat = vi.spyOn(Buffer, 'concat');
+    try {
+      for (let i = 0; i < input.length; i += 1000) decoder.feed(input.subarray(i, i + 1000));
+      expect(concat).toHaveBeenCalledTimes(1);
+    } finally {
+      concat.mockRestore();
+    }
+    expect((values[0] as ReplyError).message).toBe(`ERR ${text}`);
   });
 
   it('does not pre-size arrays for elements that have not arrived', () => {
@@ -290,6 +368,8 @@ describe('RespDecoder: aggregates', () => {
     expect(protocolError(nested(129)).message).toContain('maxNesting (128)');
     expect(reply(nested(3), { maxNesting: 3 })).toEqual([[[1]]]);
     expect(protocolError(nested(4), { maxNesting: 3 }).message).toContain('maxNesting (3)');
+    expect(reply('*1\r\n*1\r\n*0\r\n', { maxNesting: 3 })).toEqual([[[]]]);
+    expect(protocolError('*1\r\n*1\r\n*1\r\n%0\r\n', { maxNesting: 3 }).message).toContain('maxNesting (3)');
   });
 
   it('continues after a completed deep reply at the right level', () => {

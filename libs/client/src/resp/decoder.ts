@@ -3,27 +3,28 @@
  *
  * ## How replies map to JavaScript values
  *
- * | RESP type                      | Wire form                 | JavaScript value                                                     |
- * | ------------------------------ | ------------------------- | -------------------------------------------------------------------- |
- * | simple string                  | `+OK\r\n`                 | `string`, always (even in buffer mode)                               |
- * | simple error                   | `-ERR msg\r\n`            | a `ReplyError` instance, delivered as a value, never thrown          |
- * | bulk error (RESP3)             | `!<len>\r\n<msg>\r\n`     | a `ReplyError` instance, like a simple error                         |
- * | integer                        | `:42\r\n`                 | `number`; `bigint` when beyond `Number.MAX_SAFE_INTEGER` in magnitude |
- * | bulk string                    | `$<len>\r\n<bytes>\r\n`   | `string` (UTF-8), or a `Buffer` with the exact bytes in buffer mode  |
- * | null (RESP2 and RESP3)         | `$-1`, `*-1`, `%-1`, `~-1`, `_` | `null`                                                          |
- * | array                          | `*<n>\r\n...`             | `unknown[]`                                                          |
- * | map (RESP3)                    | `%<n>\r\n...`             | `Map<unknown, unknown>`; keys follow the same rules as values, so in buffer mode bulk keys are `Buffer`s |
- * | set (RESP3)                    | `~<n>\r\n...`             | `unknown[]` (duplicates kept as sent)                                 |
- * | double (RESP3)                 | `,3.14\r\n`               | `number`; `inf`, `-inf` and `nan` give `Infinity`, `-Infinity`, `NaN` |
- * | boolean (RESP3)                | `#t\r\n`, `#f\r\n`        | `boolean`                                                            |
- * | big number (RESP3)             | `(<digits>\r\n`           | `bigint`                                                             |
- * | verbatim string (RESP3)        | `=<len>\r\ntxt:<text>\r\n`| the text without its 4-byte format prefix: `string`, or `Buffer` in buffer mode |
- * | attribute (RESP3)              | `\|<n>\r\n...`            | a `Map` passed to `onAttribute`; the value after it is decoded as if the attribute were absent |
- * | push (RESP3)                   | `><n>\r\n...`             | at top level, an `unknown[]` passed to `onPush`; nested, a plain array |
+ * | RESP type              | On the wire                         | JavaScript value                                          |
+ * | ---------------------- | ----------------------------------- | --------------------------------------------------------- |
+ * | simple string          | `+OK\r\n`                           | `string`, always, even in buffer mode                     |
+ * | simple error           | `-ERR message\r\n`                  | a `ReplyError` delivered as a value (never thrown), nested ones included (e.g. in EXEC results) |
+ * | bulk error (RESP3)     | `!<length>\r\n<message>\r\n`        | a `ReplyError`, as for a simple error                     |
+ * | integer                | `:42\r\n`                           | `number`; a `bigint` beyond `Number.MAX_SAFE_INTEGER` in magnitude |
+ * | bulk string            | `$<length>\r\n<bytes>\r\n`          | `string` (UTF-8), or a `Buffer` of the exact bytes in buffer mode |
+ * | null                   | `_\r\n`, RESP2 `$-1\r\n` and `*-1\r\n` | `null` (`%-1` and `~-1` too)                              |
+ * | array                  | `*<count>\r\n<elements>`            | an array                                                  |
+ * | map (RESP3)            | `%<count>\r\n<key><value>...`       | a `Map`; keys follow the rules for values, so in buffer mode bulk keys are `Buffer`s |
+ * | set (RESP3)            | `~<count>\r\n<elements>`            | an array, in the order sent                               |
+ * | double (RESP3)         | `,3.14\r\n`, `,1e-5\r\n`, `,inf\r\n`  | `number`; `inf`, `-inf`, `nan` are `Infinity`, `-Infinity`, `NaN` |
+ * | boolean (RESP3)        | `#t\r\n`, `#f\r\n`                  | `boolean`                                                 |
+ * | big number (RESP3)     | `(<digits>\r\n`                     | `bigint`                                                  |
+ * | verbatim (RESP3)       | `=<length>\r\ntxt:<text>\r\n`       | the text without its `txt:` prefix: `string`, or `Buffer` in buffer mode |
+ * | attribute (RESP3)      | `\|<count>\r\n<key><value>...`      | a `Map` given to `onAttribute`; the value that follows is decoded as if it were absent |
+ * | push (RESP3)           | `><count>\r\n<elements>`            | at top level, an array given to `onPush`; nested, a plain array |
  *
- * Buffer mode is {@link RespDecoder.returnBuffers}: it is read each time a bulk or verbatim string is produced,
- * so a connection can flip it between replies. Buffers handed out are never views of the socket's chunks.
- * Streamed RESP3 aggregates and strings (`$?`, `*?`) are not used by Redis and are rejected.
+ * Buffer mode is {@link RespDecoder.returnBuffers}; it is read each time a bulk or verbatim string is produced,
+ * so a connection can flip it between replies. Buffers handed out never share memory with the fed chunks.
+ * `ReplyError`s are created without a stack trace (it would only show the decoder). Streamed RESP3 strings and
+ * aggregates (`$?`, `*?`), which Redis does not send, are rejected.
  *
  * Anything that is not valid RESP (an unknown type byte, a malformed or negative length, a missing CRLF, a length
  * above `maxBulkLength`, nesting deeper than `maxNesting`) throws a `ProtocolError` from {@link RespDecoder.feed};
@@ -31,6 +32,7 @@
  *
  * @module
  */
+import { StringDecoder } from 'node:string_decoder';
 import { ConfigError, ProtocolError, ReplyError } from '../errors.js';
 
 /** Receives what a {@link RespDecoder} decodes. Handlers are called synchronously from `feed()`. */
@@ -84,6 +86,9 @@ const INCOMPLETE = -2;
  * malformed; the limit keeps a stream of digits without CRLF from being buffered forever.
  */
 const MAX_SHORT_LINE = 32;
+
+/** How many bytes of a line are scanned in JavaScript for its end before asking `Buffer#indexOf`. */
+const SHORT_SCAN = 32;
 
 /** Beyond this many digits an integer may not be exact as a `number`, so it is parsed as a bigint. */
 const MAX_EXACT_DIGITS = 15;
@@ -196,6 +201,32 @@ function decodeText(buf: Buffer, start: number, end: number): string {
     }
   }
   return utf8(buf, start, end);
+}
+
+/** The UTF-8 text of the first `length` bytes of `pieces`, decoded piece by piece (sequences may span pieces). */
+function decodeTextPieces(pieces: readonly Buffer[], length: number): string {
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  let remaining = length;
+  for (let k = 0; k < pieces.length && remaining > 0; k++) {
+    const piece = pieces[k]!;
+    const take = Math.min(piece.length, remaining);
+    text += decoder.write(take === piece.length ? piece : piece.subarray(0, take));
+    remaining -= take;
+  }
+  return text + decoder.end();
+}
+
+/**
+ * A server error reply as a value. Its stack trace would only show the decoder, and capturing one costs ten
+ * times more than the rest of the error, so none is captured; the connection may attach the caller's instead.
+ */
+function replyError(text: string): ReplyError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  const error = new ReplyError(text);
+  Error.stackTraceLimit = limit;
+  return error;
 }
 
 /** A fresh Buffer holding `buf[start, end)`, so that a value never keeps a whole socket chunk alive. */
@@ -466,13 +497,24 @@ export class RespDecoder {
     chunks.push(chunk.subarray(offset, offset + need));
     const length = this.bulkLength;
     const type = this.bulkType;
-    // Joined once, when complete: linear in the size of the value however it was chunked.
-    const owned = chunks.length > 1;
-    const whole = owned ? Buffer.concat(chunks, length + 2) : chunks[0]!;
     this.bulkType = 0;
     this.bulkLength = 0;
     this.bulkChunks = [];
     this.bulkBytes = 0;
+    const count = chunks.length;
+    if (count > 1 && type === T_BULK && !this.returnBuffers) {
+      // Text is decoded piece by piece: no joined copy of the bytes is needed at all.
+      const last = chunks[count - 1]!;
+      const cr = last.length > 1 ? last[last.length - 2] : chunks[count - 2]![chunks[count - 2]!.length - 1];
+      if (cr !== CR || last[last.length - 1] !== LF) {
+        throw protocolError(`missing CRLF after a ${showByte(type)} payload`);
+      }
+      this.emit(decodeTextPieces(chunks, length));
+      return offset + need;
+    }
+    // Joined once, when complete: linear in the size of the value however it was chunked.
+    const owned = count > 1;
+    const whole = owned ? Buffer.concat(chunks, length + 2) : chunks[0]!;
     if (whole[length] !== CR || whole[length + 1] !== LF) {
       throw protocolError(`missing CRLF after a ${showByte(type)} payload`);
     }
@@ -504,7 +546,7 @@ export class RespDecoder {
    * belongs to the decoder, so a Buffer value may be a view of it instead of a copy.
    */
   private stringValue(type: number, buf: Buffer, start: number, end: number, owned: boolean): unknown {
-    if (type === T_BULK_ERROR) return new ReplyError(utf8(buf, start, end));
+    if (type === T_BULK_ERROR) return replyError(utf8(buf, start, end));
     let from = start;
     if (type === T_VERBATIM) {
       // `txt:` or `mkd:`: three bytes of format and a colon.
@@ -533,13 +575,14 @@ export class RespDecoder {
       if (c === CR) break;
       if (c < 48 || c > 57) throw protocolError(`malformed length in a ${showByte(buf[start]!)} header`);
       n = n * 10 + (c - 48);
-      if (n > this.maxBulkLength) {
-        throw protocolError(`a ${showByte(buf[start]!)} length above maxBulkLength (${this.maxBulkLength})`);
-      }
       j++;
-      if (j - first > MAX_SHORT_LINE)
-        throw protocolError(`a ${showByte(buf[start]!)} length with too many digits`);
     }
+    // Checked once per line, not per digit: even an endless run of digits stops at the end of the chunk.
+    if (n > this.maxBulkLength) {
+      throw protocolError(`a ${showByte(buf[start]!)} length above maxBulkLength (${this.maxBulkLength})`);
+    }
+    if (j - first > MAX_SHORT_LINE)
+      throw protocolError(`a ${showByte(buf[start]!)} length with too many digits`);
     if (j + 1 >= length) return INCOMPLETE;
     if (buf[j + 1] !== LF) throw protocolError(`missing LF after a ${showByte(buf[start]!)} header`);
     if (j === first) throw protocolError(`missing length in a ${showByte(buf[start]!)} header`);
@@ -566,8 +609,8 @@ export class RespDecoder {
       if (c < 48 || c > 57) throw protocolError('malformed integer');
       n = n * 10 + (c - 48);
       j++;
-      if (j - first > 20) throw protocolError('an integer longer than 20 digits');
     }
+    if (j - first > 20) throw protocolError('an integer longer than 20 digits');
     if (j + 1 >= length) {
       this.pos = -1;
       return 0;
@@ -586,8 +629,21 @@ export class RespDecoder {
    * Throws when the LF is not preceded by a CR, or the line is too long.
    */
   private lineEnd(buf: Buffer, start: number): number {
-    const lf = buf.indexOf(LF, start + 1);
-    if (lf === -1) return -1;
+    const length = buf.length;
+    // Most lines are short: look at their first bytes in JavaScript, cheaper than a call into native code.
+    const stop = Math.min(start + SHORT_SCAN, length);
+    let lf = -1;
+    for (let j = start + 1; j < stop; j++) {
+      if (buf[j] === LF) {
+        lf = j;
+        break;
+      }
+    }
+    if (lf === -1) {
+      if (stop === length) return -1;
+      lf = buf.indexOf(LF, stop);
+      if (lf === -1) return -1;
+    }
     if (buf[lf - 1] !== CR)
       throw protocolError(`a line not ended by CRLF in a ${showByte(buf[start]!)} element`);
     if (lf - 2 - start > this.maxBulkLength) {
@@ -639,11 +695,13 @@ export class RespDecoder {
     }
   }
 
+  private tooDeep(): ProtocolError {
+    return protocolError(`aggregates nested deeper than maxNesting (${this.maxNesting})`);
+  }
+
   /** Opens an aggregate of `n` > 0 elements; `available` is how many bytes are left in the current buffer. */
   private open(type: number, n: number, available: number): void {
-    if (this.depth >= this.maxNesting) {
-      throw protocolError(`aggregates nested deeper than maxNesting (${this.maxNesting})`);
-    }
+    if (this.depth >= this.maxNesting) throw this.tooDeep();
     let frame = this.frames[this.depth];
     if (frame === undefined) {
       frame = new Frame();
@@ -724,6 +782,20 @@ export class RespDecoder {
           break;
         }
         case T_INTEGER: {
+          // Fast path: a small non-negative integer, whole in this buffer.
+          let j = i + 1;
+          let n = 0;
+          while (j < length) {
+            const c = buf[j]!;
+            if (c < 48 || c > 57) break;
+            n = n * 10 + (c - 48);
+            j++;
+          }
+          if (j > i + 1 && j - i - 1 <= MAX_EXACT_DIGITS && buf[j] === CR && buf[j + 1] === LF) {
+            value = n;
+            i = j + 2;
+            break;
+          }
           value = this.readInteger(buf, i);
           if (this.pos === -1) {
             this.keepLine(buf, i);
@@ -753,6 +825,8 @@ export class RespDecoder {
             value = null;
             break;
           }
+          // An empty aggregate opens no frame, but still counts as a level of nesting.
+          if (this.depth >= this.maxNesting) throw this.tooDeep();
           if (type === T_ATTRIBUTE) {
             this.handlers.onAttribute?.(new Map());
             if (generation !== this.generation) return;
@@ -772,7 +846,7 @@ export class RespDecoder {
             this.keepLine(buf, i);
             return;
           }
-          value = new ReplyError(utf8(buf, i + 1, end));
+          value = replyError(utf8(buf, i + 1, end));
           i = end + 2;
           break;
         }

@@ -133,6 +133,9 @@ describe('joinEncoded', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // Properties
 
+/** `FC_SCALE=20 npx vitest run ...` runs every property twenty times longer. */
+const scale = Number(process.env.FC_SCALE ?? '1');
+
 const arg: fc.Arbitrary<RedisArg> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 10 }),
@@ -144,7 +147,7 @@ const arg: fc.Arbitrary<RedisArg> = fc.oneof(
   fc.bigInt(),
 );
 
-describe('encodeCommand properties', () => {
+describe('encodeCommand properties', { timeout: 60_000 * scale }, () => {
   it('decodes back to the exact bytes of the name and every argument', () => {
     fc.assert(
       fc.property(
@@ -156,7 +159,7 @@ describe('encodeCommand properties', () => {
           expect(decodeAll(encoded)).toEqual([[Buffer.from(name), ...args.map(bytesOf)]]);
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: 2000 * scale },
     );
   });
 
@@ -168,6 +171,7 @@ describe('encodeCommand properties', () => {
         expect(parsed === n || (parsed === 0 && n === 0)).toBe(true);
         if (Number.isInteger(n)) expect(text.toString()).toMatch(/^-?\d+$/);
       }),
+      { numRuns: 1000 * scale },
     );
   });
 
@@ -180,7 +184,7 @@ describe('encodeCommand properties', () => {
         expect(bytes(joined)).toEqual(Buffer.concat(pieces.map(bytes)));
         expect(typeof joined === 'string').toBe(pieces.every((p) => typeof p === 'string'));
       }),
-      { numRuns: 500 },
+      { numRuns: 500 * scale },
     );
   });
 
@@ -216,7 +220,7 @@ describe('encodeCommand properties', () => {
           expect((error as ArgumentError).message).toContain(`CMD: argument ${before.length + 1} is `);
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: 1000 * scale },
     );
   });
 });

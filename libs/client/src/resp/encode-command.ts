@@ -4,6 +4,19 @@ import { ArgumentError } from '../errors.js';
 /** One encoded command, or several joined: what a socket write takes. */
 export type EncodedCommand = string | Buffer;
 
+const CR = 13;
+const LF = 10;
+const scratchPieces: (string | Uint8Array)[] = [];
+const scratchSizes: number[] = [];
+/** Up to this many characters, ASCII text is copied in JavaScript: cheaper than a call into native code. */
+const SMALL_ASCII = 32;
+/** Up to this many bytes, a binary argument is copied in JavaScript too. */
+const SMALL_BYTES = 16;
+
+// Headers for the usual counts and lengths, made once: no number-to-text conversion per argument.
+const ARRAY_HEADERS = Array.from({ length: 64 }, (_, n) => `*${n}\r\n`);
+const BULK_HEADERS = Array.from({ length: 1024 }, (_, n) => `$${n}\r\n`);
+
 /**
  * Encodes a command as a RESP array of bulk strings: `*<n>\r\n$<len>\r\n<name>\r\n$<len>\r\n<arg>\r\n...`.
  *
@@ -23,17 +36,17 @@ export function encodeCommand(name: string, args: readonly RedisArg[]): EncodedC
     throw new ArgumentError(`The command name must be a string; got ${describe(name)}`);
   }
   const count = args.length;
-  let out = `*${count + 1}\r\n$${utf8Length(name)}\r\n${name}\r\n`;
+  let out = `${arrayHeader(count + 1)}${bulkHeader(utf8Length(name))}${name}\r\n`;
   for (let i = 0; i < count; i++) {
     const arg: unknown = args[i];
     if (typeof arg === 'string') {
-      out += `$${utf8Length(arg)}\r\n${arg}\r\n`;
+      out += `${bulkHeader(utf8Length(arg))}${arg}\r\n`;
     } else if (typeof arg === 'number') {
       const text = formatNumber(name, i, arg);
-      out += `$${text.length}\r\n${text}\r\n`;
+      out += `${bulkHeader(text.length)}${text}\r\n`;
     } else if (typeof arg === 'bigint') {
       const text = arg.toString();
-      out += `$${text.length}\r\n${text}\r\n`;
+      out += `${bulkHeader(text.length)}${text}\r\n`;
     } else if (arg instanceof Uint8Array) {
       return encodeWithBytes(name, args);
     } else {
@@ -84,49 +97,89 @@ export function joinEncoded(pieces: readonly EncodedCommand[]): EncodedCommand {
 }
 
 /**
- * The Buffer form, when at least one argument is binary. Text between binary arguments is gathered into runs
- * (each written with one call), and byte counts are kept while building, so every byte is written once.
+ * The Buffer form, when at least one argument is binary: sizes are measured first, then everything is written
+ * once into a Buffer of the exact size. Scratch arrays are reused from call to call (encoding is synchronous).
  */
 function encodeWithBytes(name: string, args: readonly RedisArg[]): Buffer {
   const count = args.length;
-  const runs: string[] = [];
-  const binaries: Uint8Array[] = [];
+  const pieces = scratchPieces;
+  const sizes = scratchSizes;
   const nameBytes = utf8Length(name);
-  let run = `*${count + 1}\r\n$${nameBytes}\r\n${name}\r\n`;
-  let total = run.length - name.length + nameBytes;
+  let total = arrayHeader(count + 1).length + bulkHeader(nameBytes).length + nameBytes + 2;
   for (let i = 0; i < count; i++) {
     const arg: unknown = args[i];
-    let header: string;
+    let piece: string | Uint8Array;
+    let size: number;
     if (typeof arg === 'string') {
-      const bytes = utf8Length(arg);
-      header = `$${bytes}\r\n`;
-      run += `${header}${arg}\r\n`;
-      total += header.length + bytes + 2;
-    } else if (typeof arg === 'number' || typeof arg === 'bigint') {
-      const text = typeof arg === 'number' ? formatNumber(name, i, arg) : arg.toString();
-      header = `$${text.length}\r\n`;
-      run += `${header}${text}\r\n`;
-      total += header.length + text.length + 2;
+      piece = arg;
+      size = utf8Length(arg);
+    } else if (typeof arg === 'number') {
+      piece = formatNumber(name, i, arg);
+      size = piece.length;
+    } else if (typeof arg === 'bigint') {
+      piece = arg.toString();
+      size = piece.length;
     } else if (arg instanceof Uint8Array) {
-      header = `$${arg.length}\r\n`;
-      runs.push(run + header);
-      binaries.push(arg);
-      run = '\r\n';
-      total += header.length + arg.length + 2;
+      piece = arg;
+      size = arg.length;
     } else {
+      clearScratch(i);
       throw invalidArgument(name, i, arg);
     }
+    pieces[i] = piece;
+    sizes[i] = size;
+    total += bulkHeader(size).length + size + 2;
   }
+
   const out = Buffer.allocUnsafe(total);
-  let offset = 0;
-  for (let k = 0; k < binaries.length; k++) {
-    offset += out.write(runs[k]!, offset);
-    const bytes = binaries[k]!;
-    out.set(bytes, offset);
-    offset += bytes.length;
+  let offset = writeAscii(out, 0, arrayHeader(count + 1));
+  offset = writeAscii(out, offset, bulkHeader(nameBytes));
+  offset = writeText(out, offset, name, nameBytes);
+  out[offset++] = CR;
+  out[offset++] = LF;
+  for (let i = 0; i < count; i++) {
+    const piece = pieces[i]!;
+    const size = sizes[i]!;
+    offset = writeAscii(out, offset, bulkHeader(size));
+    if (typeof piece === 'string') {
+      offset = writeText(out, offset, piece, size);
+    } else if (size <= SMALL_BYTES) {
+      for (let k = 0; k < size; k++) out[offset + k] = piece[k]!;
+      offset += size;
+    } else {
+      out.set(piece, offset);
+      offset += size;
+    }
+    out[offset++] = CR;
+    out[offset++] = LF;
   }
-  out.write(run, offset);
+  clearScratch(count);
   return out;
+}
+
+/** Drops the references to the caller's arguments, keeping the scratch array's capacity. */
+function clearScratch(count: number): void {
+  for (let i = 0; i < count; i++) scratchPieces[i] = '';
+}
+
+function writeAscii(out: Buffer, offset: number, text: string): number {
+  const length = text.length;
+  for (let k = 0; k < length; k++) out[offset + k] = text.charCodeAt(k);
+  return offset + length;
+}
+
+/** Writes `text`, whose UTF-8 form is `bytes` long, at `offset`; returns the offset after it. */
+function writeText(out: Buffer, offset: number, text: string, bytes: number): number {
+  if (bytes === text.length && bytes <= SMALL_ASCII) return writeAscii(out, offset, text);
+  return offset + out.write(text, offset);
+}
+
+function arrayHeader(count: number): string {
+  return count < ARRAY_HEADERS.length ? ARRAY_HEADERS[count]! : `*${count}\r\n`;
+}
+
+function bulkHeader(length: number): string {
+  return length < BULK_HEADERS.length ? BULK_HEADERS[length]! : `$${length}\r\n`;
 }
 
 /** Byte length of `text` in UTF-8 (a lone surrogate counts 3 bytes, as `Buffer` writes U+FFFD for it). */
