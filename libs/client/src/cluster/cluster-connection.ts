@@ -3,13 +3,21 @@ import { blockingTimeoutMs } from '../commands/blocking.js';
 import { commandFlags } from '../commands/command-info.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import type { MultiplexedConnection } from '../connection/multiplexed-connection.js';
-import { ClosedError, ClusterError, CrossSlotError, ReplyError } from '../errors.js';
+import {
+  ClosedError,
+  ClusterError,
+  ConnectionError,
+  CrossSlotError,
+  ReplyError,
+  TimeoutError,
+} from '../errors.js';
 import type { PubSubListener } from '../pubsub/subscriptions.js';
 import { encodeCommand } from '../resp/encode-command.js';
 import { Multi } from '../transaction/multi.js';
+import { backoffDelay } from '../util/backoff.js';
 import { ClusterBatch } from './cluster-batch.js';
 import { ClusterPubSub } from './cluster-pubsub.js';
-import { ClusterRequest } from './cluster-request.js';
+import { ClusterRequest, RETRY_LATER } from './cluster-request.js';
 import { aggregate, type FanOutPolicy, fanOutPolicy } from './fan-out-policy.js';
 import { CROSS_SLOT, commandSlot, distinctSlots, NO_KEY, slotOfKey } from './key-slots.js';
 import type { ClusterRouter, ClusterStats } from './router.js';
@@ -61,6 +69,8 @@ export class ClusterConnection extends RedisCommands<string> {
     } catch (error) {
       return Promise.reject(error);
     }
+    const full = this.router.admissionError(name);
+    if (full) return Promise.reject(full);
     const config = this.router.config;
     const request = new ClusterRequest<T>(
       name,
@@ -101,7 +111,18 @@ export class ClusterConnection extends RedisCommands<string> {
   }
 
   /** Runs a command on one node, chosen by address (`host:port`). */
-  onNode<T>(address: string, command: Command<T>): Promise<T> {
+  async onNode<T>(address: string, command: Command<T>): Promise<T> {
+    const known = () => this.router.topology?.addresses().includes(address) ?? false;
+    if (this.state === 'open' && !known()) {
+      // Maybe a node the map does not know yet; otherwise a typo, which must not wait out the deadline (and keep
+      // reconnecting to an address that is no node at all).
+      await this.router.refresh();
+      if (this.router.topology && !known()) {
+        throw new ClusterError(
+          `${address} is not a node of the cluster (nodes: ${this.router.topology.addresses().join(', ')})`,
+        );
+      }
+    }
     return this.pinned(command, address);
   }
 
@@ -216,15 +237,54 @@ export class ClusterConnection extends RedisCommands<string> {
   private async runBlocking<T>(command: Command<T>, blockMs: number): Promise<T> {
     const slot = commandSlot(command.name, command.args);
     if (slot === CROSS_SLOT) return this.crossSlot(command);
-    for (let attempt = 0; ; attempt++) {
-      const handle = slot === NO_KEY ? await this.anyPrimary() : await this.primaryFor(slot);
+    const config = this.router.config;
+    // One deadline for the whole command, waiting for a node and a dedicated connection included: its own block time
+    // plus the command timeout (none when it blocks forever).
+    const deadline =
+      blockMs === 0 ? Number.POSITIVE_INFINITY : Date.now() + blockMs + config.commandTimeoutMs;
+    // A command not sent by the deadline never is: a late BLPOP would pop an element nobody receives.
+    const send = (connection: MultiplexedConnection): Promise<T> => {
+      const remaining = deadline - Date.now();
+      if (remaining < 1) return Promise.reject(new AbandonedError());
+      return connection.execHere(command, remaining);
+    };
+    let address = '';
+    let lastError: Error | undefined;
+    const timeout = () =>
+      new TimeoutError(
+        `${command.name} timed out after ${blockMs + config.commandTimeoutMs} ms (node ${address || 'no node yet'}${lastError ? `; last error: ${lastError.message}` : ''})`,
+        command.name,
+        address || undefined,
+      );
+    for (let attempt = 0, redirects = 0; ; ) {
       try {
-        return await handle.dedicated.runBlocking(command, blockMs);
+        const handle = slot === NO_KEY ? await this.anyPrimary() : await this.primaryFor(slot);
+        address = handle.address;
+        const sent = handle.dedicated.withConnection(send);
+        return deadline === Number.POSITIVE_INFINITY
+          ? await sent
+          : await withDeadline(sent, deadline, timeout);
       } catch (error) {
-        // A blocking command may meet a moved slot; it did not run, so follow the map once it is refreshed.
-        if (!(error instanceof ReplyError) || error.prefix !== 'MOVED' || attempt >= this.router.maxRedirects)
-          throw error;
-        await this.router.refresh();
+        if (this.state !== 'open' || error instanceof TimeoutError) throw error;
+        // A moved slot: it did not run; follow the map once it is refreshed.
+        if (error instanceof ReplyError && error.prefix === 'MOVED') {
+          if (redirects++ >= this.router.maxRedirects) throw error;
+          await this.router.refresh();
+          continue;
+        }
+        // It was not sent (no connection could be opened, no node serves the slot yet) or the cluster said to try
+        // later: wait and try again within the deadline, as for any other command.
+        const notRun =
+          error instanceof ConnectionError || // OutcomeUnknownError (it may have run) is not one
+          error instanceof ClusterError ||
+          (error instanceof ReplyError && RETRY_LATER.has(error.prefix));
+        if (!notRun) throw error;
+        lastError = error as Error;
+        const wait = Math.min(backoffDelay(attempt++, config.backoff), deadline - Date.now());
+        if (wait <= 0) throw timeout();
+        this.router.requestRefresh();
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        if (Date.now() >= deadline) throw timeout();
       }
     }
   }
@@ -280,6 +340,8 @@ export class ClusterConnection extends RedisCommands<string> {
     } catch (error) {
       return Promise.reject(error);
     }
+    const full = this.router.admissionError(command.name);
+    if (full) return Promise.reject(full);
     const config = this.router.config;
     const request = new ClusterRequest<T>(
       command.name,
@@ -320,6 +382,18 @@ export class ClusterConnection extends RedisCommands<string> {
     const [address] = await this.knownPrimaries();
     return this.router.handleFor(address!);
   }
+}
+
+/** Thrown inside a dedicated connection's turn when the caller has given up already: the command is never sent. */
+class AbandonedError extends Error {}
+
+/** Rejects with `onTimeout()` at `deadline` unless `work` settles first. */
+function withDeadline<T>(work: Promise<T>, deadline: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
 function closed(): ClosedError {

@@ -6,6 +6,7 @@ import {
   Subscriptions,
   UNSUBSCRIBE_COMMAND,
 } from '../pubsub/subscriptions.js';
+import { backoffDelay } from '../util/backoff.js';
 import { slotOfKey } from './key-slots.js';
 import type { ClusterRouter } from './router.js';
 
@@ -18,14 +19,22 @@ export class ClusterPubSub {
   private readonly subscriptions = new Subscriptions();
   /** `kind:name` → address of the node it is subscribed on. */
   private readonly placement = new Map<string, string>();
+  /** `kind:name` of subscriptions that lost their node and wait to be placed again. */
+  private readonly unplaced = new Set<string>();
+  /** `kind:name` → the node that dropped it: not a home for it until the topology says otherwise. */
+  private readonly droppedBy = new Map<string, string>();
+  private placeTimer: NodeJS.Timeout | null = null;
+  private placeAttempt = 0;
 
   constructor(private readonly router: ClusterRouter) {
     router.events.on('push', (push: unknown[], address: string) => {
-      if (!this.subscriptions.dispatch(push, address)) {
-        // A sharded channel whose slot moved is unsubscribed by the server: place it again.
-        if (String(push[0]) === 'sunsubscribe' && !this.subscriptions.isEmpty) void this.rebalance();
-        else router.config.onPush?.(push);
+      if (this.subscriptions.dispatch(push, address)) return;
+      if (String(push[0]) === 'sunsubscribe') {
+        // The server dropped a sharded channel because its slot left the node (failover, resharding).
+        this.lost('shard', String(push[1]), address);
+        return;
       }
+      router.config.onPush?.(push);
     });
     router.events.on('nodeUp', (address: string) => void this.restoreOn(address));
     router.events.on('topologyChange', () => void this.rebalance());
@@ -105,7 +114,9 @@ export class ClusterPubSub {
     }
     const current = this.placement.get(`${kind}:${name}`);
     const primaries = this.router.primaries().map((handle) => handle.address);
-    if (current && primaries.includes(current)) return current;
+    // Cluster pub/sub reaches every node, replicas included: a subscription stays where it is while its node is part
+    // of the cluster. Moving it would need an UNSUBSCRIBE on the old node, or every message would arrive twice.
+    if (current && topology?.addresses().includes(current)) return current;
     // Channels and patterns all share one node, so that a message is received once.
     const shared = [...this.placement].find(
       ([key, address]) => !key.startsWith('shard:') && primaries.includes(address),
@@ -122,13 +133,16 @@ export class ClusterPubSub {
       lost.set(kind, [...(lost.get(kind) ?? []), name]);
     }
     await Promise.all(
-      [...lost].map(([kind, names]) => this.subscribeOn(kind, address, names).catch(() => {})),
+      [...lost].map(([kind, names]) =>
+        this.subscribeOn(kind, address, names).catch(() => this.retryPlacement(kind, names)),
+      ),
     );
   }
 
   /** After a topology change: move every subscription whose home changed. */
   private async rebalance(): Promise<void> {
     const moves = new Map<SubscriptionKind, string[]>();
+    const left = new Map<string, Map<SubscriptionKind, string[]>>();
     for (const kind of ['channel', 'pattern', 'shard'] as const) {
       for (const name of this.subscriptions.names(kind)) {
         const key = `${kind}:${name}`;
@@ -136,9 +150,106 @@ export class ClusterPubSub {
         if (placed !== undefined && placed === this.home(kind, name)) continue;
         this.placement.delete(key);
         moves.set(kind, [...(moves.get(kind) ?? []), name]);
+        if (placed !== undefined) {
+          const byKind = left.get(placed) ?? new Map<SubscriptionKind, string[]>();
+          byKind.set(kind, [...(byKind.get(kind) ?? []), name]);
+          left.set(placed, byKind);
+        }
       }
     }
-    await Promise.all([...moves].map(([kind, names]) => this.place(kind, names).catch(() => {})));
+    await Promise.all(
+      [...moves].map(([kind, names]) =>
+        this.place(kind, names).catch(() => this.retryPlacement(kind, names)),
+      ),
+    );
+    // The old node may still be up (a primary turned replica still receives its shard's messages): leave it, or
+    // every message would arrive twice.
+    await Promise.all(
+      [...left].flatMap(([address, byKind]) =>
+        [...byKind].map(([kind, names]) => this.leave(address, kind, names)),
+      ),
+    );
+  }
+
+  /** Best-effort UNSUBSCRIBE of names on a node they were moved away from. */
+  private async leave(address: string, kind: SubscriptionKind, names: readonly string[]): Promise<void> {
+    const handle = this.router.nodeHandles().get(address);
+    if (!handle?.isUp) return; // the connection is gone, and the subscriptions with it
+    // Not if something placed them back on this very node meanwhile.
+    const stale = names.filter((name) => this.placement.get(`${kind}:${name}`) !== address);
+    if (stale.length === 0) return;
+    try {
+      const connection = await handle.connect();
+      for (const group of kind === 'shard' ? groupBySlot(stale) : [stale]) {
+        await connection.subscribeCommand(UNSUBSCRIBE_COMMAND[kind], group);
+      }
+    } catch {
+      // The node went away meanwhile: nothing left to leave.
+    }
+  }
+
+  /** A node dropped one of our subscriptions by itself: place it again on its current home. */
+  private lost(kind: SubscriptionKind, name: string, address: string): void {
+    const key = `${kind}:${name}`;
+    if (this.placement.get(key) !== address) return; // already placed elsewhere
+    this.placement.delete(key);
+    this.droppedBy.set(key, address);
+    this.retryPlacement(kind, [name]);
+  }
+
+  /**
+   * Places subscriptions that are not on any node now, after a topology refresh, retrying with backoff until each
+   * is placed or unsubscribed (a failed attempt must not lose a subscription for good).
+   */
+  private retryPlacement(kind: SubscriptionKind, names: readonly string[]): void {
+    for (const name of names) {
+      const key = `${kind}:${name}`;
+      if (!this.placement.has(key)) this.unplaced.add(key);
+    }
+    if (this.placeTimer || this.router.isClosed || this.unplaced.size === 0) return;
+    const delay = this.placeAttempt === 0 ? 0 : backoffDelay(this.placeAttempt, this.router.config.backoff);
+    this.placeTimer = setTimeout(() => {
+      this.placeTimer = null;
+      void this.placeUnplaced();
+    }, delay);
+    this.placeTimer.unref();
+  }
+
+  private async placeUnplaced(): Promise<void> {
+    if (this.router.isClosed) return;
+    // A refresh already under way may have started before the change that dropped the subscription: ask again.
+    await this.router.refresh();
+    await this.router.refresh();
+    const byKind = new Map<SubscriptionKind, string[]>();
+    const notYet: [SubscriptionKind, string][] = [];
+    for (const key of this.unplaced) {
+      const [kind, name] = splitKey(key);
+      if (this.placement.has(key) || !this.subscriptions.names(kind).includes(name)) {
+        this.droppedBy.delete(key);
+        continue;
+      }
+      // The node that dropped it still looks like its home: the cluster has not told every node yet. Wait a little
+      // (a bounded number of times) rather than subscribe again where it is being dropped.
+      if (this.droppedBy.get(key) === this.home(kind, name) && this.placeAttempt < 8) {
+        notYet.push([kind, name]);
+        continue;
+      }
+      byKind.set(kind, [...(byKind.get(kind) ?? []), name]);
+    }
+    this.unplaced.clear();
+    const failed: [SubscriptionKind, string[]][] = notYet.map(([kind, name]) => [kind, [name]]);
+    await Promise.all(
+      [...byKind].map(async ([kind, names]) => {
+        try {
+          await this.place(kind, names);
+          for (const name of names) this.droppedBy.delete(`${kind}:${name}`);
+        } catch {
+          failed.push([kind, names]);
+        }
+      }),
+    );
+    this.placeAttempt = failed.length === 0 ? 0 : this.placeAttempt + 1;
+    for (const [kind, names] of failed) this.retryPlacement(kind, names);
   }
 }
 

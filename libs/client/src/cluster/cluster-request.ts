@@ -8,16 +8,21 @@ export interface RequestRouter {
   route(request: ClusterRequest<unknown>): void;
   /** A MOVED reply: the slot lives at `address` now. */
   moved(request: ClusterRequest<unknown>, slot: number, address: string, from: string): void;
+  /** An ASK reply: send this request once to `address`, after ASKING. */
+  ask(request: ClusterRequest<unknown>, address: string): void;
   /** Sends again after a backoff delay; refreshes the topology first when `refresh`. */
   retryLater(request: ClusterRequest<unknown>, refresh: boolean): void;
   /** What is going on, for timeout messages (e.g. "refreshing topology"). */
   describeState(): string;
+  /** A request was created / settled: the router counts the requests not settled yet, to bound them. */
+  requestStarted(): void;
+  requestEnded(): void;
   readonly retryWrites: boolean;
   readonly maxRedirects: number;
 }
 
 /** Replies that mean the command did not run and may run soon: wait and retry within the deadline. */
-const RETRY_LATER = new Set(['TRYAGAIN', 'CLUSTERDOWN', 'LOADING', 'MASTERDOWN']);
+export const RETRY_LATER: ReadonlySet<string> = new Set(['TRYAGAIN', 'CLUSTERDOWN', 'LOADING', 'MASTERDOWN']);
 
 /**
  * One command on its way through the cluster. It follows MOVED and ASK, waits out TRYAGAIN/CLUSTERDOWN/LOADING/
@@ -57,6 +62,7 @@ export class ClusterRequest<T> extends Request {
       this.reject = reject;
     });
     if (timeoutMs > 0 && timeoutMs < Number.POSITIVE_INFINITY) deadlines.add(this, timeoutMs);
+    router.requestStarted();
   }
 
   onReply(value: unknown, address: string): void {
@@ -103,6 +109,7 @@ export class ClusterRequest<T> extends Request {
     if (this.done) return;
     this.done = true;
     this.payload = '';
+    this.router.requestEnded();
     const node = this.lastAddress || 'no node yet';
     const why = this.lastError ? `; last error: ${this.lastError.message}` : '';
     const state = this.router.describeState();
@@ -139,9 +146,7 @@ export class ClusterRequest<T> extends Request {
       if (prefix === 'MOVED') {
         this.router.moved(this as ClusterRequest<unknown>, slot, to!, address);
       } else {
-        this.target = to;
-        this.asking = true;
-        this.router.route(this as ClusterRequest<unknown>);
+        this.router.ask(this as ClusterRequest<unknown>, to!);
       }
       return;
     }
@@ -163,5 +168,6 @@ export class ClusterRequest<T> extends Request {
     this.done = true;
     this.payload = '';
     deadlines.remove(this);
+    this.router.requestEnded();
   }
 }

@@ -2,14 +2,17 @@ import { EventEmitter } from 'node:events';
 import type { ResolvedConnectionConfig } from '../config.js';
 import type { NodeConnectionSettings } from '../connection/connection-options.js';
 import { Request } from '../connection/request.js';
-import { ClosedError, ClusterError, TimeoutError } from '../errors.js';
+import { ClosedError, ClusterError, QueueFullError, TimeoutError } from '../errors.js';
 import { encodeCommand } from '../resp/encode-command.js';
 import { backoffDelay } from '../util/backoff.js';
 import type { NatMap, ReadFrom, SeedNode } from './cluster-options.js';
 import type { ClusterRequest, RequestRouter } from './cluster-request.js';
 import { NodeHandle } from './node-handle.js';
-import { type Topology } from './topology.js';
+import { SLOT_COUNT, type Topology } from './topology.js';
 import { discoverTopology } from './topology-refresher.js';
+
+/** How often the map is checked while it shows a dead primary or uncovered slots. */
+const DEGRADED_REFRESH_MS = 500;
 
 /** Counters for `conn.stats()`. */
 export interface ClusterStats {
@@ -18,7 +21,7 @@ export interface ClusterStats {
   retries: number;
   reconnects: number;
   refreshes: number;
-  /** Commands waiting now, on every node and for the topology. */
+  /** Commands not settled yet, wherever they wait: on a node, for the topology, or for a retry. */
   pending: number;
 }
 
@@ -67,12 +70,18 @@ export class ClusterRouter implements RequestRouter {
   private parked: ClusterRequest<unknown>[] = [];
   private refreshing: Promise<void> | null = null;
   private refreshTimer: NodeJS.Timeout | null = null;
+  private refreshDueAt = 0;
   private readonly periodicTimer: NodeJS.Timeout;
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** Requests waiting out a backoff delay before they are routed again. */
+  private readonly retryTimers = new Map<NodeJS.Timeout, ClusterRequest<unknown>>();
   private lastRefreshAt = 0;
   private failedRefreshes = 0;
   private lastRefreshError: Error | undefined;
+  /** Why each node last failed to describe the topology, for the connect error. */
+  private readonly discoveryFailures = new Map<string, string>();
   private roundRobin = 0;
+  /** Cluster requests created and not settled yet, wherever they wait (node queue, parked, backoff). */
+  private unsettled = 0;
   private closed = false;
   private readonly counters = { commands: 0, redirects: 0, retries: 0, reconnects: 0, refreshes: 0 };
 
@@ -92,11 +101,18 @@ export class ClusterRouter implements RequestRouter {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const tried = this.settings.seeds.map((s) => `${s.host}:${s.port}`).join(', ');
-        const why = this.lastRefreshError ? `: ${this.lastRefreshError.message}` : '';
+        // Every seed, each with why it failed (or that it has not answered yet, e.g. a server that accepts the
+        // connection and then stays silent).
+        const tried = this.settings.seeds
+          .map((s) => {
+            const address = `${s.host}:${s.port}`;
+            const why = this.discoveryFailures.get(address) ?? `no answer within ${timeoutMs} ms`;
+            return `${address} (${why})`;
+          })
+          .join('; ');
         reject(
           new TimeoutError(
-            `could not connect to the cluster within ${timeoutMs} ms (seed nodes: ${tried})${why}`,
+            `could not connect to the cluster within ${timeoutMs} ms; seed nodes tried: ${tried}`,
           ),
         );
       }, timeoutMs);
@@ -151,6 +167,31 @@ export class ClusterRouter implements RequestRouter {
     handle.send(request);
   }
 
+  requestStarted(): void {
+    this.unsettled++;
+  }
+
+  requestEnded(): void {
+    this.unsettled--;
+  }
+
+  /**
+   * Refuses a new command when `maxPending` commands are already unsettled on this cluster connection, whatever
+   * they wait for (a node, the topology, a retry): memory stays bounded even when every node is down. Each node's
+   * queue has the same limit of its own.
+   */
+  admissionError(name: string): QueueFullError | undefined {
+    if (this.unsettled < this.config.maxPending) return undefined;
+    return new QueueFullError(
+      `${name} rejected: ${this.config.maxPending} commands are already pending on this cluster connection (raise maxPending, or slow down)`,
+    );
+  }
+
+  /** True once `close()` or `destroy()` ran. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Counts a new command for stats; kept apart from `route` so retries are not counted twice. */
   countCommand(): void {
     this.counters.commands++;
@@ -169,6 +210,14 @@ export class ClusterRouter implements RequestRouter {
     this.route(request);
   }
 
+  /** An ASK reply: send this one request to `address`, preceded by ASKING; the slot map stays as it is. */
+  ask(request: ClusterRequest<unknown>, address: string): void {
+    this.counters.redirects++;
+    request.target = address;
+    request.asking = true;
+    this.route(request);
+  }
+
   retryLater(request: ClusterRequest<unknown>, refresh: boolean): void {
     this.counters.retries++;
     if (refresh) this.requestRefresh();
@@ -183,7 +232,7 @@ export class ClusterRouter implements RequestRouter {
       },
       backoffDelay(request.attempts++, this.config.backoff),
     );
-    this.retryTimers.add(timer);
+    this.retryTimers.set(timer, request);
   }
 
   describeState(): string {
@@ -196,13 +245,20 @@ export class ClusterRouter implements RequestRouter {
   }
 
   /** Refreshes soon: at once unless one ran within the minimum interval. Never blocks traffic. */
-  requestRefresh(): void {
-    if (this.closed || this.refreshing || this.refreshTimer) return;
-    const wait = this.lastRefreshAt + this.refreshInterval() - Date.now();
+  requestRefresh(minIntervalMs = this.refreshInterval()): void {
+    if (this.closed || this.refreshing) return;
+    const due = this.lastRefreshAt + minIntervalMs;
+    if (this.refreshTimer) {
+      if (due >= this.refreshDueAt) return; // one is planned already, as soon or sooner
+      clearTimeout(this.refreshTimer);
+      this.refreshTimer = null;
+    }
+    const wait = due - Date.now();
     if (wait <= 0) {
       void this.refresh();
       return;
     }
+    this.refreshDueAt = due;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
       void this.refresh();
@@ -215,8 +271,12 @@ export class ClusterRouter implements RequestRouter {
     if (this.refreshing) return this.refreshing;
     this.refreshing = this.runRefresh().finally(() => {
       this.refreshing = null;
+      if (this.closed) return;
       // Requests still waiting for an owner, or no topology at all: keep trying, rate-limited.
-      if (!this.closed && (this.parked.length > 0 || !this.topology)) this.requestRefresh();
+      if (this.parked.length > 0 || !this.topology) this.requestRefresh();
+      // A map with a dead primary or slots nobody serves is about to change (a failover is under way): a refresh
+      // made when the connection was lost saw it too early, so look again soon rather than at the next periodic check.
+      else if (this.degraded()) this.requestRefresh(Math.max(DEGRADED_REFRESH_MS, this.refreshInterval()));
     });
     return this.refreshing;
   }
@@ -257,9 +317,8 @@ export class ClusterRouter implements RequestRouter {
   }
 
   stats(): ClusterStats {
-    let pending = this.parked.length;
-    for (const handle of this.handles.values()) pending += handle.pendingCount;
-    return { ...this.counters, pending };
+    // Commands not settled yet, wherever they wait: a node's queue or socket, the topology, a retry delay.
+    return { ...this.counters, pending: this.unsettled };
   }
 
   async close(): Promise<void> {
@@ -279,8 +338,13 @@ export class ClusterRouter implements RequestRouter {
     this.closed = true;
     clearInterval(this.periodicTimer);
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    for (const timer of this.retryTimers) clearTimeout(timer);
+    // Requests waiting to be retried would otherwise hang until their deadline (forever without one).
+    const waiting = [...this.retryTimers];
     this.retryTimers.clear();
+    for (const [timer, request] of waiting) {
+      clearTimeout(timer);
+      request.fail(new ClosedError('the cluster connection was closed by the application'));
+    }
   }
 
   private failParked(): void {
@@ -288,6 +352,12 @@ export class ClusterRouter implements RequestRouter {
     this.parked = [];
     for (const request of parked)
       request.fail(new ClosedError('the cluster connection was closed by the application'));
+  }
+
+  /** Some slot has no owner, or some primary cannot be reached. */
+  private degraded(): boolean {
+    if (this.topology !== null && this.topology.coveredSlots < SLOT_COUNT) return true;
+    return this.routes.some(({ primary }) => !primary.isUp && primary.lastError !== undefined);
   }
 
   private refreshInterval(): number {
@@ -305,10 +375,12 @@ export class ClusterRouter implements RequestRouter {
         this.candidates(),
         this.config.connectTimeoutMs,
         this.settings.natMap,
+        (address, reason) => this.discoveryFailures.set(address, reason),
       );
       if (this.closed) return;
       this.failedRefreshes = 0;
       this.lastRefreshError = undefined;
+      this.discoveryFailures.clear();
       this.apply(topology);
     } catch (error) {
       this.failedRefreshes++;
@@ -345,6 +417,16 @@ export class ClusterRouter implements RequestRouter {
     const parked = this.parked;
     this.parked = [];
     for (const request of parked) if (!request.done) this.route(request);
+    if (changed && this.retryTimers.size > 0) {
+      // Requests backing off after a lost node or CLUSTERDOWN may be served now (e.g. a replica was promoted):
+      // route them at once instead of after their delay.
+      const waiting = [...this.retryTimers];
+      this.retryTimers.clear();
+      for (const [timer, request] of waiting) {
+        clearTimeout(timer);
+        if (!request.done) this.route(request);
+      }
+    }
     if (changed) this.events.emit('topologyChange', topology);
   }
 
@@ -366,8 +448,8 @@ export class ClusterRouter implements RequestRouter {
     }
     if (this.parked.length >= this.config.maxPending) {
       request.fail(
-        new ClusterError(
-          `${request.name} rejected: ${this.config.maxPending} commands are already waiting for the cluster topology`,
+        new QueueFullError(
+          `${request.name} rejected: ${this.config.maxPending} commands are already waiting for the cluster topology (raise maxPending, or slow down)`,
         ),
       );
       return;

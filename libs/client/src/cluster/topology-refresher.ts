@@ -14,6 +14,7 @@ export async function discoverTopology(
   candidates: readonly NodeHandle[],
   timeoutMs: number,
   natMap: NatMap | undefined,
+  onFailure?: (address: string, reason: string) => void,
 ): Promise<Topology> {
   const asked = candidates.slice(0, Math.max(VIEWS_PER_REFRESH, 1));
   const failures: string[] = [];
@@ -28,6 +29,7 @@ export async function discoverTopology(
           return;
         } catch (error) {
           failures.push(`${current.address}: ${(error as Error).message}`);
+          onFailure?.(current.address, (error as Error).message);
           // Try the next candidate in place of this one, so a few dead nodes do not leave us without a view.
           current = candidates[next++];
         }
