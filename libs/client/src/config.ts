@@ -17,7 +17,7 @@ export interface ConnectionConfig {
   retryWrites?: boolean;
   /** Delay between reconnect attempts and between retries. Default: base 50 ms, doubling up to 2000 ms, jittered. */
   backoff?: BackoffPolicy;
-  /** Most commands waiting at once (per node in a cluster); beyond it new ones fail fast. Default 100000. */
+  /** Most commands waiting at once (on the whole connection, cluster included); beyond it new ones fail fast. Default 100000. */
   maxPending?: number;
   /** Return bulk strings as Buffers by default (per call: `conn.buffers`). Default false. */
   returnBuffers?: boolean;

@@ -13,6 +13,7 @@ import {
 } from '../errors.js';
 import type { PubSubListener } from '../pubsub/subscriptions.js';
 import { encodeCommand } from '../resp/encode-command.js';
+import { type CommandTraceContext, commandTracing, traceCommand } from '../tracing.js';
 import { Multi } from '../transaction/multi.js';
 import { backoffDelay } from '../util/backoff.js';
 import { ClusterBatch } from './cluster-batch.js';
@@ -54,6 +55,14 @@ export class ClusterConnection extends RedisCommands<string> {
   }
 
   sendCommand<T>(command: Command<T>): Promise<T> {
+    if (commandTracing.hasSubscribers) {
+      const context: CommandTraceContext = { command: command.name };
+      return traceCommand(context, () => this.dispatch(command, context));
+    }
+    return this.dispatch(command, undefined);
+  }
+
+  private dispatch<T>(command: Command<T>, trace: CommandTraceContext | undefined): Promise<T> {
     const name = command.name;
     const args = command.args;
     if (this.state !== 'open') return Promise.reject(closed());
@@ -78,12 +87,19 @@ export class ClusterConnection extends RedisCommands<string> {
       command.returnBuffers ?? config.returnBuffers,
       command.transform,
       slot,
-      commandFlags(name).readonly,
+      commandFlags(name, args).readonly,
       this.router,
       config.commandTimeoutMs,
     );
     this.router.countCommand();
     this.router.route(request as ClusterRequest<unknown>);
+    if (trace !== undefined) {
+      // The node that finally answered (after redirects), known once the command settles.
+      const recordNode = (): void => {
+        trace.node = request.lastAddress || undefined;
+      };
+      request.promise.then(recordNode, recordNode);
+    }
     return request.promise;
   }
 

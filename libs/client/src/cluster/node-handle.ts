@@ -100,8 +100,7 @@ export class NodeHandle {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.failWaiting(new ConnectionError(`connection to ${this.address} was closed`, this.address));
-    this.dedicated.destroy();
-    await this.connection?.close();
+    await Promise.all([this.dedicated.close(), this.connection?.close()]);
   }
 
   destroy(error: Error): void {

@@ -15,6 +15,7 @@ import {
   UNSUBSCRIBE_COMMAND,
 } from '../pubsub/subscriptions.js';
 import { encodeCommand } from '../resp/encode-command.js';
+import { commandTracing, traceCommand } from '../tracing.js';
 import { Multi } from '../transaction/multi.js';
 import { backoffDelay } from '../util/backoff.js';
 import { Fifo } from '../util/fifo.js';
@@ -59,6 +60,13 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   }
 
   sendCommand<T>(command: Command<T>): Promise<T> {
+    if (commandTracing.hasSubscribers) {
+      return traceCommand({ command: command.name, node: this.address }, () => this.dispatchCommand(command));
+    }
+    return this.dispatchCommand(command);
+  }
+
+  private dispatchCommand<T>(command: Command<T>): Promise<T> {
     if (this.state !== 'open') return Promise.reject(closedError(this.address));
     const blockMs = blockingTimeoutMs(command.name, command.args);
     if (blockMs !== undefined) return this.dedicated.runBlocking(command, blockMs);

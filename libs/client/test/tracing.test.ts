@@ -1,0 +1,83 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { type DevCluster, type DevStandalone, startCluster, startStandalone } from '@keyslot/dev-cluster';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, ClusterClient, type CommandTraceContext } from '../src/index.js';
+
+/** Collects every event of the `keyslot:command` tracing channel while `work` runs. */
+async function traced(
+  work: () => Promise<unknown>,
+): Promise<{ event: string; context: CommandTraceContext }[]> {
+  const events: { event: string; context: CommandTraceContext }[] = [];
+  const channel = diagnosticsChannel.tracingChannel<CommandTraceContext, CommandTraceContext>(
+    'keyslot:command',
+  );
+  const record = (event: string) => (context: CommandTraceContext) =>
+    events.push({ event, context: { ...context } });
+  const handlers = {
+    start: record('start'),
+    end: record('end'),
+    asyncStart: record('asyncStart'),
+    asyncEnd: record('asyncEnd'),
+    error: record('error'),
+  };
+  channel.subscribe(handlers);
+  try {
+    await work().catch(() => {});
+  } finally {
+    channel.unsubscribe(handlers);
+  }
+  return events;
+}
+
+describe('the keyslot:command tracing channel', () => {
+  let cluster: DevCluster;
+  let standalone: DevStandalone;
+  beforeAll(async () => {
+    [cluster, standalone] = await Promise.all([
+      startCluster({ primaries: 3, replicasPerPrimary: 0 }),
+      startStandalone(),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([cluster?.stop(), standalone?.stop()]);
+  });
+
+  it('traces a cluster command with its name and the node that answered, never its arguments', async () => {
+    const conn = await new ClusterClient(cluster.seeds).getConnection();
+    try {
+      const events = await traced(() => conn.set('traced:key', 'secret-value'));
+      expect(events.map((e) => e.event)).toEqual(['start', 'end', 'asyncStart', 'asyncEnd']);
+      const owner = cluster.ownerOf(Number(await conn.call('CLUSTER', 'KEYSLOT', 'traced:key')))!;
+      expect(events.at(-1)!.context.command).toBe('SET');
+      expect(events.at(-1)!.context.node).toBe(owner.address);
+      expect(JSON.stringify(events)).not.toContain('secret-value');
+      const failed = await traced(() => conn.call('HGET', 'traced:key', 'field'));
+      expect(failed.map((e) => e.event)).toContain('error');
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('traces a standalone ConnectionManager command', async () => {
+    const manager = await new Client({ port: standalone.port }).getConnectionManager();
+    try {
+      const events = await traced(() => manager.get('traced:key'));
+      expect(events.at(-1)).toEqual({
+        event: 'asyncEnd',
+        context: expect.objectContaining({ command: 'GET', node: standalone.address }),
+      });
+    } finally {
+      await manager.close();
+    }
+  });
+
+  it('leaves commands untouched when nobody subscribes', async () => {
+    const conn = await new ClusterClient(cluster.seeds).getConnection();
+    try {
+      expect(diagnosticsChannel.tracingChannel('keyslot:command').hasSubscribers).toBe(false);
+      await expect(conn.set('traced:other', '1')).resolves.toBe('OK');
+    } finally {
+      await conn.close();
+    }
+  });
+});
