@@ -8,7 +8,9 @@ import { buildNestApp } from './nest/nest-app.js';
 
 const nodes = nodesFromEnv();
 if (!nodes) {
-  console.error('REDIS_CLUSTER_NODES is not set: give the seed nodes as host:port,host:port (or run `npm start`).');
+  console.error(
+    'REDIS_CLUSTER_NODES is not set: give the seed nodes as host:port,host:port (or run `npm start`).',
+  );
   process.exit(2);
 }
 const port = Number(process.env.PORT ?? 3000);
@@ -28,7 +30,9 @@ try {
           await app.listen(port, host);
           return () => app.close();
         })();
-  console.log(`keyslot demo (${flavour}) listening on http://${host}:${port}/ — status page at /, API at /links`);
+  console.log(
+    `keyslot demo (${flavour}) listening on http://${host}:${port}/ — status page at /, API at /links`,
+  );
   const stop = async (): Promise<void> => {
     await close();
     process.exit(0);

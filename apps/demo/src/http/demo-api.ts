@@ -1,8 +1,8 @@
 import type { ClusterConnection } from '@keyslot/client';
 import { LinkService } from '../links/link-service.js';
 import { parseClientId, parseCode, parseCodes, parseCreateLink, parseLimit } from '../links/validation.js';
-import { httpError } from './http-errors.js';
 import { checkHealth } from './health.js';
+import { httpError } from './http-errors.js';
 
 /** What a route answers, independent of the framework serving it. */
 export interface HttpResult {
@@ -28,9 +28,15 @@ export class DemoApi {
       const input = parseCreateLink(body);
       const limit = await this.links.rateLimit(parseClientId(clientId));
       const headers = { 'x-ratelimit-remaining': String(limit.remaining) };
-      if (!limit.allowed) return { status: 429, headers, body: { error: 'rate_limited', retryAfterMs: limit.resetMs } };
+      if (!limit.allowed)
+        return { status: 429, headers, body: { error: 'rate_limited', retryAfterMs: limit.resetMs } };
       const link = await this.links.create(input.url, input.code);
-      if (link === null) return { status: 409, headers, body: { error: 'conflict', field: 'code', message: `code '${input.code}' is taken` } };
+      if (link === null)
+        return {
+          status: 409,
+          headers,
+          body: { error: 'conflict', field: 'code', message: `code '${input.code}' is taken` },
+        };
       return { status: 201, headers, body: link };
     });
   }
@@ -63,7 +69,10 @@ export class DemoApi {
 
   /** GET /cluster: the live topology and the connection's counters. */
   cluster(): Promise<HttpResult> {
-    return answer(async () => ({ status: 200, body: { topology: this.redis.topology(), stats: this.redis.stats() } }));
+    return answer(async () => ({
+      status: 200,
+      body: { topology: this.redis.topology(), stats: this.redis.stats() },
+    }));
   }
 
   /** GET /health: 200 when every slot is served and every primary answers, else 503 with the reason. */

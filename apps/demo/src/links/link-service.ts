@@ -28,10 +28,19 @@ export class LinkService {
 
   /**
    * Creates a link. WATCH + MULTI on the link's own slot (its keys share the `{code}` hash tag), so that two
-   * requests for the same code cannot both win. Returns null when the code is taken.
+   * requests for the same code cannot both win. Returns null when the wanted code is taken; a made-up code that
+   * happens to be taken is made up again.
    */
   async create(url: string, wanted?: string): Promise<Link | null> {
-    const code = wanted ?? randomBytes(5).toString('base64url');
+    if (wanted !== undefined) return this.createWithCode(url, wanted);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const link = await this.createWithCode(url, randomBytes(5).toString('base64url'));
+      if (link !== null) return link;
+    }
+    throw new Error('could not find a free link code in 5 attempts');
+  }
+
+  private async createWithCode(url: string, code: string): Promise<Link | null> {
     const createdAt = new Date().toISOString();
     const result = await this.redis.watch([linkKey(code)], async (tx) => {
       if ((await tx.get(linkKey(code))) !== null) return null;
@@ -73,7 +82,15 @@ export class LinkService {
 
   /** Counts one request of a client; `allowed` is false past the limit. */
   async rateLimit(client: string): Promise<{ allowed: boolean; remaining: number; resetMs: number }> {
-    const [count, ttl] = (await this.redis.runScript(RATE_LIMIT, [rateKey(client)], [RATE_LIMIT_WINDOW_MS])) as [number, number];
-    return { allowed: count <= RATE_LIMIT_MAX, remaining: Math.max(0, RATE_LIMIT_MAX - count), resetMs: Math.max(0, ttl) };
+    const [count, ttl] = (await this.redis.runScript(
+      RATE_LIMIT,
+      [rateKey(client)],
+      [RATE_LIMIT_WINDOW_MS],
+    )) as [number, number];
+    return {
+      allowed: count <= RATE_LIMIT_MAX,
+      remaining: Math.max(0, RATE_LIMIT_MAX - count),
+      resetMs: Math.max(0, ttl),
+    };
   }
 }

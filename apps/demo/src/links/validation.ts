@@ -21,16 +21,19 @@ export function parseCode(value: unknown, field = 'code'): string {
 
 /** The body of POST /links: `{ url, code? }`. */
 export function parseCreateLink(body: unknown): { url: string; code?: string } {
-  if (typeof body !== 'object' || body === null) throw new ValidationError('body', 'the body must be a JSON object');
+  if (typeof body !== 'object' || body === null)
+    throw new ValidationError('body', 'the body must be a JSON object');
   const { url, code } = body as Record<string, unknown>;
-  if (typeof url !== 'string' || url.length > 2048) throw new ValidationError('url', 'url must be a string of at most 2048 characters');
+  if (typeof url !== 'string' || url.length > 2048)
+    throw new ValidationError('url', 'url must be a string of at most 2048 characters');
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new ValidationError('url', 'url must be an absolute http(s) URL');
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ValidationError('url', 'url must be an absolute http(s) URL');
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new ValidationError('url', 'url must be an absolute http(s) URL');
   return code === undefined ? { url } : { url, code: parseCode(code) };
 }
 
@@ -47,7 +50,8 @@ export function parseCodes(body: unknown): string[] {
 export function parseLimit(value: unknown): number {
   if (value === undefined) return 10;
   const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new ValidationError('limit', 'limit must be an integer from 1 to 100');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new ValidationError('limit', 'limit must be an integer from 1 to 100');
   return limit;
 }
 

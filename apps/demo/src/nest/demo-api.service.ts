@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { ClusterConnection } from '@keyslot/nestjs';
+import { Injectable } from '@nestjs/common';
 import { DemoApi } from '../http/demo-api.js';
 
 /** The demo API as a NestJS service: it receives the one shared ClusterConnection by injection, by its class. */

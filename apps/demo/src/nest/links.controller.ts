@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HttpResult } from '../http/demo-api.js';
+import { sendResult as send } from '../http/send-result.js';
 import { STATUS_PAGE } from '../http/status-page.js';
 import { DemoApiService } from './demo-api.service.js';
 
@@ -53,9 +53,4 @@ export class LinksController {
   async health(@Res() reply: FastifyReply): Promise<void> {
     send(reply, await this.api.health());
   }
-}
-
-function send(reply: FastifyReply, result: HttpResult): void {
-  if (result.headers) reply.headers(result.headers);
-  reply.code(result.status).send(result.body);
 }
