@@ -1,0 +1,157 @@
+import {
+  CLIENT_NAMES,
+  type ClientName,
+  SCENARIO_NAMES,
+  type ScenarioName,
+  SERVER_NAMES,
+  type ServerName,
+} from './names.js';
+
+export interface BenchOptions {
+  quick: boolean;
+  rounds: number;
+  warmupMs: number;
+  durationMs: number;
+  clients: ClientName[];
+  scenarios: ScenarioName[];
+  /** Run the client × scenario matrix. */
+  matrix: boolean;
+  http: boolean;
+  httpServers: ServerName[];
+  httpDurationS: number;
+  httpConnections: number;
+  profile: boolean;
+  /** I/O counts and the flush prototype (experiment-runs.ts); off unless asked for. */
+  experiments: boolean;
+  profileDurationMs: number;
+  out: string | undefined;
+}
+
+export const USAGE = `npm run bench [-- options]
+
+  --quick               smoke run: 1 round, 0.3 s warm-up + 1 s per scenario, 2 s HTTP runs, no profile
+  --rounds N            rounds over every client and scenario (default 3)
+  --duration MS         measured time per scenario run (default 3000)
+  --warmup MS           warm-up before each measurement (default 750)
+  --clients a,b         among ${CLIENT_NAMES.join(', ')}
+  --scenarios a,b       among ${SCENARIO_NAMES.join(', ')}
+  --only PARTS          run only some of: matrix, http, profile, experiments (comma-separated);
+                        experiments (I/O counts, a flush prototype) never run unless named here
+  --no-http             skip the HTTP benchmark
+  --http-duration S     seconds per HTTP run (default 5)
+  --http-connections N  autocannon connections (default 100)
+  --no-profile          skip the keyslot CPU profiles
+  --profile             profile even in --quick mode
+  --out FILE            JSON results (default bench/results/latest.json)
+  --help
+
+Environment: BENCH_QUICK=1, BENCH_ROUNDS, BENCH_DURATION_MS, BENCH_WARMUP_MS, BENCH_CLIENTS, BENCH_SCENARIOS,
+BENCH_HTTP=0, BENCH_HTTP_DURATION_S, BENCH_PROFILE=0 (flags win).`;
+
+function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  for (const item of items) {
+    if (!allowed.includes(item as T))
+      throw new Error(`unknown ${what} '${item}'; choose from ${allowed.join(', ')}`);
+  }
+  return items as T[];
+}
+
+function positiveNumber(value: string | undefined, name: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new Error(`${name} needs a positive number, got '${value}'`);
+  return number;
+}
+
+export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions | 'help' {
+  const quick = argv.includes('--quick') || env.BENCH_QUICK === '1';
+  const options: BenchOptions = {
+    quick,
+    rounds: quick ? 1 : 3,
+    warmupMs: quick ? 300 : 750,
+    durationMs: quick ? 1000 : 3000,
+    clients: [...CLIENT_NAMES],
+    scenarios: [...SCENARIO_NAMES],
+    matrix: true,
+    http: true,
+    httpServers: [...SERVER_NAMES],
+    httpDurationS: quick ? 2 : 5,
+    httpConnections: 100,
+    profile: !quick,
+    experiments: false,
+    profileDurationMs: quick ? 1000 : 4000,
+    out: undefined,
+  };
+  if (env.BENCH_ROUNDS) options.rounds = Math.round(positiveNumber(env.BENCH_ROUNDS, 'BENCH_ROUNDS'));
+  if (env.BENCH_DURATION_MS) options.durationMs = positiveNumber(env.BENCH_DURATION_MS, 'BENCH_DURATION_MS');
+  if (env.BENCH_WARMUP_MS) options.warmupMs = positiveNumber(env.BENCH_WARMUP_MS, 'BENCH_WARMUP_MS');
+  if (env.BENCH_CLIENTS) options.clients = list(env.BENCH_CLIENTS, CLIENT_NAMES, 'client');
+  if (env.BENCH_SCENARIOS) options.scenarios = list(env.BENCH_SCENARIOS, SCENARIO_NAMES, 'scenario');
+  if (env.BENCH_HTTP === '0') options.http = false;
+  if (env.BENCH_HTTP_DURATION_S)
+    options.httpDurationS = positiveNumber(env.BENCH_HTTP_DURATION_S, 'BENCH_HTTP_DURATION_S');
+  if (env.BENCH_PROFILE === '0') options.profile = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = () => {
+      const value = argv[++i];
+      if (value === undefined) throw new Error(`${arg} needs a value`);
+      return value;
+    };
+    switch (arg) {
+      case '--quick':
+        break;
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--rounds':
+        options.rounds = Math.round(positiveNumber(next(), arg));
+        break;
+      case '--duration':
+        options.durationMs = positiveNumber(next(), arg);
+        break;
+      case '--warmup':
+        options.warmupMs = positiveNumber(next(), arg);
+        break;
+      case '--clients':
+        options.clients = list(next(), CLIENT_NAMES, 'client');
+        break;
+      case '--scenarios':
+        options.scenarios = list(next(), SCENARIO_NAMES, 'scenario');
+        break;
+      case '--only': {
+        const parts = list(next(), ['matrix', 'http', 'profile', 'experiments'] as const, 'part');
+        options.matrix = parts.includes('matrix');
+        options.http = parts.includes('http');
+        options.profile = parts.includes('profile');
+        options.experiments = parts.includes('experiments');
+        break;
+      }
+      case '--no-http':
+        options.http = false;
+        break;
+      case '--http-duration':
+        options.httpDurationS = positiveNumber(next(), arg);
+        break;
+      case '--http-connections':
+        options.httpConnections = Math.round(positiveNumber(next(), arg));
+        break;
+      case '--no-profile':
+        options.profile = false;
+        break;
+      case '--profile':
+        options.profile = true;
+        break;
+      case '--out':
+        options.out = next();
+        break;
+      default:
+        throw new Error(`unknown option ${arg}\n\n${USAGE}`);
+    }
+  }
+  return options;
+}
