@@ -1,6 +1,6 @@
-import calculateSlot from 'cluster-key-slot';
 import type { RedisArg } from '../command.js';
 import { keyIndexes } from '../commands/command-info.js';
+import { slotOfBytes, slotOfString } from './hash-slot.js';
 
 /** The command's keys span more than one slot. */
 export const CROSS_SLOT = -2;
@@ -9,7 +9,8 @@ export const NO_KEY = -1;
 
 /** Hash slot of one key (hash tags honoured). */
 export function slotOfKey(key: RedisArg): number {
-  return calculateSlot(typeof key === 'string' || Buffer.isBuffer(key) ? key : String(key));
+  if (typeof key === 'string') return slotOfString(key);
+  return key instanceof Uint8Array ? slotOfBytes(key) : slotOfString(String(key));
 }
 
 /** The slot all of a command's keys live in, `NO_KEY`, or `CROSS_SLOT`. */
