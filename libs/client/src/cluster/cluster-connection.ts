@@ -18,7 +18,7 @@ import { Multi } from '../transaction/multi.js';
 import { backoffDelay } from '../util/backoff.js';
 import { ClusterBatch } from './cluster-batch.js';
 import { ClusterPubSub } from './cluster-pubsub.js';
-import { ClusterRequest, RETRY_LATER } from './cluster-request.js';
+import { ClusterRequest, RETRY_LATER, type RequestSettler } from './cluster-request.js';
 import { aggregate, type FanOutPolicy, fanOutPolicy } from './fan-out-policy.js';
 import { CROSS_SLOT, commandSlot, distinctSlots, NO_KEY, slotOfKey } from './key-slots.js';
 import type { ClusterRouter, ClusterStats } from './router.js';
@@ -63,23 +63,37 @@ export class ClusterConnection extends RedisCommands<string> {
   }
 
   private dispatch<T>(command: Command<T>, trace: CommandTraceContext | undefined): Promise<T> {
+    const request = this.routeSimple(command, undefined);
+    if (request === undefined) return this.dispatchSpecial(command);
+    if (trace !== undefined) {
+      // The node that finally answered (after redirects), known once the command settles.
+      const recordNode = (): void => {
+        trace.node = request.lastAddress || undefined;
+      };
+      request.promise!.then(recordNode, recordNode);
+    }
+    return request.promise!;
+  }
+
+  /**
+   * @internal Sends a command that goes to one slot's node, settling `settler` (or the request's own promise).
+   * Returns undefined, having sent nothing, for what needs more than one request: fan-out, blocking, cross-slot
+   * commands, or a command that fails before sending.
+   */
+  routeSimple<T>(command: Command<T>, settler: RequestSettler<T> | undefined): ClusterRequest<T> | undefined {
     const name = command.name;
     const args = command.args;
-    if (this.state !== 'open') return Promise.reject(closed());
-    const policy = fanOutPolicy(name, args);
-    if (policy !== undefined) return this.fanOut(command, policy);
-    const blockMs = blockingTimeoutMs(name, args);
-    if (blockMs !== undefined) return this.runBlocking(command, blockMs);
+    if (this.state !== 'open' || fanOutPolicy(name, args) !== undefined) return undefined;
+    if (blockingTimeoutMs(name, args) !== undefined) return undefined;
     const slot = commandSlot(name, args);
-    if (slot === CROSS_SLOT) return this.crossSlot(command);
+    if (slot === CROSS_SLOT) return undefined;
     let payload: string | Buffer;
     try {
       payload = encodeCommand(name, args);
-    } catch (error) {
-      return Promise.reject(error);
+    } catch {
+      return undefined;
     }
-    const full = this.router.admissionError(name);
-    if (full) return Promise.reject(full);
+    if (this.router.admissionError(name)) return undefined;
     const config = this.router.config;
     const request = new ClusterRequest<T>(
       name,
@@ -90,17 +104,31 @@ export class ClusterConnection extends RedisCommands<string> {
       commandFlags(name, args).readonly,
       this.router,
       config.commandTimeoutMs,
+      settler,
     );
     this.router.countCommand();
     this.router.route(request as ClusterRequest<unknown>);
-    if (trace !== undefined) {
-      // The node that finally answered (after redirects), known once the command settles.
-      const recordNode = (): void => {
-        trace.node = request.lastAddress || undefined;
-      };
-      request.promise.then(recordNode, recordNode);
+    return request;
+  }
+
+  /** Everything `routeSimple` declines, with the reason when it cannot be sent. */
+  private dispatchSpecial<T>(command: Command<T>): Promise<T> {
+    const name = command.name;
+    const args = command.args;
+    if (this.state !== 'open') return Promise.reject(closed());
+    const policy = fanOutPolicy(name, args);
+    if (policy !== undefined) return this.fanOut(command, policy);
+    const blockMs = blockingTimeoutMs(name, args);
+    if (blockMs !== undefined) return this.runBlocking(command, blockMs);
+    const slot = commandSlot(name, args);
+    if (slot === CROSS_SLOT) return this.crossSlot(command);
+    try {
+      encodeCommand(name, args);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return request.promise;
+    const full = this.router.admissionError(name);
+    return Promise.reject(full ?? closed());
   }
 
   /** A pipeline: commands on any keys, one write per node, results in order with a failure per command. */
@@ -372,7 +400,7 @@ export class ClusterConnection extends RedisCommands<string> {
     request.pinned = address;
     this.router.countCommand();
     this.router.route(request as ClusterRequest<unknown>);
-    return request.promise;
+    return request.promise!;
   }
 
   private async knownPrimaries(): Promise<string[]> {

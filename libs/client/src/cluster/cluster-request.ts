@@ -29,8 +29,15 @@ export const RETRY_LATER: ReadonlySet<string> = new Set(['TRYAGAIN', 'CLUSTERDOW
  * MASTERDOWN, and is re-sent after a lost connection only when it cannot have run or is read-only (or the user opted
  * in to retrying writes). One deadline covers all of it.
  */
+/** Receives a request's outcome instead of a promise (pipelines settle many requests without a promise each). */
+export interface RequestSettler<T> {
+  resolve(value: T): void;
+  reject(error: Error): void;
+}
+
 export class ClusterRequest<T> extends Request {
-  readonly promise: Promise<T>;
+  /** The caller's promise; absent when a settler was given. */
+  readonly promise: Promise<T> | undefined;
   private resolve!: (value: T) => void;
   private reject!: (error: Error) => void;
   /** Explicit node for the next send (ASK redirect or explicit routing). */
@@ -55,12 +62,18 @@ export class ClusterRequest<T> extends Request {
     readonly readonly: boolean,
     private readonly router: RequestRouter,
     private readonly timeoutMs: number,
+    settler?: RequestSettler<T>,
   ) {
     super(name, payload, returnBuffers);
-    this.promise = new Promise<T>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+    if (settler === undefined) {
+      this.promise = new Promise<T>((resolve, reject) => {
+        this.resolve = resolve;
+        this.reject = reject;
+      });
+    } else {
+      this.resolve = settler.resolve;
+      this.reject = settler.reject;
+    }
     if (timeoutMs > 0 && timeoutMs < Number.POSITIVE_INFINITY) deadlines.add(this, timeoutMs);
     router.requestStarted();
   }
