@@ -1,0 +1,180 @@
+// The steady load of a scenario: N concurrent callers on one connection, each alternating INCR and GET on its own
+// key, plus (for the memory scenarios) a flood of fire-and-forget reads. Both stop by themselves.
+import type { CommandLedger } from './ledger.js';
+
+/** What the callers need from a connection. */
+export interface LoadTarget {
+  incr(key: string): Promise<unknown>;
+  get(key: string): Promise<unknown>;
+}
+
+/** Settings of {@link startCallers}. */
+export interface CallerOptions {
+  /** One key per caller. */
+  keys: readonly string[];
+  /** Callers stop by themselves after this long, whatever happens. */
+  maxDurationMs: number;
+  /** ... or after this many commands each. */
+  maxCommandsPerCaller: number;
+  /** Whether a failed INCR may have run (its outcome is unknown to the caller). */
+  maybeApplied(error: unknown): boolean;
+}
+
+/** What the callers did, per caller (index = caller). */
+export class CallerLoad {
+  /** INCRs acknowledged. */
+  readonly acked: number[];
+  /** INCRs that failed with an error that leaves their outcome unknown (keyslot: outcome-unknown, or a deadline). */
+  readonly unknown: number[];
+  /** INCRs that failed with an error that says they did not run. */
+  readonly writeFailed: number[];
+  readonly readFailed: number[];
+  /** When each caller's first command issued at or after `faultAt` succeeded (0: not yet). */
+  readonly recoveredAt: number[];
+  /** When each caller last succeeded. */
+  readonly lastOkAt: number[];
+  /** The onset of the fault being measured; set with `markFault`. */
+  faultAt: number | undefined;
+  /** Why each caller loop ended, once it has. */
+  stopReason: 'stopped' | 'time' | 'count' | undefined;
+  private running = true;
+  readonly finished: Promise<void>;
+
+  constructor(
+    private readonly target: LoadTarget,
+    private readonly ledger: CommandLedger,
+    readonly options: CallerOptions,
+  ) {
+    const n = options.keys.length;
+    const zeros = () => new Array<number>(n).fill(0);
+    this.acked = zeros();
+    this.unknown = zeros();
+    this.writeFailed = zeros();
+    this.readFailed = zeros();
+    this.recoveredAt = zeros();
+    this.lastOkAt = zeros();
+    const endAt = Date.now() + options.maxDurationMs;
+    this.finished = Promise.all(options.keys.map((key, i) => this.caller(key, i, endAt))).then(() => {});
+  }
+
+  get callers(): number {
+    return this.options.keys.length;
+  }
+
+  /** Starts measuring recovery from `at`: each caller notes when its first command issued since then succeeds. */
+  markFault(at: number): void {
+    this.faultAt = at;
+    this.recoveredAt.fill(0);
+  }
+
+  /** True once every caller in `which` (default: all) has succeeded with a command issued since the fault. */
+  recovered(which?: readonly boolean[]): boolean {
+    return this.recoveredAt.every((at, i) => at > 0 || (which !== undefined && !which[i]));
+  }
+
+  /** The latest recovery time among `which` callers, minus the fault onset. */
+  recoveryMs(which?: readonly boolean[]): number | undefined {
+    if (this.faultAt === undefined || !this.recovered(which)) return undefined;
+    let latest = this.faultAt;
+    this.recoveredAt.forEach((at, i) => {
+      if (which === undefined || which[i]) latest = Math.max(latest, at);
+    });
+    return latest - this.faultAt;
+  }
+
+  totalAcked(): number {
+    return sum(this.acked);
+  }
+
+  /** Stops the callers; resolves once each has finished its last command. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.finished;
+  }
+
+  private async caller(key: string, i: number, endAt: number): Promise<void> {
+    const { maxCommandsPerCaller } = this.options;
+    for (let n = 0; ; n++) {
+      if (!this.running) return this.ended('stopped');
+      if (n >= maxCommandsPerCaller) return this.ended('count');
+      const issuedAt = Date.now();
+      if (issuedAt >= endAt) return this.ended('time');
+      // Odd callers start with a read: half the callers are writing at any moment, whatever the fault hits.
+      const write = ((n + i) & 1) === 0;
+      try {
+        if (write) {
+          await this.ledger.track(this.target.incr(key));
+          this.acked[i]!++;
+        } else {
+          await this.ledger.track(this.target.get(key));
+        }
+        const now = Date.now();
+        this.lastOkAt[i] = now;
+        if (this.faultAt !== undefined && issuedAt >= this.faultAt && this.recoveredAt[i] === 0) {
+          this.recoveredAt[i] = now;
+        }
+      } catch (error) {
+        if (write) {
+          if (this.options.maybeApplied(error)) this.unknown[i]!++;
+          else this.writeFailed[i]!++;
+        } else {
+          this.readFailed[i]!++;
+        }
+        // An error that comes back at once (e.g. a full queue) must not turn the loop into a busy one.
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    }
+  }
+
+  private ended(reason: 'stopped' | 'time' | 'count'): void {
+    this.stopReason ??= reason;
+  }
+}
+
+/** Starts `options.keys.length` callers on `target`. */
+export function startCallers(target: LoadTarget, ledger: CommandLedger, options: CallerOptions): CallerLoad {
+  return new CallerLoad(target, ledger, options);
+}
+
+/** Settings of {@link startFlood}. */
+export interface FloodOptions {
+  /** Commands issued at each tick, without waiting for any of them. */
+  perTick: number;
+  intervalMs: number;
+  /** The flood stops by itself after this long. */
+  maxDurationMs: number;
+  /** Distinct keys read. */
+  keySpace: number;
+}
+
+/** A flood of fire-and-forget GETs: what an application does when it does not wait for its commands. */
+export interface Flood {
+  readonly issued: () => number;
+  stop(): void;
+}
+
+export function startFlood(target: LoadTarget, ledger: CommandLedger, options: FloodOptions): Flood {
+  let issued = 0;
+  let next = 0;
+  const ignore = () => {};
+  const timer = setInterval(() => {
+    for (let i = 0; i < options.perTick; i++) {
+      issued++;
+      ledger.track(target.get(`flood:${next++ % options.keySpace}`)).catch(ignore);
+    }
+  }, options.intervalMs);
+  const limit = setTimeout(() => clearInterval(timer), options.maxDurationMs);
+  return {
+    issued: () => issued,
+    stop: () => {
+      clearInterval(timer);
+      clearTimeout(limit);
+    },
+  };
+}
+
+export function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}

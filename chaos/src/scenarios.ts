@@ -1,0 +1,338 @@
+// The faults, one definition each. Every one runs on its own cluster under the callers' load; see run-scenario.ts.
+import type { DevCluster, DevClusterNode } from '@keyslot/dev-cluster';
+import { callerKeys, fillerKeys, slotOf, slotsOfRange, spreadSlots } from './keys.js';
+import { loggedAt } from './redis-log.js';
+import type { FaultReport, ScenarioContext, ScenarioDefinition } from './run-scenario.js';
+import type { ChaosSettings, ScenarioId } from './settings.js';
+
+/** Cluster-node-timeout of the scenarios' clusters (dev-cluster's default), the basis of the failover bound. */
+export const NODE_TIMEOUT_MS = 2_000;
+
+/** Callers spread evenly over the slot space. */
+function spreadKeys(prefix: string) {
+  return (_cluster: DevCluster, settings: ChaosSettings) =>
+    callerKeys(prefix, spreadSlots(settings.callers), settings.callers);
+}
+
+/** Which callers' keys `node` serves now. */
+function callersOn(context: ScenarioContext, node: DevClusterNode): boolean[] {
+  return context.keys.map((key) => context.cluster.ownerOf(slotOf(key))?.id === node.id);
+}
+
+/** Starts the fault clock: recovery is measured from now. */
+function begin(context: ScenarioContext): number {
+  const at = Date.now();
+  context.load.markFault(at);
+  return at;
+}
+
+/** Waits until `ms` have passed since `since`: a fault that lasts a given time. */
+function lasting(context: ScenarioContext, since: number, ms: number, what: string): Promise<void> {
+  return context.cluster.waitFor(() => Date.now() - since >= ms, {
+    timeoutMs: ms + 5_000,
+    intervalMs: 20,
+    message: what,
+  });
+}
+
+/** Writes `keys` (any value) straight to the nodes, 500 at a time. */
+async function writeKeys(context: ScenarioContext, keys: readonly string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 500) {
+    await Promise.all(keys.slice(i, i + 500).map((key) => context.direct.set(key, 'filler'.repeat(8))));
+  }
+}
+
+const sigkill: ScenarioDefinition = {
+  id: 'sigkill',
+  number: '1',
+  title: 'primary SIGKILLed, replica promoted',
+  keys: spreadKeys('kill'),
+  recoveryMark: { mark: 'promotedAt', label: 'promotion' },
+  async fault(context): Promise<FaultReport> {
+    const { cluster } = context;
+    const victim = cluster.primaries[0]!;
+    const heir = cluster.replicasOf(victim)[0]!;
+    const affected = callersOn(context, victim);
+    const faultAt = begin(context);
+    await cluster.kill(victim);
+    const killedAt = Date.now();
+    let polledAt = 0;
+    await cluster.waitFor(
+      async () => {
+        const role = await cluster.adminWithTimeout(heir, 1_000, 'ROLE');
+        if (!String(role).startsWith('master')) return false;
+        polledAt = Date.now();
+        return true;
+      },
+      { timeoutMs: 30_000, intervalMs: 20, message: `${heir.address} to report itself primary` },
+    );
+    // The heir's own log has the moment of its promotion to the millisecond; polling from this busy process
+    // only notices it a little later.
+    const logged = loggedAt(heir.dir, /Failover election won/, faultAt);
+    const promotedAt = logged !== undefined && logged <= polledAt ? logged : polledAt;
+    return {
+      faultAt,
+      affected,
+      marks: { killedAt, promotedAt },
+      notes: { promotionFrom: logged !== undefined && logged <= polledAt ? 'redis.log' : 'ROLE polling' },
+    };
+  },
+};
+
+const failover: ScenarioDefinition = {
+  id: 'failover',
+  number: '2',
+  title: 'graceful CLUSTER FAILOVER',
+  keys: spreadKeys('failover'),
+  async fault(context) {
+    const { cluster } = context;
+    const primary = cluster.primaries[0]!;
+    const replica = cluster.replicasOf(primary)[0]!;
+    const affected = callersOn(context, primary);
+    const faultAt = begin(context);
+    await cluster.failover(replica);
+    return { faultAt, affected, marks: { settledAt: Date.now() } };
+  },
+};
+
+/** Slots to move and the node they go to, chosen when the keys are. */
+interface Move {
+  slots: number[];
+  target?: DevClusterNode;
+}
+
+/** Even callers in the slots that move (round-robin), odd ones spread over the slot space. */
+function keysAcross(prefix: string, move: Move, settings: ChaosSettings): string[] {
+  const spread = spreadSlots(settings.callers);
+  const slots = spread.map((slot, i) => (i % 2 === 0 ? move.slots[(i / 2) % move.slots.length]! : slot));
+  return callerKeys(prefix, slots, settings.callers);
+}
+
+function reshard(): ScenarioDefinition {
+  const move: Move = { slots: [] };
+  return {
+    id: 'reshard',
+    number: '3',
+    title: 'slots resharded with their keys (moveSlots)',
+    keys(cluster, settings) {
+      const [, source, target] = cluster.primaries;
+      move.slots = slotsOfRange(source!.slots, settings.movedSlots);
+      move.target = target;
+      return keysAcross('reshard', move, settings);
+    },
+    prepare: (context) =>
+      writeKeys(context, fillerKeys('filler', move.slots, context.settings.fillerKeysPerSlot)),
+    async fault(context) {
+      const moving = new Set(move.slots);
+      const affected = context.keys.map((key) => moving.has(slotOf(key)));
+      const faultAt = begin(context);
+      await context.cluster.moveSlots(move.slots, move.target!, { timeoutMs: 120_000 });
+      return { faultAt, affected, marks: { movedAt: Date.now() }, notes: { slots: move.slots.length } };
+    },
+  };
+}
+
+function outage(settings: ChaosSettings): ScenarioDefinition {
+  return {
+    id: 'outage',
+    number: '4',
+    title: `every node stopped ${settings.outageMs / 1000} s, then restarted`,
+    // Acknowledged writes must survive the restart for the audit to mean anything: AOF, fsynced before each reply.
+    cluster: { extraConfig: ['appendonly yes', 'appendfsync always'] },
+    flood: true,
+    keys: spreadKeys('outage'),
+    recoveryMark: { mark: 'clusterOkAt', label: 'cluster_state:ok' },
+    async fault(context) {
+      const { cluster } = context;
+      const nodes = [...cluster.nodes];
+      const affected = context.keys.map(() => true);
+      const faultAt = begin(context);
+      // All at once, so that no replica is promoted while the others go down.
+      await Promise.all(nodes.map((node) => cluster.stop(node)));
+      const downAt = Date.now();
+      // The heap is measured near the end, when the most has piled up (a full GC takes a moment under load).
+      await lasting(context, faultAt, settings.outageMs - 1_000, 'most of the outage');
+      context.measureHeap();
+      await lasting(context, faultAt, settings.outageMs, `${settings.outageMs} ms of outage`);
+      const restartAt = Date.now();
+      // The servers' own recovery (loading the AOF, agreeing again) is not the client's: note when every node
+      // says cluster_state:ok, and measure the client from there too.
+      let clusterOkAt = 0;
+      const clusterOk = cluster.waitFor(
+        async () => {
+          const infos = await Promise.all(
+            nodes.map((node) =>
+              cluster.adminWithTimeout(node, 500, 'CLUSTER', 'INFO').then(String, () => ''),
+            ),
+          );
+          if (!infos.every((info) => info.includes('cluster_state:ok'))) return false;
+          clusterOkAt = Date.now();
+          return true;
+        },
+        { timeoutMs: 60_000, intervalMs: 25, message: 'cluster_state:ok on every restarted node' },
+      );
+      await Promise.all(nodes.map((node) => cluster.restart(node)));
+      await clusterOk;
+      return {
+        faultAt,
+        affected,
+        marks: { downAt, restartAt, clusterOkAt, restartedAt: Date.now() },
+      };
+    },
+  };
+}
+
+function stall(settings: ChaosSettings): ScenarioDefinition {
+  return {
+    id: 'stall',
+    number: '5',
+    title: `primary stalled ${settings.stallMs / 1000} s (SIGSTOP) > ${settings.shortDeadlineMs / 1000} s deadline`,
+    // A node timeout well above the stall: the stalled primary must stay primary (no failover mixed in).
+    cluster: { nodeTimeoutMs: settings.stallMs * 2 },
+    commandTimeoutMs: settings.shortDeadlineMs,
+    flood: true,
+    keys: spreadKeys('stall'),
+    recoveryMark: { mark: 'resumedAt', label: 'resume' },
+    async fault(context) {
+      const { cluster } = context;
+      const victim = cluster.primaries[0]!;
+      const affected = callersOn(context, victim);
+      const faultAt = begin(context);
+      await cluster.pause(victim);
+      await lasting(context, faultAt, settings.stallMs - 1_000, 'most of the stall');
+      context.measureHeap();
+      await lasting(context, faultAt, settings.stallMs, `${settings.stallMs} ms of stall`);
+      const resumeAt = Date.now();
+      await cluster.resume(victim);
+      await cluster.refresh();
+      return {
+        faultAt,
+        affected,
+        marks: { resumedAt: resumeAt },
+        notes: { stillPrimary: cluster.primaries.some((node) => node.id === victim.id) },
+      };
+    },
+  };
+}
+
+const cut: ScenarioDefinition = {
+  id: 'cut',
+  number: '6a',
+  title: 'every connection cut (TCP proxy reset)',
+  viaProxies: true,
+  keys: spreadKeys('cut'),
+  async fault(context) {
+    const affected = context.keys.map(() => true);
+    const faultAt = begin(context);
+    let connections = 0;
+    for (const proxy of context.proxies.values()) connections += proxy.cut();
+    return { faultAt, affected, notes: { connectionsCut: connections } };
+  },
+};
+
+function blackhole(settings: ChaosSettings): ScenarioDefinition {
+  return {
+    id: 'blackhole',
+    number: '6b',
+    title: `primary black-holed ${settings.blackholeMs / 1000} s (proxy), then reset`,
+    viaProxies: true,
+    commandTimeoutMs: settings.shortDeadlineMs,
+    keys: spreadKeys('blackhole'),
+    recoveryMark: { mark: 'restoredAt', label: 'restore' },
+    async fault(context) {
+      const { cluster } = context;
+      const victim = cluster.primaries[0]!;
+      const proxy = context.proxies.get(victim.address)!;
+      const affected = callersOn(context, victim);
+      const faultAt = begin(context);
+      proxy.blackhole();
+      await lasting(context, faultAt, settings.blackholeMs, `${settings.blackholeMs} ms of black hole`);
+      const restoredAt = Date.now();
+      const reset = proxy.restore();
+      return {
+        faultAt,
+        affected,
+        marks: { restoredAt },
+        notes: { connectionsReset: reset, droppedBytes: proxy.stats().droppedBytes },
+      };
+    },
+  };
+}
+
+function newPrimary(): ScenarioDefinition {
+  const move: Move = { slots: [] };
+  return {
+    id: 'new-primary',
+    number: '7',
+    title: 'new primary added, slots moved to it',
+    keys(cluster, settings) {
+      // A third of the slots from each primary.
+      const primaries = cluster.primaries;
+      move.slots = primaries.flatMap((primary, i) =>
+        slotsOfRange(
+          primary.slots,
+          Math.floor(settings.movedSlots / primaries.length) +
+            (i < settings.movedSlots % primaries.length ? 1 : 0),
+        ),
+      );
+      return keysAcross('newprimary', move, settings);
+    },
+    prepare: (context) =>
+      writeKeys(context, fillerKeys('filler', move.slots, context.settings.fillerKeysPerSlot)),
+    async fault(context) {
+      const { cluster } = context;
+      const moving = new Set(move.slots);
+      const affected = context.keys.map((key) => moving.has(slotOf(key)));
+      const faultAt = begin(context);
+      const added = await cluster.addPrimary();
+      const addedAt = Date.now();
+      await cluster.moveSlots(move.slots, added, { timeoutMs: 120_000 });
+      return {
+        faultAt,
+        affected,
+        marks: { addedAt, movedAt: Date.now() },
+        notes: { newPrimary: added.address, slots: move.slots.length },
+      };
+    },
+  };
+}
+
+const replicasRemoved: ScenarioDefinition = {
+  id: 'replicas-removed',
+  number: '8',
+  title: "every replica removed while readFrom: 'replica'",
+  readFrom: 'replica',
+  keys: spreadKeys('replicas'),
+  async fault(context) {
+    const { cluster } = context;
+    const replicas = [...cluster.replicas];
+    const affected = context.keys.map(() => true);
+    const faultAt = begin(context);
+    for (const replica of replicas) await cluster.removeNode(replica);
+    return { faultAt, affected, marks: { removedAt: Date.now() }, notes: { removed: replicas.length } };
+  },
+};
+
+/** The definition of each scenario, for these settings. */
+export function scenario(id: ScenarioId, settings: ChaosSettings): ScenarioDefinition {
+  switch (id) {
+    case 'sigkill':
+      return sigkill;
+    case 'failover':
+      return failover;
+    case 'reshard':
+      return reshard();
+    case 'outage':
+      return outage(settings);
+    case 'stall':
+      return stall(settings);
+    case 'cut':
+      return cut;
+    case 'blackhole':
+      return blackhole(settings);
+    case 'new-primary':
+      return newPrimary();
+    case 'replicas-removed':
+      return replicasRemoved;
+  }
+}

@@ -1,0 +1,98 @@
+// The fault suite: each scenario on a cluster of its own under the callers' load, with its bound asserted. The
+// figures are printed as a table at the end and written to chaos/results/. Short form by default; CHAOS_FULL=1
+// for the full one (README.md).
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatComparison, formatTable, writeResults } from '../src/report.js';
+import { runScenario, type ScenarioResult } from '../src/run-scenario.js';
+import { NODE_TIMEOUT_MS, scenario } from '../src/scenarios.js';
+import { chaosSettings } from '../src/settings.js';
+
+const settings = chaosSettings();
+const results: ScenarioResult[] = [];
+const startedAt = Date.now();
+const resultsDir = fileURLToPath(new URL('../results', import.meta.url));
+const verbose = settings.mode === 'full' || process.env.CHAOS_VERBOSE === '1';
+const log = verbose ? (line: string) => console.log(line) : undefined;
+
+/** How soon after the repair (resume, restore, the cut itself) the affected callers must be served again. */
+const SERVED_AFTER_REPAIR_MS = 2_000;
+/** keyslot's default `backoff.maxMs`: the longest wait between two reconnect attempts to a node. */
+const RECONNECT_BACKOFF_CAP_MS = 2_000;
+
+describe(`chaos, ${settings.mode} form: ${settings.callers} concurrent callers on one ClusterConnection`, () => {
+  afterAll(() => {
+    if (results.length === 0) return;
+    const files = writeResults(resultsDir, settings, results, Date.now() - startedAt);
+    const comparison = settings.clients.length > 1 ? `\n\nside by side:\n\n${formatComparison(results)}` : '';
+    console.log(
+      `\nkeyslot chaos, ${settings.mode} form (${settings.callers} callers), ${Math.round((Date.now() - startedAt) / 1000)} s:\n\n${formatTable(results)}${comparison}\n\nfigures: ${files.join(', ')}\n`,
+    );
+  });
+
+  for (const id of settings.scenarios) {
+    for (const client of settings.clients) {
+      const definition = scenario(id, settings);
+      const name = `${definition.number}. ${definition.title}${settings.clients.length > 1 ? ` (${client})` : ''}`;
+      it(name, async () => {
+        const r = await runScenario(definition, settings, client, log);
+        results.push(r);
+        // The peers are measured, not judged: their figures go to the table for the side-by-side comparison.
+        if (client === 'keyslot') assertBounds(r);
+      });
+    }
+  }
+});
+
+/** The bounds keyslot must keep, per scenario (README.md explains each). */
+function assertBounds(r: ScenarioResult): void {
+  const context = `${r.number} ${r.id}: ${JSON.stringify({ callers: r.failures, flood: r.floodFailures, examples: r.errorExamples })}`;
+
+  // Everywhere: the scenario ran through, every promise settled, nothing applied twice, and the affected
+  // callers were served again.
+  expect.soft(r.error, context).toBeUndefined();
+  expect.soft(r.unsettled, `${context}: commands never settled`).toBe(0);
+  expect.soft(r.pendingAtEnd, `${context}: conn.stats().pending at the end`).toBe(0);
+  expect.soft(r.duplicates, `${context}: INCRs applied more often than they could have run`).toBe(0);
+  expect.soft(r.recoveryMs, `${context}: the affected callers were not all served again`).toBeDefined();
+  expect.soft(r.writes.acked, context).toBeGreaterThan(0);
+  // Only a SIGKILL can lose acknowledged writes, by the servers' asynchronous replication; anywhere else a
+  // lost acknowledgement would mean a reply was matched to the wrong command.
+  if (r.id !== 'sigkill') expect.soft(r.lostAcked, `${context}: acknowledged INCRs lost`).toBe(0);
+
+  switch (r.id) {
+    case 'sigkill':
+      // Measured from the moment the replica reports itself primary (its redis.log has the millisecond).
+      expect.soft(r.recoveryAfterMark?.ms, context).toBeLessThanOrEqual(NODE_TIMEOUT_MS + 2_000);
+      break;
+    case 'failover':
+    case 'reshard':
+    case 'new-primary':
+      expect.soft(r.callerErrors, `${context}: errors reached callers`).toBe(0);
+      break;
+    case 'outage':
+    case 'stall':
+      expect.soft(r.peakPending, context).toBeLessThanOrEqual(r.maxPending);
+      expect
+        .soft(r.floodFailures.QUEUE_FULL ?? 0, `${context}: the pending limit was never reached`)
+        .toBeGreaterThan(0);
+      expect.soft(r.heapGrowthBytes, context).toBeLessThan(settings.maxHeapGrowthBytes);
+      // After an outage, a node's reconnect backoff (capped at 2 s) may run once more after the servers are back.
+      expect
+        .soft(r.recoveryAfterMark?.ms, context)
+        .toBeLessThanOrEqual(
+          r.id === 'outage' ? RECONNECT_BACKOFF_CAP_MS + SERVED_AFTER_REPAIR_MS : SERVED_AFTER_REPAIR_MS,
+        );
+      break;
+    case 'cut':
+      expect.soft(r.recoveryMs, context).toBeLessThanOrEqual(SERVED_AFTER_REPAIR_MS);
+      break;
+    case 'blackhole':
+      expect.soft(r.recoveryAfterMark?.ms, context).toBeLessThanOrEqual(SERVED_AFTER_REPAIR_MS);
+      break;
+    case 'replicas-removed':
+      // Writes go to the primaries, which are untouched; reads follow the replicas away.
+      expect.soft(r.writes.failed + r.writes.outcomeUnknown, context).toBe(0);
+      break;
+  }
+}
