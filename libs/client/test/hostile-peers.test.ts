@@ -582,7 +582,7 @@ for (const hello of ['resp3', 'resp2'] as const) {
   });
 }
 
-describe('known gaps (reported; `it.fails` until the client is fixed, then drop `.fails`)', () => {
+describe('hang-ups during the handshake, and a known gap (`it.fails` until the client is fixed)', () => {
   const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
   /** A server whose connections after the first hang up as soon as CLIENT SETINFO arrives (after HELLO). */
@@ -601,7 +601,7 @@ describe('known gaps (reported; `it.fails` until the client is fixed, then drop 
 
   // The handshake ignores CLIENT SETINFO failures (older servers do not know it), a lost connection included, so
   // connecting "succeeds" with a connection that is already closed.
-  it.fails('connecting fails when the server hangs up during CLIENT SETINFO', async () => {
+  it('connecting fails when the server hangs up during CLIENT SETINFO', async () => {
     const fake = await hangsUpOnSetinfo();
     await (await multiplexed(fake)).ping(); // the first connection is a normal one
     const second = await settle(
@@ -615,7 +615,7 @@ describe('known gaps (reported; `it.fails` until the client is fixed, then drop 
   // each one fails, is put back in the waiting queue and taken out again, synchronously and forever. The process
   // hangs at 100% CPU; no timer (command deadlines included) ever fires again. Run in a child process, with a
   // watchdog, so that the hang cannot take the test runner with it.
-  it.fails('a ConnectionManager whose reconnect meets a hang-up during CLIENT SETINFO settles its commands', async () => {
+  it('a ConnectionManager whose reconnect meets a hang-up during CLIENT SETINFO settles its commands', async () => {
     const fake = await hangsUpOnSetinfo();
     const child = spawn(
       process.execPath,

@@ -8,7 +8,7 @@ import { backoffDelay } from '../util/backoff.js';
 import type { NatMap, ReadFrom, SeedNode } from './cluster-options.js';
 import type { ClusterRequest, RequestRouter } from './cluster-request.js';
 import { NodeHandle } from './node-handle.js';
-import { SLOT_COUNT, type Topology } from './topology.js';
+import { reachableAddress, SLOT_COUNT, type Topology } from './topology.js';
 import { discoverTopology } from './topology-refresher.js';
 
 /** How often the map is checked while it shows a dead primary or uncovered slots. */
@@ -197,7 +197,9 @@ export class ClusterRouter implements RequestRouter {
     this.counters.commands++;
   }
 
-  moved(request: ClusterRequest<unknown>, slot: number, address: string, from: string): void {
+  moved(request: ClusterRequest<unknown>, slot: number, announced: string, from: string): void {
+    // Redirects name the address the node announces; behind NAT that is not the one to dial.
+    const address = reachableAddress(announced, this.settings.natMap);
     this.counters.redirects++;
     this.requestRefresh();
     if (address === from) {
@@ -211,9 +213,9 @@ export class ClusterRouter implements RequestRouter {
   }
 
   /** An ASK reply: send this one request to `address`, preceded by ASKING; the slot map stays as it is. */
-  ask(request: ClusterRequest<unknown>, address: string): void {
+  ask(request: ClusterRequest<unknown>, announced: string): void {
     this.counters.redirects++;
-    request.target = address;
+    request.target = reachableAddress(announced, this.settings.natMap);
     request.asking = true;
     this.route(request);
   }

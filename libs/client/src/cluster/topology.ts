@@ -76,6 +76,13 @@ function fields(value: unknown): Map<string, unknown> {
   return out;
 }
 
+/** The address to dial for an address the cluster announced (`host:port`, e.g. in a MOVED or ASK reply). */
+export function reachableAddress(announced: string, natMap: NatMap | undefined): string {
+  if (!natMap) return announced;
+  const colon = announced.lastIndexOf(':');
+  return endpoint(announced.slice(0, colon), Number(announced.slice(colon + 1)), '', natMap).address;
+}
+
 /** Where a node can be reached: its announced endpoint (or the queried node's host when it says "unknown"), NAT-mapped. */
 function endpoint(
   host: string | undefined,

@@ -55,7 +55,8 @@ export class MultiplexedConnection extends RedisCommands<string> {
   private state: 'open' | 'closing' | 'closed' = 'open';
   private readonly decoder: RespDecoder;
   private readonly closeListeners: ((error: Error | undefined) => void)[] = [];
-  private closeError: Error | undefined;
+  /** @internal Why the connection ended, once it has. */
+  closeError: Error | undefined;
   private drainWaiters: (() => void)[] = [];
   private settleTimer: NodeJS.Timeout | null = null;
 
@@ -71,6 +72,17 @@ export class MultiplexedConnection extends RedisCommands<string> {
     } catch (error) {
       connection.destroy();
       throw error;
+    }
+    // The server may hang up during a step whose failure the handshake tolerates (CLIENT SETINFO): never hand out
+    // a connection that is already closed.
+    if (!connection.isOpen) {
+      throw (
+        connection.closeError ??
+        new ConnectionError(
+          `connection to ${connection.address} was closed during the handshake`,
+          connection.address,
+        )
+      );
     }
     return connection;
   }

@@ -233,9 +233,9 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
         this.adopt(connection);
         this.restoreSubscriptions(connection);
         this.reconnecting = false;
-        for (let request = this.waiting.shift(); request !== undefined; request = this.waiting.shift()) {
-          if (!request.done) connection.send(request);
-        }
+        // A snapshot: a request the connection refuses comes back to `waiting` and must wait for the next one,
+        // not be taken again by this loop.
+        for (const request of this.waiting.drain()) if (!request.done) connection.send(request);
         return;
       } catch (error) {
         this.lastError = error as Error;
