@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
 // that .ci/run reads its totals from.
 export default defineConfig({
   test: {
-    projects: ['libs/*/vitest.config.ts', 'apps/*/vitest.config.ts', 'tools/*/vitest.config.ts', 'chaos/vitest.config.ts'],
+    projects: [
+      'libs/*/vitest.config.ts',
+      'apps/*/vitest.config.ts',
+      'tools/*/vitest.config.ts',
+      'chaos/vitest.config.ts',
+    ],
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
   },
