@@ -28,6 +28,9 @@ export interface ConnectionBehaviour {
   runBlocking?: <T>(command: Command<T>, blockMs: number) => Promise<T>;
 }
 
+/** Commands queued in one tick beyond which they are written without waiting for the end of the tick. */
+const EARLY_FLUSH_COMMANDS = 64;
+
 const SUBSCRIPTION_KINDS = new Set([
   'subscribe',
   'psubscribe',
@@ -249,7 +252,10 @@ export class MultiplexedConnection extends RedisCommands<string> {
       return;
     }
     this.outbox.push(request);
-    if (!this.flushScheduled) {
+    if (this.outbox.length >= EARLY_FLUSH_COMMANDS) {
+      // A long burst (a big pipeline): let the server start on the first part while the rest is being encoded.
+      this.flush();
+    } else if (!this.flushScheduled) {
       this.flushScheduled = true;
       process.nextTick(this.flush);
     }
