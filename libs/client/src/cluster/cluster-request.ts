@@ -1,6 +1,5 @@
-import { Request } from '../connection/request.js';
-import { ClusterError, ConnectionError, OutcomeUnknownError, ReplyError, TimeoutError } from '../errors.js';
-import { deadlines } from '../util/deadlines.js';
+import { type RequestSettler, SettlingRequest } from '../connection/settling-request.js';
+import { ClusterError, ConnectionError, ReplyError, TimeoutError } from '../errors.js';
 
 /** What a cluster request needs from the router that owns it. */
 export interface RequestRouter {
@@ -29,17 +28,7 @@ export const RETRY_LATER: ReadonlySet<string> = new Set(['TRYAGAIN', 'CLUSTERDOW
  * MASTERDOWN, and is re-sent after a lost connection only when it cannot have run or is read-only (or the user opted
  * in to retrying writes). One deadline covers all of it.
  */
-/** Receives a request's outcome instead of a promise (pipelines settle many requests without a promise each). */
-export interface RequestSettler<T> {
-  resolve(value: T): void;
-  reject(error: Error): void;
-}
-
-export class ClusterRequest<T> extends Request {
-  /** The caller's promise; absent when a settler was given. */
-  readonly promise: Promise<T> | undefined;
-  private resolve!: (value: T) => void;
-  private reject!: (error: Error) => void;
+export class ClusterRequest<T> extends SettlingRequest<T> {
   /** Explicit node for the next send (ASK redirect or explicit routing). */
   target: string | undefined;
   /** Send ASKING first (after an ASK redirect). */
@@ -56,7 +45,7 @@ export class ClusterRequest<T> extends Request {
     name: string,
     payload: string | Buffer,
     returnBuffers: boolean,
-    private readonly transform: ((reply: unknown) => T) | undefined,
+    transform: ((reply: unknown) => T) | undefined,
     /** Hash slot of the keys, or -1 for a keyless command. */
     readonly slot: number,
     readonly readonly: boolean,
@@ -64,17 +53,7 @@ export class ClusterRequest<T> extends Request {
     private readonly timeoutMs: number,
     settler?: RequestSettler<T>,
   ) {
-    super(name, payload, returnBuffers);
-    if (settler === undefined) {
-      this.promise = new Promise<T>((resolve, reject) => {
-        this.resolve = resolve;
-        this.reject = reject;
-      });
-    } else {
-      this.resolve = settler.resolve;
-      this.reject = settler.reject;
-    }
-    if (timeoutMs > 0 && timeoutMs < Number.POSITIVE_INFINITY) deadlines.add(this, timeoutMs);
+    super(name, payload, returnBuffers, transform, timeoutMs, settler);
     router.requestStarted();
   }
 
@@ -84,16 +63,7 @@ export class ClusterRequest<T> extends Request {
       this.onErrorReply(value, address);
       return;
     }
-    this.settle();
-    if (this.transform === undefined) {
-      this.resolve(value as T);
-      return;
-    }
-    try {
-      this.resolve(this.transform(value));
-    } catch (error) {
-      this.reject(error as Error);
-    }
+    this.succeed(value);
   }
 
   onFailure(error: Error, address: string): void {
@@ -108,38 +78,22 @@ export class ClusterRequest<T> extends Request {
       this.router.retryLater(this as ClusterRequest<unknown>, true);
       return;
     }
-    this.fail(
-      new OutcomeUnknownError(
-        `${this.name} was sent to ${address} but the connection was lost before its reply; it may or may not have run (it is not re-sent: set retryWrites to re-send writes)`,
-        this.name,
-        address,
-        { cause: error },
-      ),
-    );
+    this.fail(this.outcomeUnknown(address, error));
   }
 
-  onDeadline(): void {
-    if (this.done) return;
-    this.done = true;
-    this.payload = '';
-    this.router.requestEnded();
+  protected timeoutError(): Error {
     const node = this.lastAddress || 'no node yet';
     const why = this.lastError ? `; last error: ${this.lastError.message}` : '';
     const state = this.router.describeState();
-    this.reject(
-      new TimeoutError(
-        `${this.name} timed out after ${this.timeoutMs} ms (node ${node}${why}${state ? `; ${state}` : ''})`,
-        this.name,
-        this.lastAddress || undefined,
-      ),
+    return new TimeoutError(
+      `${this.name} timed out after ${this.timeoutMs} ms (node ${node}${why}${state ? `; ${state}` : ''})`,
+      this.name,
+      this.lastAddress || undefined,
     );
   }
 
-  /** Settles the request with an error now. */
-  fail(error: Error): void {
-    if (this.done) return;
-    this.settle();
-    this.reject(error);
+  protected override ended(): void {
+    this.router.requestEnded();
   }
 
   private onErrorReply(error: ReplyError, address: string): void {
@@ -176,11 +130,6 @@ export class ClusterRequest<T> extends Request {
     error.node = address;
     this.fail(error);
   }
-
-  private settle(): void {
-    this.done = true;
-    this.payload = '';
-    deadlines.remove(this);
-    this.router.requestEnded();
-  }
 }
+
+export type { RequestSettler };

@@ -1,68 +1,40 @@
 import { ConnectionError, OutcomeUnknownError, ReplyError, TimeoutError } from '../errors.js';
-import { deadlines } from '../util/deadlines.js';
-import { Request } from './request.js';
+import { SettlingRequest } from './settling-request.js';
 
 /** A request that settles a promise: what a caller of one plain connection gets. */
-export class PromiseRequest<T> extends Request {
-  readonly promise: Promise<T>;
-  private resolve!: (value: T) => void;
-  private reject!: (error: Error) => void;
-
+export class PromiseRequest<T> extends SettlingRequest<T> {
   constructor(
     name: string,
     payload: string | Buffer,
     returnBuffers: boolean,
-    private readonly transform: ((reply: unknown) => T) | undefined,
+    transform: ((reply: unknown) => T) | undefined,
     /** Where the command is going, for the timeout message. */
     private readonly address: string,
     timeoutMs: number,
   ) {
-    super(name, payload, returnBuffers);
-    this.promise = new Promise<T>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-    if (timeoutMs > 0 && timeoutMs < Number.POSITIVE_INFINITY) deadlines.add(this, timeoutMs);
+    super(name, payload, returnBuffers, transform, timeoutMs);
   }
 
   onReply(value: unknown, address: string): void {
     if (this.done) return;
-    this.settle();
     if (value instanceof ReplyError) {
       value.command = this.name;
       value.node = address;
-      this.reject(value);
-    } else if (this.transform === undefined) {
-      this.resolve(value as T);
-    } else {
-      try {
-        this.resolve(this.transform(value));
-      } catch (error) {
-        this.reject(error as Error);
-      }
+      this.fail(value);
+      return;
     }
+    this.succeed(value);
   }
 
   onFailure(error: Error, address: string): void {
-    if (this.done) return;
-    this.settle();
-    this.reject(describeFailure(this.name, this.written, error, address));
+    this.fail(describeFailure(this.name, this.written, error, address));
   }
 
-  onDeadline(): void {
-    if (this.done) return;
-    this.done = true;
-    this.payload = '';
+  protected timeoutError(): Error {
     const where = this.written
       ? `waiting for its reply from ${this.address}`
       : `waiting to be sent to ${this.address}`;
-    this.reject(new TimeoutError(`${this.name} timed out ${where}`, this.name, this.address));
-  }
-
-  private settle(): void {
-    this.done = true;
-    this.payload = '';
-    deadlines.remove(this);
+    return new TimeoutError(`${this.name} timed out ${where}`, this.name, this.address);
   }
 }
 

@@ -1,6 +1,5 @@
-import { Request } from '../connection/request.js';
-import { ClosedError, ConnectionError, OutcomeUnknownError, ReplyError, TimeoutError } from '../errors.js';
-import { deadlines } from '../util/deadlines.js';
+import { SettlingRequest } from '../connection/settling-request.js';
+import { ClosedError, ConnectionError, ReplyError, TimeoutError } from '../errors.js';
 
 /** What a managed request needs from the manager that owns it. */
 export interface RequestOwner {
@@ -20,26 +19,17 @@ const TRANSIENT_PREFIXES = new Set(['LOADING', 'MASTERDOWN', 'TRYAGAIN']);
  * or a LOADING-like reply) or is read-only; a written write whose connection was lost fails as outcome-unknown
  * unless the user opted in to retrying writes. One deadline covers every attempt.
  */
-export class ManagedRequest<T> extends Request {
-  readonly promise: Promise<T>;
-  private resolve!: (value: T) => void;
-  private reject!: (error: Error) => void;
-
+export class ManagedRequest<T> extends SettlingRequest<T> {
   constructor(
     name: string,
     payload: string | Buffer,
     returnBuffers: boolean,
-    private readonly transform: ((reply: unknown) => T) | undefined,
+    transform: ((reply: unknown) => T) | undefined,
     private readonly readonly: boolean,
     private readonly owner: RequestOwner,
     timeoutMs: number,
   ) {
-    super(name, payload, returnBuffers);
-    this.promise = new Promise<T>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-    if (timeoutMs > 0 && timeoutMs < Number.POSITIVE_INFINITY) deadlines.add(this, timeoutMs);
+    super(name, payload, returnBuffers, transform, timeoutMs);
   }
 
   onReply(value: unknown, address: string): void {
@@ -55,16 +45,7 @@ export class ManagedRequest<T> extends Request {
       this.fail(value);
       return;
     }
-    this.settle();
-    if (this.transform === undefined) {
-      this.resolve(value as T);
-      return;
-    }
-    try {
-      this.resolve(this.transform(value));
-    } catch (error) {
-      this.reject(error as Error);
-    }
+    this.succeed(value);
   }
 
   onFailure(error: Error, address: string): void {
@@ -78,44 +59,19 @@ export class ManagedRequest<T> extends Request {
       this.owner.resend(this as ManagedRequest<unknown>, false);
       return;
     }
-    this.fail(
-      new OutcomeUnknownError(
-        `${this.name} was sent to ${address} but the connection was lost before its reply; it may or may not have run (it is not re-sent: set retryWrites to re-send writes)`,
-        this.name,
-        address,
-        { cause: error },
-      ),
-    );
+    this.fail(this.outcomeUnknown(address, error));
   }
 
-  onDeadline(): void {
-    if (this.done) return;
-    this.done = true;
-    this.payload = '';
+  protected timeoutError(): Error {
     const state = this.owner.describeState();
     const where = this.written
       ? `waiting for its reply from ${this.owner.address}`
       : `waiting for ${this.owner.address}`;
-    this.reject(
-      new TimeoutError(
-        `${this.name} timed out ${where}${state ? ` (${state})` : ''}`,
-        this.name,
-        this.owner.address,
-      ),
+    return new TimeoutError(
+      `${this.name} timed out ${where}${state ? ` (${state})` : ''}`,
+      this.name,
+      this.owner.address,
     );
-  }
-
-  /** Fails the request now, e.g. when the manager is closed. */
-  fail(error: Error): void {
-    if (this.done) return;
-    this.settle();
-    this.reject(error);
-  }
-
-  private settle(): void {
-    this.done = true;
-    this.payload = '';
-    deadlines.remove(this);
   }
 }
 

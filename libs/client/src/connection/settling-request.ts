@@ -1,0 +1,93 @@
+import { OutcomeUnknownError } from '../errors.js';
+import { deadlines } from '../util/deadlines.js';
+import { Request } from './request.js';
+
+/** Receives a request's outcome instead of a promise (pipelines settle many requests without a promise each). */
+export interface RequestSettler<T> {
+  resolve(value: T): void;
+  reject(error: Error): void;
+}
+
+/**
+ * A request that settles its caller exactly once: with the reply (through the command's transform), with an error,
+ * or with a timeout when its one deadline passes. Subclasses decide what replies and failures mean.
+ */
+export abstract class SettlingRequest<T> extends Request {
+  /** The caller's promise. Not created when a settler was given. */
+  readonly promise!: Promise<T>;
+  private resolveCaller!: (value: T) => void;
+  private rejectCaller!: (error: Error) => void;
+
+  constructor(
+    name: string,
+    payload: string | Buffer,
+    returnBuffers: boolean,
+    private readonly transform: ((reply: unknown) => T) | undefined,
+    timeoutMs: number,
+    settler?: RequestSettler<T>,
+  ) {
+    super(name, payload, returnBuffers);
+    if (settler === undefined) {
+      this.promise = new Promise<T>((resolve, reject) => {
+        this.resolveCaller = resolve;
+        this.rejectCaller = reject;
+      });
+    } else {
+      this.resolveCaller = settler.resolve;
+      this.rejectCaller = settler.reject;
+    }
+    if (timeoutMs > 0 && timeoutMs < Number.POSITIVE_INFINITY) deadlines.add(this, timeoutMs);
+  }
+
+  /** Settles the request with an error now (a no-op once settled). */
+  fail(error: Error): void {
+    if (this.done) return;
+    this.settle();
+    this.rejectCaller(error);
+  }
+
+  onDeadline(): void {
+    if (this.done) return;
+    this.done = true;
+    this.payload = '';
+    this.ended();
+    this.rejectCaller(this.timeoutError());
+  }
+
+  /** Settles the request with a reply, through the command's transform. */
+  protected succeed(value: unknown): void {
+    this.settle();
+    if (this.transform === undefined) {
+      this.resolveCaller(value as T);
+      return;
+    }
+    try {
+      this.resolveCaller(this.transform(value));
+    } catch (error) {
+      this.rejectCaller(error as Error);
+    }
+  }
+
+  /** The error the caller gets when the deadline passes: names the command and the node, never the arguments. */
+  protected abstract timeoutError(): Error;
+
+  /** Runs once when the request settles, however it settles. */
+  protected ended(): void {}
+
+  /** A written write whose connection was lost before its reply, and which is not re-sent. */
+  protected outcomeUnknown(address: string, cause: Error): OutcomeUnknownError {
+    return new OutcomeUnknownError(
+      `${this.name} was sent to ${address} but the connection was lost before its reply; it may or may not have run (it is not re-sent: set retryWrites to re-send writes)`,
+      this.name,
+      address,
+      { cause },
+    );
+  }
+
+  private settle(): void {
+    this.done = true;
+    this.payload = '';
+    deadlines.remove(this);
+    this.ended();
+  }
+}
