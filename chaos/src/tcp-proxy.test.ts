@@ -80,7 +80,11 @@ describe('TcpProxy', () => {
     const proxy = await setup();
     const sockets = await Promise.all([connectTo(proxy), connectTo(proxy)]);
     const endings = sockets.map((socket) => ending(socket, 1_000));
-    await new Promise((resolve) => setTimeout(resolve, 20)); // let the proxy accept both
+    // Wait (with a deadline) until the proxy has accepted both.
+    for (const deadline = Date.now() + 1000; proxy.stats().open < 2; ) {
+      if (Date.now() > deadline) throw new Error('the proxy did not accept both connections');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     expect(proxy.cut()).toBe(2);
     expect(await Promise.all(endings)).toEqual(['reset', 'reset']);
     const fresh = await connectTo(proxy);

@@ -21,6 +21,13 @@ describe.each([2, 3] as const)('list and set commands over RESP%i', (protocol) =
   beforeEach(async () => {
     await conn.flushall();
   });
+  /** Waits, with a deadline and no sleep, until the server reports a client blocked in a blocking command. */
+  async function untilBlocked(): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (!/blocked_clients:[1-9]/.test(await conn.info('clients'))) {
+      if (Date.now() > deadline) throw new Error('the blocking command never reached the server');
+    }
+  }
 
   it('pushes, pops, ranges', async () => {
     expect(await conn.rpush('l', 'a', 'b', 'c')).toBe(3);
@@ -77,7 +84,7 @@ describe.each([2, 3] as const)('list and set commands over RESP%i', (protocol) =
 
   it('a blocking pop is woken by a push from another caller', async () => {
     const waiting = conn.blpop('q', 5);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await untilBlocked();
     await conn.rpush('q', 'job');
     expect(await waiting).toEqual({ key: 'q', element: 'job' });
   });

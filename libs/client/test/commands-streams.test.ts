@@ -21,6 +21,13 @@ describe.each([2, 3] as const)('stream commands over RESP%i', (protocol) => {
   beforeEach(async () => {
     await conn.flushall();
   });
+  /** Waits, with a deadline and no sleep, until the server reports a client blocked in a blocking command. */
+  async function untilBlocked(): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (!/blocked_clients:[1-9]/.test(await conn.info('clients'))) {
+      if (Date.now() > deadline) throw new Error('the blocking command never reached the server');
+    }
+  }
 
   it('xadd, xlen, xrange, xrevrange, xdel, xtrim', async () => {
     expect(await conn.xadd('s', { a: '1' }, { id: '1-0' })).toBe('1-0');
@@ -61,7 +68,7 @@ describe.each([2, 3] as const)('stream commands over RESP%i', (protocol) => {
     expect(await conn.xread({ key: 'a', id: '1-0' })).toBeNull();
     expect(await conn.xread({ key: 'a', id: '$' }, { block: 100 })).toBeNull();
     const waiting = conn.xread({ key: 'a', id: '$' }, { block: 5000, count: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await untilBlocked();
     await conn.xadd('a', { n: 'late' }, { id: '2-0' });
     expect(await waiting).toEqual([{ name: 'a', messages: [{ id: '2-0', fields: { n: 'late' } }] }]);
   });
@@ -147,7 +154,7 @@ describe.each([2, 3] as const)('stream commands over RESP%i', (protocol) => {
   it('xreadgroup with BLOCK is woken by a new entry; NOACK leaves nothing pending', async () => {
     await conn.xgroupCreate('q', 'g', '$', { mkstream: true });
     const waiting = conn.xreadgroup('g', 'c', { key: 'q', id: '>' }, { block: 5000, noack: true });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await untilBlocked();
     await conn.xadd('q', { x: '1' }, { id: '5-0' });
     expect(await waiting).toEqual([{ name: 'q', messages: [{ id: '5-0', fields: { x: '1' } }] }]);
     expect((await conn.xpending('q', 'g')).count).toBe(0);
