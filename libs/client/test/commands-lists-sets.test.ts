@@ -1,6 +1,7 @@
 import { type DevStandalone, startStandalone } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client, type MultiplexedConnection } from '../src/index.js';
+import { untilBlocked } from './support/until-blocked.js';
 
 let server: DevStandalone;
 beforeAll(async () => {
@@ -21,14 +22,6 @@ describe.each([2, 3] as const)('list and set commands over RESP%i', (protocol) =
   beforeEach(async () => {
     await conn.flushall();
   });
-  /** Waits, with a deadline and no sleep, until the server reports a client blocked in a blocking command. */
-  async function untilBlocked(): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (!/blocked_clients:[1-9]/.test(await conn.info('clients'))) {
-      if (Date.now() > deadline) throw new Error('the blocking command never reached the server');
-    }
-  }
-
   it('pushes, pops, ranges', async () => {
     expect(await conn.rpush('l', 'a', 'b', 'c')).toBe(3);
     expect(await conn.lpush('l', ['z'])).toBe(4);
@@ -84,7 +77,7 @@ describe.each([2, 3] as const)('list and set commands over RESP%i', (protocol) =
 
   it('a blocking pop is woken by a push from another caller', async () => {
     const waiting = conn.blpop('q', 5);
-    await untilBlocked();
+    await untilBlocked(conn);
     await conn.rpush('q', 'job');
     expect(await waiting).toEqual({ key: 'q', element: 'job' });
   });

@@ -1,6 +1,7 @@
 import { type DevStandalone, startStandalone } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client, type MultiplexedConnection } from '../src/index.js';
+import { untilBlocked } from './support/until-blocked.js';
 
 let server: DevStandalone;
 beforeAll(async () => {
@@ -21,14 +22,6 @@ describe.each([2, 3] as const)('stream commands over RESP%i', (protocol) => {
   beforeEach(async () => {
     await conn.flushall();
   });
-  /** Waits, with a deadline and no sleep, until the server reports a client blocked in a blocking command. */
-  async function untilBlocked(): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (!/blocked_clients:[1-9]/.test(await conn.info('clients'))) {
-      if (Date.now() > deadline) throw new Error('the blocking command never reached the server');
-    }
-  }
-
   it('xadd, xlen, xrange, xrevrange, xdel, xtrim', async () => {
     expect(await conn.xadd('s', { a: '1' }, { id: '1-0' })).toBe('1-0');
     expect(await conn.xadd('s', new Map([['b', '2']]), { id: '2-0' })).toBe('2-0');
@@ -68,7 +61,7 @@ describe.each([2, 3] as const)('stream commands over RESP%i', (protocol) => {
     expect(await conn.xread({ key: 'a', id: '1-0' })).toBeNull();
     expect(await conn.xread({ key: 'a', id: '$' }, { block: 100 })).toBeNull();
     const waiting = conn.xread({ key: 'a', id: '$' }, { block: 5000, count: 1 });
-    await untilBlocked();
+    await untilBlocked(conn);
     await conn.xadd('a', { n: 'late' }, { id: '2-0' });
     expect(await waiting).toEqual([{ name: 'a', messages: [{ id: '2-0', fields: { n: 'late' } }] }]);
   });
@@ -154,7 +147,7 @@ describe.each([2, 3] as const)('stream commands over RESP%i', (protocol) => {
   it('xreadgroup with BLOCK is woken by a new entry; NOACK leaves nothing pending', async () => {
     await conn.xgroupCreate('q', 'g', '$', { mkstream: true });
     const waiting = conn.xreadgroup('g', 'c', { key: 'q', id: '>' }, { block: 5000, noack: true });
-    await untilBlocked();
+    await untilBlocked(conn);
     await conn.xadd('q', { x: '1' }, { id: '5-0' });
     expect(await waiting).toEqual([{ name: 'q', messages: [{ id: '5-0', fields: { x: '1' } }] }]);
     expect((await conn.xpending('q', 'g')).count).toBe(0);
