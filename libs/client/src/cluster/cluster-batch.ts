@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { RedisCommands } from '../commands/redis-commands.js';
+import { BatchReply, type BatchRun } from './batch-reply.js';
 import type { RequestSettler } from './cluster-request.js';
 
 /** What a batch needs from the cluster connection. */
@@ -11,11 +12,12 @@ export interface BatchTarget {
 /**
  * A pipeline over the whole cluster. Commands may use any keys: `exec()` issues them all in one tick, so each node
  * gets one write, and every command follows its own redirects. Results come back in the order given, each either
- * fulfilled or rejected on its own; each typed method also returns a promise of its own result.
+ * fulfilled or rejected on its own; each typed method also returns a promise of its own result (created only when
+ * used: see `BatchReply`).
  */
 export class ClusterBatch extends RedisCommands<string> {
   private readonly commands: Command<unknown>[] = [];
-  private readonly callers: RequestSettler<unknown>[] = [];
+  private readonly replies: BatchReply<unknown>[] = [];
   private sent = false;
 
   constructor(private readonly target: BatchTarget) {
@@ -28,12 +30,10 @@ export class ClusterBatch extends RedisCommands<string> {
 
   sendCommand<T>(command: Command<T>): Promise<T> {
     if (this.sent) return Promise.reject(alreadySent());
+    const reply = new BatchReply<T>();
     this.commands.push(command as Command<unknown>);
-    const promise = new Promise<T>((resolve, reject) => {
-      this.callers.push({ resolve: resolve as (value: unknown) => void, reject });
-    });
-    promise.catch(() => {}); // results are also reported by exec(); an unread failure must not crash the process
-    return promise;
+    this.replies.push(reply as BatchReply<unknown>);
+    return reply;
   }
 
   /** Sends every queued command; never rejects: each result says fulfilled or rejected. */
@@ -41,31 +41,42 @@ export class ClusterBatch extends RedisCommands<string> {
     if (this.sent) return Promise.reject(alreadySent());
     this.sent = true;
     const count = this.commands.length;
-    const results: PromiseSettledResult<unknown>[] = new Array(count);
-    if (count === 0) return Promise.resolve(results);
+    if (count === 0) return Promise.resolve([]);
     return new Promise((done) => {
-      let remaining = count;
+      const run = new ExecRun(count, done);
       for (let i = 0; i < count; i++) {
-        const caller = this.callers[i]!;
-        // Each command settles straight into `results`: no promise per request, no Promise.allSettled.
-        const settler: RequestSettler<unknown> = {
-          resolve(value) {
-            results[i] = { status: 'fulfilled', value };
-            caller.resolve(value);
-            if (--remaining === 0) done(results);
-          },
-          reject(reason) {
-            results[i] = { status: 'rejected', reason };
-            caller.reject(reason);
-            if (--remaining === 0) done(results);
-          },
-        };
+        const reply = this.replies[i]!;
+        reply.run = run;
+        reply.index = i;
+        // Each command settles its reply, which settles straight into the results: no promise per request.
         const command = this.commands[i]!;
-        if (this.target.routeSimple(command, settler) === undefined) {
-          this.target.sendCommand(command).then(settler.resolve, settler.reject);
+        if (this.target.routeSimple(command, reply) === undefined) {
+          this.target.sendCommand(command).then(
+            (value) => reply.resolve(value),
+            (reason: Error) => reply.reject(reason),
+          );
         }
       }
     });
+  }
+}
+
+/** The results of one `exec()`, filled in as replies arrive; done when the last one does. */
+class ExecRun implements BatchRun {
+  private readonly results: PromiseSettledResult<unknown>[];
+  private remaining: number;
+
+  constructor(
+    count: number,
+    private readonly done: (results: PromiseSettledResult<unknown>[]) => void,
+  ) {
+    this.results = new Array(count);
+    this.remaining = count;
+  }
+
+  settled(index: number, result: PromiseSettledResult<unknown>): void {
+    this.results[index] = result;
+    if (--this.remaining === 0) this.done(this.results);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Command, RedisKey } from '../command.js';
 import { blockingTimeoutMs } from '../commands/blocking.js';
-import { commandFlags } from '../commands/command-info.js';
+import { commandFlags, singleKeyCommand } from '../commands/command-info.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import type { MultiplexedConnection } from '../connection/multiplexed-connection.js';
 import {
@@ -83,10 +83,21 @@ export class ClusterConnection extends RedisCommands<string> {
   routeSimple<T>(command: Command<T>, settler: RequestSettler<T> | undefined): ClusterRequest<T> | undefined {
     const name = command.name;
     const args = command.args;
-    if (this.state !== 'open' || fanOutPolicy(name, args) !== undefined) return undefined;
-    if (blockingTimeoutMs(name, args) !== undefined) return undefined;
-    const slot = commandSlot(name, args);
-    if (slot === CROSS_SLOT) return undefined;
+    if (this.state !== 'open') return undefined;
+    let slot: number;
+    let readonly: boolean;
+    const single = singleKeyCommand(name);
+    if (single !== undefined && single.keyIndex < args.length) {
+      // GET, SET, HSET...: one cached lookup, one hash (fan-out policies are for keyless commands only).
+      slot = slotOfKey(args[single.keyIndex]!);
+      readonly = single.flags.readonly;
+    } else {
+      if (fanOutPolicy(name, args) !== undefined || blockingTimeoutMs(name, args) !== undefined)
+        return undefined;
+      slot = commandSlot(name, args);
+      if (slot === CROSS_SLOT) return undefined;
+      readonly = commandFlags(name, args).readonly;
+    }
     let payload: string | Buffer;
     try {
       payload = encodeCommand(name, args);
@@ -101,7 +112,7 @@ export class ClusterConnection extends RedisCommands<string> {
       command.returnBuffers ?? config.returnBuffers,
       command.transform,
       slot,
-      commandFlags(name, args).readonly,
+      readonly,
       this.router,
       config.commandTimeoutMs,
       settler,

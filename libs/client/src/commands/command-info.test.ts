@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RedisArg } from '../command.js';
-import { commandFlags, commandKeys, firstKey, keyIndexes } from './command-info.js';
+import { commandFlags, commandKeys, firstKey, keyIndexes, singleKeyCommand } from './command-info.js';
 
 describe('commandFlags', () => {
   it('reads the flags of plain commands, in any case, the same object each time', () => {
@@ -105,5 +105,14 @@ describe('keyIndexes and firstKey', () => {
   it('commandKeys gives the keys themselves', () => {
     expect(commandKeys('EVAL', ['s', 2, 'a', 'b', 'x'])).toEqual(['a', 'b']);
     expect(commandKeys('XREAD', ['STREAMS', 'a', '0'])).toEqual(['a']);
+  });
+});
+
+describe('singleKeyCommand', () => {
+  it('is one cached object per command, in any case', () => {
+    const get = singleKeyCommand('GET');
+    expect(get).toEqual({ keyIndex: 0, flags: commandFlags('GET') });
+    expect(singleKeyCommand('get')).toBe(get);
+    expect(singleKeyCommand('OBJECT')).toBeUndefined();
   });
 });

@@ -35,6 +35,13 @@ export interface CommandFlags {
   readonly responsePolicy: string | undefined;
 }
 
+/** What the cluster's fast path needs of a command whose one key sits at a fixed position (GET, SET, HINCRBY...). */
+export interface SingleKeyCommand {
+  /** Index in `args` of the key. */
+  readonly keyIndex: number;
+  readonly flags: CommandFlags;
+}
+
 /** One command's entry of the package's table. */
 interface RawCommand {
   readonly flags: readonly string[];
@@ -69,6 +76,8 @@ interface Entry {
   readonly step: number;
   /** For `Container`: the subcommands by lower- and upper-case name. */
   readonly subcommands: Map<string, Entry> | undefined;
+  /** Set for a `Range` of exactly one key on a command that cannot block. */
+  readonly singleKey: SingleKeyCommand | undefined;
 }
 
 // The table `@ioredis/commands` generates from the server's COMMAND INFO; its public API exposes only the
@@ -103,6 +112,7 @@ const UNKNOWN: Entry = {
   last: -1,
   step: 0,
   subcommands: undefined,
+  singleKey: undefined,
 };
 
 function flagsOf(raw: RawCommand): CommandFlags {
@@ -145,15 +155,19 @@ function entryOf(lowerName: string, raw: RawCommand): Entry {
     keySpec = KeySpec.None;
   }
   // The table counts from the command name (argv[0]); `args` starts after it.
+  const first = raw.keyStart - 1;
   const last = raw.keyStop > 0 ? raw.keyStop - 1 : raw.keyStop;
+  const flags = flagsOf(raw);
+  const single = keySpec === KeySpec.Range && last === first && !flags.blocking;
   return {
     lowerName,
-    flags: flagsOf(raw),
+    flags,
     keySpec,
-    first: raw.keyStart - 1,
+    first,
     last,
     step: raw.step,
     subcommands,
+    singleKey: single ? Object.freeze({ keyIndex: first, flags }) : undefined,
   };
 }
 
@@ -269,6 +283,14 @@ function indexesOf(entry: Entry, args: readonly RedisArg[]): number[] {
  */
 export function keyIndexes(name: string, args: readonly RedisArg[]): number[] {
   return indexesOf(lookup(name), args);
+}
+
+/**
+ * For a command with exactly one key at a fixed position that cannot block: where the key is, and the flags. One
+ * cached lookup instead of asking for the key indexes and the flags separately (the cluster's per-command fast path).
+ */
+export function singleKeyCommand(name: string): SingleKeyCommand | undefined {
+  return lookup(name).singleKey;
 }
 
 /** The first key of the command, or undefined when it has none: what decides a single-slot command's node. */

@@ -2,7 +2,10 @@ import { OutcomeUnknownError } from '../errors.js';
 import { deadlines } from '../util/deadlines.js';
 import { Request } from './request.js';
 
-/** Receives a request's outcome instead of a promise (pipelines settle many requests without a promise each). */
+/**
+ * Receives a request's outcome instead of a promise (pipelines settle many requests without a promise each).
+ * Called as methods, so a settler may be a class instance.
+ */
 export interface RequestSettler<T> {
   resolve(value: T): void;
   reject(error: Error): void;
@@ -15,8 +18,8 @@ export interface RequestSettler<T> {
 export abstract class SettlingRequest<T> extends Request {
   /** The caller's promise. Not created when a settler was given. */
   readonly promise!: Promise<T>;
-  private resolveCaller!: (value: T) => void;
-  private rejectCaller!: (error: Error) => void;
+  private resolvePromise!: (value: T) => void;
+  private rejectPromise!: (error: Error) => void;
 
   constructor(
     name: string,
@@ -24,17 +27,15 @@ export abstract class SettlingRequest<T> extends Request {
     returnBuffers: boolean,
     private readonly transform: ((reply: unknown) => T) | undefined,
     timeoutMs: number,
-    settler?: RequestSettler<T>,
+    /** Settled instead of a promise of its own when given. */
+    private readonly settler?: RequestSettler<T>,
   ) {
     super(name, payload, returnBuffers);
     if (settler === undefined) {
       this.promise = new Promise<T>((resolve, reject) => {
-        this.resolveCaller = resolve;
-        this.rejectCaller = reject;
+        this.resolvePromise = resolve;
+        this.rejectPromise = reject;
       });
-    } else {
-      this.resolveCaller = settler.resolve;
-      this.rejectCaller = settler.reject;
     }
     if (timeoutMs > 0 && timeoutMs < Number.POSITIVE_INFINITY) deadlines.add(this, timeoutMs);
   }
@@ -82,6 +83,18 @@ export abstract class SettlingRequest<T> extends Request {
       address,
       { cause },
     );
+  }
+
+  private resolveCaller(value: T): void {
+    const settler = this.settler;
+    if (settler === undefined) this.resolvePromise(value);
+    else settler.resolve(value);
+  }
+
+  private rejectCaller(error: Error): void {
+    const settler = this.settler;
+    if (settler === undefined) this.rejectPromise(error);
+    else settler.reject(error);
   }
 
   private settle(): void {
