@@ -1,16 +1,17 @@
-// Reproduction: a node connection whose path swallows bytes (a half-open TCP connection: the peer is still "there"
-// at the TCP level, nothing comes back) is never replaced. Every command routed to that node times out, for as long
-// as the socket stays open, although a new connection to the same node would work at once. Chaos scenario 6b ends
-// its black hole with a reset; without it, the shard stays unreachable for this client.
+// Reproduction, fixed since: a node connection whose path swallows bytes (a half-open TCP connection: the peer is
+// still "there" at the TCP level, nothing comes back) used to be kept for as long as its socket stayed open, every
+// command routed to that node timing out although a new connection to the same node would work at once. Now it is
+// dropped once a reply is overdue and nothing has been read for a whole command timeout (ReplyWatchdog in
+// libs/client), and the node is reconnected. Chaos scenario 6c runs the same fault under load.
 //
 //   node --conditions=@keyslot/source --import tsx chaos/repro/half-open-connection.ts
 //
-// Expected: after a few timeouts, the client replaces the silent connection and GET succeeds again.
-// Actual: ERR_KEYSLOT_TIMEOUT on every attempt, with the node shown as connected.
+// Expected, and seen now: one ERR_KEYSLOT_TIMEOUT during the black hole, then GET succeeds at once, through a new
+// connection (the proxy shows 2 accepted, 0 cut).
+// Before the fix: ERR_KEYSLOT_TIMEOUT on every attempt, with the node shown as connected.
 import { ClusterClient } from '@keyslot/client';
-import { startCluster } from '@keyslot/dev-cluster';
+import { startCluster, TcpProxy } from '@keyslot/dev-cluster';
 import { slotOf } from '../src/keys.js';
-import { TcpProxy } from '../src/tcp-proxy.js';
 
 const cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1 });
 const proxies = new Map<string, TcpProxy>();

@@ -4,9 +4,8 @@
 //
 //   node --conditions=@keyslot/source --import tsx chaos/repro/natmap-redirect.ts
 import { ClusterClient } from '@keyslot/client';
-import { startCluster } from '@keyslot/dev-cluster';
+import { startCluster, TcpProxy } from '@keyslot/dev-cluster';
 import { slotOf } from '../src/keys.js';
-import { TcpProxy } from '../src/tcp-proxy.js';
 
 const cluster = await startCluster({ primaries: 3, replicasPerPrimary: 0 });
 const proxies: TcpProxy[] = [];

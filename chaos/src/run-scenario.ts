@@ -1,14 +1,13 @@
 // Runs one scenario from start to finish on a cluster of its own: load, warm-up, fault, recovery, steady state,
 // settling, audit. Whatever fails on the way is recorded in the result, so the figures are reported either way.
 import { ClusterClient, type ClusterConnection } from '@keyslot/client';
-import { type DevCluster, type StartClusterOptions, startCluster } from '@keyslot/dev-cluster';
+import { type DevCluster, type StartClusterOptions, startCluster, TcpProxy } from '@keyslot/dev-cluster';
 import { auditIncrs } from './audit.js';
 import { type ClientKind, type ClientUnderTest, type NatMap, openClient } from './clients.js';
 import { CommandLedger } from './ledger.js';
 import { type CallerLoad, startCallers, startFlood, sum } from './load.js';
 import { liveHeapBytes, Sampler } from './sampler.js';
 import type { ChaosSettings, ScenarioId } from './settings.js';
-import { TcpProxy } from './tcp-proxy.js';
 
 /** Everything a scenario's steps may use. */
 export interface ScenarioContext {

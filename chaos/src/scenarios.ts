@@ -230,15 +230,24 @@ const cut: ScenarioDefinition = {
   },
 };
 
-function blackhole(settings: ChaosSettings): ScenarioDefinition {
+/**
+ * One primary's proxy swallows every byte, of open and new connections, for `blackholeMs`. Then either `restore()`
+ * resets the black-holed connections and forwards again (6b), or `forwardNewConnections()` forwards new ones and
+ * leaves the black-holed ones open and silent for good (6c): half-open connections that no reset ever announces.
+ */
+function blackhole(settings: ChaosSettings, repair: 'reset' | 'none'): ScenarioDefinition {
+  const reset = repair === 'reset';
+  const seconds = settings.blackholeMs / 1000;
   return {
-    id: 'blackhole',
-    number: '6b',
-    title: `primary black-holed ${settings.blackholeMs / 1000} s (proxy), then reset`,
+    id: reset ? 'blackhole' : 'half-open',
+    number: reset ? '6b' : '6c',
+    title: reset
+      ? `primary black-holed ${seconds} s (proxy), then reset`
+      : `primary black-holed ${seconds} s (proxy), never reset`,
     viaProxies: true,
     commandTimeoutMs: settings.shortDeadlineMs,
-    keys: spreadKeys('blackhole'),
-    recoveryMark: { mark: 'restoredAt', label: 'restore' },
+    keys: spreadKeys(reset ? 'blackhole' : 'halfopen'),
+    recoveryMark: { mark: 'restoredAt', label: reset ? 'restore' : 'forwarding again' },
     async fault(context) {
       const { cluster } = context;
       const victim = cluster.primaries[0]!;
@@ -248,12 +257,14 @@ function blackhole(settings: ChaosSettings): ScenarioDefinition {
       proxy.blackhole();
       await lasting(context, faultAt, settings.blackholeMs, `${settings.blackholeMs} ms of black hole`);
       const restoredAt = Date.now();
-      const reset = proxy.restore();
+      let connectionsReset = 0;
+      if (reset) connectionsReset = proxy.restore();
+      else proxy.forwardNewConnections();
       return {
         faultAt,
         affected,
         marks: { restoredAt },
-        notes: { connectionsReset: reset, droppedBytes: proxy.stats().droppedBytes },
+        notes: { connectionsReset, droppedBytes: proxy.stats().droppedBytes },
       };
     },
   };
@@ -329,7 +340,9 @@ export function scenario(id: ScenarioId, settings: ChaosSettings): ScenarioDefin
     case 'cut':
       return cut;
     case 'blackhole':
-      return blackhole(settings);
+      return blackhole(settings, 'reset');
+    case 'half-open':
+      return blackhole(settings, 'none');
     case 'new-primary':
       return newPrimary();
     case 'replicas-removed':

@@ -10,6 +10,7 @@ export const SCENARIO_IDS = [
   'stall',
   'cut',
   'blackhole',
+  'half-open',
   'new-primary',
   'replicas-removed',
 ] as const;
@@ -30,9 +31,9 @@ export interface ChaosSettings {
   outageMs: number;
   /** `stall`: how long the node is stopped with SIGSTOP; longer than `shortDeadlineMs`. */
   stallMs: number;
-  /** `blackhole`: how long the proxy swallows bytes; longer than `shortDeadlineMs`. */
+  /** `blackhole` and `half-open`: how long the proxy swallows bytes; longer than `shortDeadlineMs`. */
   blackholeMs: number;
-  /** Command deadline in `stall` and `blackhole` (default elsewhere: the client's 5 s). */
+  /** Command deadline in `stall`, `blackhole` and `half-open` (default elsewhere: the client's 5 s). */
   shortDeadlineMs: number;
   /** `maxPending` of the connection: the memory bound asserted in `outage` and `stall`. */
   maxPending: number;
@@ -79,7 +80,7 @@ export function chaosSettings(env: NodeJS.ProcessEnv = process.env): ChaosSettin
     : {
         mode: 'short',
         callers: 100,
-        scenarios: ['sigkill', 'failover', 'reshard', 'stall', 'cut', 'blackhole'],
+        scenarios: ['sigkill', 'failover', 'reshard', 'stall', 'cut', 'blackhole', 'half-open'],
         clients: ['keyslot'],
         movedSlots: 100,
         fillerKeysPerSlot: 5,

@@ -1,7 +1,10 @@
 // Bad input and hostile peers: a fake server that speaks just enough RESP to pass the handshake, then sends
 // malformed RESP, huge declared lengths, endless nesting, replies nobody asked for, or nothing at all. Every case
 // must end in a clear error on the pending commands and a reconnect (for ConnectionManager, commands succeed
-// again once the server behaves), never in a crash, a hang or unbounded memory.
+// again once the server behaves), never in a crash, a hang or unbounded memory. A connection that goes silent with
+// a reply overdue is dropped by the ConnectionManager after a whole command timeout without a byte (never while bytes
+// keep coming); a plain multiplexed connection, which has nobody to replace it, stays open and lets commands time
+// out.
 import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -545,6 +548,52 @@ for (const hello of ['resp3', 'resp2'] as const) {
         expect(await conn.get('a')).toBe('value-of-a');
       });
 
+      it('a connection that goes silent: the manager drops it after a command timeout without a byte; writes in flight fail as outcome unknown saying why (never the arguments), reads are re-sent', async () => {
+        const fake = await fakeServer(hello);
+        const conn = await manager(fake);
+        await conn.set('secret-key', 'secret-value');
+        // The first connection stops answering; new ones behave.
+        fake.onCommand = (args, connection) =>
+          connection.ordinal === 1 ? silent(args, connection) : behave(args, connection);
+        const first = await settle(conn.get('secret-key'));
+        expect(first.error).toBeInstanceOf(TimeoutError);
+        // Sent at once on the same silent connection: still in flight when it is found stuck and dropped.
+        const [write, read] = await Promise.all([
+          settle(conn.set('secret-key', 'secret-other')),
+          settle(conn.get('secret-key')),
+        ]);
+        expect(write.error).toBeInstanceOf(OutcomeUnknownError);
+        const reason = write.error!.cause as Error;
+        expect(reason).toBeInstanceOf(ConnectionError);
+        expect(reason.message).toContain(fake.address);
+        expect(reason.message).toMatch(/stuck: nothing was read for \d+ ms/);
+        for (const error of causes(write.error)) expect((error as Error).message).not.toContain('secret-');
+        expect(read.value).toBe('secret-value'); // re-sent on the new connection; the silent one ran nothing
+        expect(fake.accepted).toBe(2);
+      });
+
+      it('a reply that trickles in for longer than the command timeout: the command times out, the connection is kept', async () => {
+        const fake = await fakeServer(hello);
+        const conn = await manager(fake);
+        const reply = `$40\r\n${'x'.repeat(40)}\r\n`;
+        let sent = 0;
+        let trickle: NodeJS.Timeout | undefined;
+        fake.onCommand = (args, connection) => {
+          if (args[0] !== 'GET') return behave(args, connection);
+          // One byte every 50 ms: more than twice the command timeout in all, yet never silent for long.
+          trickle = setInterval(() => {
+            connection.write(reply.slice(sent, ++sent));
+            if (sent === reply.length) clearInterval(trickle);
+          }, 50);
+        };
+        cleanups.push(() => clearInterval(trickle));
+        const slow = await settle(conn.get('big'));
+        expect(slow.error).toBeInstanceOf(TimeoutError);
+        await until(() => sent === reply.length, 10_000, 'the whole reply to be sent');
+        expect(await conn.echo('same connection')).toBe('same connection');
+        expect(fake.accepted).toBe(1);
+      });
+
       it('a plain multiplexed connection whose server stops answering: timeouts, then matched replies', async () => {
         const fake = await fakeServer(hello);
         const conn = await multiplexed(fake);
@@ -582,7 +631,7 @@ for (const hello of ['resp3', 'resp2'] as const) {
   });
 }
 
-describe('hang-ups during the handshake, and a known gap (`it.fails` until the client is fixed)', () => {
+describe('hang-ups during the handshake, and a reply that stops half-way', () => {
   const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
   /** A server whose connections after the first hang up as soon as CLIENT SETINFO arrives (after HELLO). */
@@ -649,11 +698,11 @@ describe('hang-ups during the handshake, and a known gap (`it.fails` until the c
     expect(code).toBe(0);
   });
 
-  // The connection keeps waiting for the rest of a reply that will never come, so every later command on it times
-  // out, for as long as the socket stays open: nothing replaces it (no reconnect after repeated timeouts, no
-  // liveness check). The same happens behind a network path that swallows packets (chaos scenario 6b without the
-  // final reset).
-  it.fails('a ConnectionManager replaces a connection stuck in the middle of a reply', async () => {
+  // The connection waits for the rest of a reply that will never come, its socket open. Some bytes did arrive, so it
+  // is dropped once nothing more has been read for a whole command timeout while that reply is overdue (see
+  // ReplyWatchdog); the manager then connects again. The same holds behind a network path that swallows packets
+  // (test/stuck-connections.test.ts, and chaos scenario 6c).
+  it('a ConnectionManager replaces a connection stuck in the middle of a reply', async () => {
     const fake = await fakeServer('resp3');
     const conn = await manager(fake);
     let stuck = true;
@@ -669,6 +718,7 @@ describe('hang-ups during the handshake, and a known gap (`it.fails` until the c
     const results: { value?: unknown; error?: Error }[] = [];
     for (let i = 0; i < 5; i++) results.push(await settle(conn.echo(`try ${i}`)));
     expect(results.at(-1)).toEqual({ value: 'try 4' });
+    expect(fake.accepted).toBe(2); // one new connection, made in place of the stuck one
   });
 });
 

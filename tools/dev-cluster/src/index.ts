@@ -23,5 +23,6 @@ export { RedisReplyError, type RespArg, type RespReply } from './resp-connection
 export { RUN_FOLDER_PREFIX } from './run-folder.js';
 export { SLOT_COUNT, type SlotRange } from './slot-ranges.js';
 export { type DevStandalone, type StartStandaloneOptions, startStandalone } from './standalone.js';
+export { type ProxyMode, type ProxyStats, TcpProxy } from './tcp-proxy.js';
 export { createTlsFiles, type TlsFiles, type TlsMaterial } from './tls-files.js';
 export { type WaitForOptions, WaitForTimeoutError, waitFor } from './wait-for.js';

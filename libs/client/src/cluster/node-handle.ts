@@ -16,9 +16,9 @@ export interface NodeEvents {
 
 /**
  * The cluster's link to one node: one multiplexed connection, re-established in the background with capped, jittered
- * backoff for as long as the node is part of the cluster, plus dedicated connections for blocking commands and
- * WATCH. Requests sent while it is connecting wait here; if connecting fails they fail as "not written", which lets
- * the cluster connection retry them elsewhere.
+ * backoff for as long as the node is part of the cluster (also when it stays open but stops delivering replies: see
+ * `ReplyWatchdog`), plus dedicated connections for blocking commands and WATCH. Requests sent while it is connecting
+ * wait here; if connecting fails they fail as "not written", which lets the cluster connection retry them elsewhere.
  */
 export class NodeHandle {
   private connection: MultiplexedConnection | null = null;
@@ -122,6 +122,7 @@ export class NodeHandle {
       returnBuffers: this.config.returnBuffers,
       onPush: (push) => this.events.onPush(this, push),
       runBlocking: (command, blockMs) => this.dedicated.runBlocking(command, blockMs),
+      dropWhenStuck: true,
     });
     this.connecting = attempt;
     attempt.then(

@@ -114,6 +114,7 @@ export class DedicatedConnections {
       try {
         return await MultiplexedConnection.connect(this.settings, {
           commandTimeoutMs: this.commandTimeoutMs,
+          dropWhenStuck: true,
         });
       } catch (error) {
         const delay = backoffDelay(attempt);

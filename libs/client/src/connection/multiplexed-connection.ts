@@ -11,6 +11,7 @@ import { addressOf, type NodeConnectionSettings } from './connection-options.js'
 import { handshake } from './handshake.js';
 import { openSocket } from './open-socket.js';
 import { PromiseRequest } from './promise-request.js';
+import { ReplyWatchdog } from './reply-watchdog.js';
 import type { Request } from './request.js';
 
 /** Per-connection behaviour chosen by whoever owns the connection. */
@@ -26,6 +27,12 @@ export interface ConnectionBehaviour {
    * Without it, the connection runs blocking commands itself (it is then a dedicated connection).
    */
   runBlocking?: <T>(command: Command<T>, blockMs: number) => Promise<T>;
+  /**
+   * Drop the connection, as lost, once it is stuck: a reply overdue and nothing read for a whole command timeout
+   * (see `ReplyWatchdog`). For owners that make a new connection when one is lost; without it a stuck connection
+   * stays open and each of its commands times out.
+   */
+  dropWhenStuck?: boolean;
 }
 
 /** Commands queued in one tick beyond which they are written without waiting for the end of the tick. */
@@ -44,7 +51,8 @@ const SUBSCRIPTION_KINDS = new Set([
  * One socket to one server, shared by any number of concurrent callers. Commands issued in the same tick go out in
  * one write; replies are matched strictly in order; a command whose deadline passes keeps its reply slot so later
  * replies stay matched. It does not reconnect: when the socket is lost every pending command fails, saying whether it
- * had been written, and `onClose` listeners run. Reconnecting is the job of `ConnectionManager` and the cluster.
+ * had been written, and `onClose` listeners run. Reconnecting is the job of `ConnectionManager` and the cluster, which
+ * also have it drop itself once it stops delivering replies (`dropWhenStuck`).
  */
 export class MultiplexedConnection extends RedisCommands<string> {
   /** `host:port` of the server. */
@@ -62,6 +70,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
   closeError: Error | undefined;
   private drainWaiters: (() => void)[] = [];
   private settleTimer: NodeJS.Timeout | null = null;
+  private readonly watchdog: ReplyWatchdog | null;
 
   /** Opens the socket and runs the handshake; fails within the connect timeout. */
   static async connect(
@@ -101,7 +110,15 @@ export class MultiplexedConnection extends RedisCommands<string> {
       onReply: (value) => this.onReply(value),
       onPush: (value) => this.onPush(value),
     });
+    this.watchdog = config.dropWhenStuck
+      ? new ReplyWatchdog(
+          config.commandTimeoutMs,
+          () => this.inflight.peek(),
+          (silentMs) => this.destroy(this.stuckError(silentMs)),
+        )
+      : null;
     socket.on('data', (chunk: Buffer) => {
+      this.watchdog?.resetSilence();
       try {
         this.decoder.feed(chunk);
       } catch (error) {
@@ -274,6 +291,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
     if (this.settleTimer) clearTimeout(this.settleTimer);
     if (this.closeError !== undefined) return; // lost meanwhile: fail() already cleaned up
     this.state = 'closed';
+    this.watchdog?.stop();
     this.socket.end();
     this.notifyClosed(undefined);
   }
@@ -306,7 +324,11 @@ export class MultiplexedConnection extends RedisCommands<string> {
         chunks.push(payload);
       }
       request.written = true;
-      if (this.inflight.length === 0) this.decoder.returnBuffers = request.returnBuffers;
+      request.writtenTo = this.watchdog;
+      if (this.inflight.length === 0) {
+        this.decoder.returnBuffers = request.returnBuffers;
+        this.watchdog?.resetSilence(); // nothing was owed until now: silence before this is no sign of trouble
+      }
       this.inflight.push(request);
     }
     let accepted = true;
@@ -391,6 +413,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.closeError = error;
+    this.watchdog?.stop();
     if (destroySocket || !this.socket.destroyed) this.socket.destroy();
     for (let request = this.inflight.shift(); request !== undefined; request = this.inflight.shift()) {
       request.onFailure(error, this.address);
@@ -407,6 +430,13 @@ export class MultiplexedConnection extends RedisCommands<string> {
   private notifyClosed(error: Error | undefined): void {
     const listeners = this.closeListeners.splice(0);
     for (const listener of listeners) listener(error);
+  }
+
+  private stuckError(silentMs: number): ConnectionError {
+    return new ConnectionError(
+      `connection to ${this.address} is stuck: nothing was read for ${silentMs} ms while a reply was overdue (a half-open socket, or a server or network path that stopped answering); dropped for a new one`,
+      this.address,
+    );
   }
 
   private closedError(): Error {

@@ -1,5 +1,10 @@
 import type { DeadlineEntry, DeadlineList } from '../util/deadlines.js';
 
+/** Told when a request written to its connection reaches its deadline without a reply (see `ReplyWatchdog`). */
+export interface OverdueReplyListener {
+  replyOverdue(): void;
+}
+
 /**
  * One command travelling through a node connection. The connection only writes `payload`, matches the reply and
  * reports back; what a reply or a failure means (resolve, redirect, retry) is decided by the owner's subclass.
@@ -15,6 +20,8 @@ export abstract class Request implements DeadlineEntry {
   deadlineList: DeadlineList | null = null;
   /** RESP3 answers (un)subscribe with one push per channel instead of a reply: how many are still due. */
   awaitedPushes = 0;
+  /** The watchdog of the connection it was last written to, if that connection has one. */
+  writtenTo: OverdueReplyListener | null = null;
 
   constructor(
     /** Command name, for errors and tracing; never the arguments. */

@@ -53,6 +53,8 @@ export abstract class SettlingRequest<T> extends Request {
     this.payload = '';
     this.ended();
     this.rejectCaller(this.timeoutError());
+    // Sent and still unanswered: its connection may be stuck, which only the connection can judge.
+    if (this.written) this.writtenTo?.replyOverdue();
   }
 
   /** Settles the request with a reply, through the command's transform. */

@@ -23,10 +23,11 @@ import type { Client } from './client.js';
 import { closedError, ManagedRequest, type RequestOwner } from './managed-request.js';
 
 /**
- * One reused connection to a standalone server that heals itself. When the socket drops it reconnects in the
- * background with capped, jittered exponential backoff for as long as it is open; commands issued meanwhile wait up
- * to their deadline. Commands that cannot have run, and read-only ones, are re-sent once it is back; writes whose
- * outcome is unknown fail saying so. Subscriptions are restored after a reconnect.
+ * One reused connection to a standalone server that heals itself. When the socket drops, or stays open but stops
+ * delivering replies (see `ReplyWatchdog`), it reconnects in the background with capped, jittered exponential backoff
+ * for as long as it is open; commands issued meanwhile wait up to their deadline. Commands that cannot have run, and
+ * read-only ones, are re-sent once it is back; writes whose outcome is unknown fail saying so. Subscriptions are
+ * restored after a reconnect.
  */
 export class ConnectionManager extends RedisCommands<string> implements RequestOwner {
   readonly address: string;
@@ -202,6 +203,7 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
         if (!this.subscriptions.dispatch(push, this.address)) this.config.onPush?.(push);
       },
       runBlocking: <T>(command: Command<T>, blockMs: number) => this.dedicated.runBlocking(command, blockMs),
+      dropWhenStuck: true,
     };
   }
 

@@ -1,5 +1,5 @@
 // A TCP proxy in front of one node, for faults the servers cannot produce themselves: connections cut, and a
-// path that swallows bytes while every socket stays open.
+// path that swallows bytes while every socket stays open. Used by the chaos suite and the client's fault tests.
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 
 /** What the proxy does with the bytes of its connections. */
@@ -37,11 +37,13 @@ interface Link {
  * - `restore()` forwards new connections again and destroys the black-holed ones: their byte streams lost data
  *   and cannot be resumed (as when a stateful firewall drops its state and answers the next packet with a reset).
  * - `forwardNewConnections()` forwards new connections again and leaves the black-holed ones open and silent.
+ * - `limitRate(bytesPerSecond)` forwards at most that fast, in slices every 10 ms: a slow link that keeps delivering.
  */
 export class TcpProxy {
   private server: Server | null = null;
   private readonly links = new Set<Link>();
   private currentMode: ProxyMode = 'forward';
+  private bytesPerSecond: number | undefined;
   private readonly counters = { accepted: 0, cut: 0, forwardedBytes: 0, droppedBytes: 0 };
   port = 0;
 
@@ -105,6 +107,11 @@ export class TcpProxy {
     this.currentMode = 'forward';
   }
 
+  /** Forwards at most `bytesPerSecond` each way, on open and new connections; `undefined` for full speed again. */
+  limitRate(bytesPerSecond: number | undefined): void {
+    this.bytesPerSecond = bytesPerSecond;
+  }
+
   /** Stops listening and destroys every connection. */
   async close(): Promise<void> {
     this.cut();
@@ -148,11 +155,28 @@ export class TcpProxy {
         return;
       }
       this.counters.forwardedBytes += chunk.length;
+      if (this.bytesPerSecond !== undefined) {
+        this.dribble(from, to, chunk);
+        return;
+      }
       if (!to.write(chunk)) {
         from.pause();
         to.once('drain', () => from.resume());
       }
     });
+  }
+
+  /** Passes `chunk` on a slice every 10 ms at the rate limit; `from` stays paused meanwhile, so the order holds. */
+  private dribble(from: Socket, to: Socket, chunk: Buffer): void {
+    from.pause();
+    const slice = Math.max(1, Math.floor((this.bytesPerSecond ?? Number.POSITIVE_INFINITY) / 100));
+    to.write(chunk.subarray(0, slice));
+    const timer = setTimeout(() => {
+      if (to.destroyed) return;
+      if (chunk.length > slice) this.dribble(from, to, chunk.subarray(slice));
+      else from.resume();
+    }, 10);
+    timer.unref();
   }
 
   private drop(link: Link, reset = false): void {

@@ -1,6 +1,6 @@
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TcpProxy } from './tcp-proxy.js';
+import { TcpProxy } from '../src/tcp-proxy.js';
 
 /** An echo server behind the proxy. */
 async function echoServer(): Promise<{ server: Server; port: number }> {
@@ -115,6 +115,24 @@ describe('TcpProxy', () => {
     const reply = received(fresh, 2_000, 'back');
     fresh.write('back');
     expect(await reply).toBe('back');
+  });
+
+  it('limitRate() forwards in slices, in order, until lifted', async () => {
+    const proxy = await setup();
+    const socket = await connectTo(proxy);
+    cleanups.push(() => socket.destroy());
+    proxy.limitRate(2_000); // 20 bytes every 10 ms
+    const text = 'abcdefghij'.repeat(20);
+    const chunks: string[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+    const reply = received(socket, 5_000, text);
+    socket.write(text);
+    expect(await reply).toBe(text);
+    expect(chunks.length).toBeGreaterThan(1);
+    proxy.limitRate(undefined);
+    const fast = received(socket, 2_000, 'at full speed');
+    socket.write('at full speed');
+    expect(await fast).toBe('at full speed');
   });
 
   it('forwardNewConnections() leaves black-holed connections open and silent (half-open)', async () => {
