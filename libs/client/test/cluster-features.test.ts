@@ -205,6 +205,26 @@ describe('5. deadlines, retry safety and the pending limit', () => {
       }
     });
 
+    it('a read fanned out to every primary (DBSIZE) is re-sent on the node whose reply was lost', async () => {
+      const safe = await viaProxies(false);
+      try {
+        const key = 'unknown:fan-out';
+        await safe.set(key, 'x');
+        const owner = () => cluster.ownerOf(slotOf(key))!;
+        const before = await callsOf(cluster, owner(), 'dbsize');
+        const expected = await conn.dbsize();
+        const outcome = await loseReply(
+          key,
+          () => safe.dbsize(),
+          async () => (await callsOf(cluster, owner(), 'dbsize')) > before,
+        );
+        expect(outcome).toEqual({ ok: true, value: expected });
+        expect(await callsOf(cluster, owner(), 'dbsize')).toBe(before + 2); // run twice, harmlessly
+      } finally {
+        safe.destroy();
+      }
+    });
+
     it('is re-sent only with retryWrites (and may then run twice, as documented)', async () => {
       const risky = await viaProxies(true);
       try {

@@ -187,6 +187,27 @@ describe('retry rules after a lost connection', () => {
     expect(await callsOf('get')).toBe(calls + 2); // run twice, harmlessly
   });
 
+  // The server does not flag these read-only (PING only `fast`), but running one twice changes nothing.
+  it('PING, ECHO and TIME in flight when the connection drops are re-sent and answered', async () => {
+    const manager = await managerFor({ port: relay.port });
+    await manager.ping();
+    const accepted = relay.accepted;
+    const echoes = await callsOf('echo');
+    relay.holdReplies();
+    const queries = Promise.all([manager.ping(), manager.echo('still here'), manager.time()]);
+    await waitFor(async () => (await callsOf('echo')) > echoes, {
+      timeoutMs: 5_000,
+      message: 'the ECHO to run',
+    });
+    relay.cut();
+    const [pong, echo, time] = await queries;
+    expect(pong).toBe('PONG');
+    expect(echo).toBe('still here');
+    expect(time.seconds).toBeGreaterThan(0);
+    expect(relay.accepted).toBeGreaterThan(accepted); // answered on a new connection
+    expect(await callsOf('echo')).toBe(echoes + 2);
+  });
+
   it('a write in flight when the connection drops fails with OutcomeUnknownError and is not re-sent', async () => {
     await server.admin('DEL', 'write-key');
     const manager = await managerFor({ port: relay.port });

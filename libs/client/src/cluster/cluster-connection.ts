@@ -1,6 +1,6 @@
 import type { Command, RedisKey } from '../command.js';
 import { blockingTimeoutMs } from '../commands/blocking.js';
-import { commandFlags, singleKeyCommand } from '../commands/command-info.js';
+import { safeToResend, singleKeyCommand } from '../commands/command-info.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import type { MultiplexedConnection } from '../connection/multiplexed-connection.js';
 import {
@@ -96,7 +96,7 @@ export class ClusterConnection extends RedisCommands<string> {
         return undefined;
       slot = commandSlot(name, args);
       if (slot === CROSS_SLOT) return undefined;
-      readonly = commandFlags(name, args).readonly;
+      readonly = safeToResend(name, args);
     }
     let payload: string | Buffer;
     try {
@@ -404,7 +404,7 @@ export class ClusterConnection extends RedisCommands<string> {
       command.returnBuffers ?? config.returnBuffers,
       command.transform,
       NO_KEY,
-      false,
+      safeToResend(command.name, command.args),
       this.router,
       config.commandTimeoutMs,
     );

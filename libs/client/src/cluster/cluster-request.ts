@@ -48,6 +48,7 @@ export class ClusterRequest<T> extends SettlingRequest<T> {
     transform: ((reply: unknown) => T) | undefined,
     /** Hash slot of the keys, or -1 for a keyless command. */
     readonly slot: number,
+    /** Read-only, or harmless to repeat: may go to a replica, and is re-sent after a lost connection. */
     readonly readonly: boolean,
     private readonly router: RequestRouter,
     private readonly timeoutMs: number,

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { RedisArg } from '../command.js';
-import { commandFlags, commandKeys, firstKey, keyIndexes, singleKeyCommand } from './command-info.js';
+import {
+  commandFlags,
+  commandKeys,
+  firstKey,
+  keyIndexes,
+  safeToResend,
+  singleKeyCommand,
+} from './command-info.js';
 
 describe('commandFlags', () => {
   it('reads the flags of plain commands, in any case, the same object each time', () => {
@@ -114,5 +121,17 @@ describe('singleKeyCommand', () => {
     expect(get).toEqual({ keyIndex: 0, flags: commandFlags('GET') });
     expect(singleKeyCommand('get')).toBe(get);
     expect(singleKeyCommand('OBJECT')).toBeUndefined();
+  });
+});
+
+describe('safeToResend', () => {
+  it('allows read-only commands and harmless queries, never writes or unknown commands', () => {
+    for (const name of ['GET', 'mget', 'PING', 'ping', 'ECHO', 'INFO', 'TIME', 'LASTSAVE', 'ROLE']) {
+      expect(safeToResend(name), name).toBe(true);
+    }
+    expect(safeToResend('OBJECT', ['ENCODING', 'k'])).toBe(true);
+    for (const name of ['SET', 'INCR', 'PUBLISH', 'EVAL', 'OBJECT', 'NOT-A-COMMAND']) {
+      expect(safeToResend(name), name).toBe(false);
+    }
   });
 });

@@ -202,6 +202,17 @@ export function commandFlags(name: string, args?: readonly RedisArg[]): CommandF
   return (subcommandOf(entry, args) ?? entry).flags;
 }
 
+/** Queries the server does not flag read-only although they change nothing: sending one twice is harmless. */
+const HARMLESS_QUERIES = new Set(['ping', 'echo', 'info', 'time', 'lastsave', 'role']);
+
+/**
+ * Whether the command may be sent again after a lost connection although it may already have run: read-only
+ * commands (by their flags, subcommands included), and PING, ECHO, INFO, TIME, LASTSAVE and ROLE.
+ */
+export function safeToResend(name: string, args?: readonly RedisArg[]): boolean {
+  return commandFlags(name, args).readonly || HARMLESS_QUERIES.has(lookup(name).lowerName);
+}
+
 function rangeIndexes(entry: Entry, length: number): number[] {
   const out: number[] = [];
   const stop = entry.last >= 0 ? Math.min(entry.last, length - 1) : length + entry.last;

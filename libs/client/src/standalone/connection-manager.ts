@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { blockingTimeoutMs } from '../commands/blocking.js';
-import { commandFlags } from '../commands/command-info.js';
+import { safeToResend } from '../commands/command-info.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import { type ConnectionConfig, type ResolvedConnectionConfig, resolveConnectionConfig } from '../config.js';
 import { addressOf, type NodeConnectionSettings } from '../connection/connection-options.js';
@@ -82,7 +82,7 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
       payload,
       command.returnBuffers ?? this.config.returnBuffers,
       command.transform,
-      commandFlags(command.name, command.args).readonly,
+      safeToResend(command.name, command.args),
       this,
       this.config.commandTimeoutMs,
     );
