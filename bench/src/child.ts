@@ -5,6 +5,7 @@
 import { type ClusterAddresses, loadDriver } from './clients/driver.js';
 import { type ExperimentName, installExperiments } from './experiments.js';
 import { keysForEverySlot, VALUE } from './keys.js';
+import { linkUrl, linkUrlKey } from './links.js';
 import type { ClientName, ScenarioName } from './names.js';
 import { runScenario } from './scenarios.js';
 import { within } from './time.js';
@@ -23,7 +24,6 @@ export interface ChildTask {
 export interface SeedTask {
   kind: 'seed';
   cluster: ClusterAddresses;
-  prefix: string;
   count: number;
 }
 
@@ -74,7 +74,7 @@ async function seed(task: SeedTask): Promise<{ seeded: number }> {
     for (let base = 0; base < task.count; base += 1000) {
       const batch = connection.batch();
       for (let i = base; i < Math.min(task.count, base + 1000); i++) {
-        batch.set(`${task.prefix}${i}`, `https://example.com/${VALUE}/${i}`);
+        batch.set(linkUrlKey(i), linkUrl(i, VALUE));
       }
       const results = await batch.exec();
       const failed = results.find((result) => result.status === 'rejected');

@@ -1,10 +1,14 @@
 /**
- * The link-resolve app of the HTTP benchmark, in a process of its own: GET /links/:code reads `link:<code>` from
- * the cluster and answers `{ url }`, or 404 when the link does not exist. Started by http.ts through `fork` with a
- * JSON task; it reports `ready` with its port, measures its own CPU between the parent's `start` and `stop`
- * messages, then closes.
+ * The demo's link-resolve route in a process of its own: GET /links/:code answers through the demo's own
+ * `DemoApi.resolveLink` and `sendResult` (apps/demo), exactly the line the demo's Fastify app serves: it reads the
+ * link, counts the click (INCR on the link's counter, ZINCRBY on the leaderboard) and redirects (302), or answers
+ * 404. Only the client behind it changes. Started by http.ts through `fork` with a JSON task; it reports `ready`
+ * with its port, measures its own CPU between the parent's `start` and `stop` messages, then closes.
  */
+import type { ClusterConnection } from '@keyslot/client';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { DemoApi } from '../../apps/demo/src/http/demo-api.js';
+import { sendResult } from '../../apps/demo/src/http/send-result.js';
 import type { ClusterAddresses } from './clients/driver.js';
 import { hostPort } from './clients/driver.js';
 import type { ServerName } from './names.js';
@@ -13,48 +17,28 @@ import { within } from './time.js';
 export interface ServerTask {
   server: ServerName;
   cluster: ClusterAddresses;
-  prefix: string;
 }
 
-/** What the route needs from whichever client backs it. */
-interface LinkStore {
-  get(key: string): Promise<string | null>;
+interface ServedApp {
+  app: FastifyInstance;
+  api: DemoApi;
+  integration: string;
+}
+
+/** keyslot's ClusterConnection on the app through the `@keyslot/fastify` plugin (`app.redis`), as the demo does. */
+async function keyslotApp(task: ServerTask): Promise<ServedApp> {
+  const { default: keyslot } = await import('@keyslot/fastify');
+  const app = Fastify({ logger: false });
+  await app.register(keyslot, { nodes: task.cluster.seeds });
+  return { app, api: new DemoApi(app.redis), integration: '`@keyslot/fastify` plugin' };
 }
 
 /**
- * keyslot's ClusterConnection on the app: through the `@keyslot/fastify` plugin (`app.redis`) when it loads and
- * registers, otherwise decorated by hand (a plain decorate + onClose), so the benchmark does not depend on a plugin
- * that is still being written. Which one ran is reported.
+ * @fastify/redis 7 with an ioredis 6 Cluster passed in as `client` (closed with the app). The demo's resolve path
+ * makes three calls, GET, INCR and ZINCRBY, which ioredis offers under the same names; the route checks before the
+ * load that a found link redirects, so a call this stand-in lacked would stop the run, not skew it.
  */
-async function keyslotApp(
-  task: ServerTask,
-): Promise<{ app: FastifyInstance; store: LinkStore; integration: string }> {
-  try {
-    const { keyslot } = await import('@keyslot/fastify');
-    const app = Fastify({ logger: false });
-    // biome-ignore lint/suspicious/noExplicitAny: the plugin is typed against the workspace's copy of fastify.
-    await app.register(keyslot as any, { nodes: task.cluster.seeds });
-    const store = (app as unknown as { redis?: LinkStore }).redis;
-    if (store === undefined) throw new Error('@keyslot/fastify did not decorate app.redis');
-    return { app, store, integration: '@keyslot/fastify plugin' };
-  } catch (error) {
-    console.error(`http-server: @keyslot/fastify unusable (${(error as Error).message}); decorating by hand`);
-  }
-  const { ClusterClient } = await import('@keyslot/client');
-  const connection = await new ClusterClient(task.cluster.seeds).getConnection();
-  const app = Fastify({ logger: false });
-  app.decorate('keyslot', connection);
-  app.addHook('onClose', async () => {
-    await connection.close();
-  });
-  return { app, store: connection, integration: 'ClusterConnection decorated by hand' };
-}
-
-/** @fastify/redis 7 with an ioredis 6 Cluster passed in as `client` (closed with the app). */
-async function fastifyRedisApp(
-  task: ServerTask,
-  autoPipelining: boolean,
-): Promise<{ app: FastifyInstance; store: LinkStore; integration: string }> {
+async function fastifyRedisApp(task: ServerTask, autoPipelining: boolean): Promise<ServedApp> {
   const { Cluster } = await import('ioredis');
   const { default: fastifyRedis } = await import('@fastify/redis');
   const client = new Cluster(task.cluster.primaries.map(hostPort), {
@@ -64,24 +48,27 @@ async function fastifyRedisApp(
   const app = Fastify({ logger: false });
   // biome-ignore lint/suspicious/noExplicitAny: @fastify/redis types its client as an ioredis 5 Redis.
   await app.register(fastifyRedis, { client: client as any, closeClient: true });
-  return { app, store: client, integration: '@fastify/redis with an ioredis Cluster as client' };
+  const links = {
+    get: (key: string) => client.get(key),
+    incr: (key: string) => client.incr(key),
+    zincrby: (key: string, by: number, member: string) => client.zincrby(key, by, member),
+  };
+  return {
+    app,
+    api: new DemoApi(links as unknown as ClusterConnection),
+    integration: '`@fastify/redis` with an ioredis Cluster as `client`',
+  };
 }
 
 async function main(): Promise<void> {
   const task = JSON.parse(process.argv[2] ?? '{}') as ServerTask;
-  const { app, store, integration } =
+  const { app, api, integration } =
     task.server === 'keyslot'
       ? await keyslotApp(task)
       : await fastifyRedisApp(task, task.server === 'fastify-redis-autopipe');
-  const prefix = task.prefix;
-  app.get<{ Params: { code: string } }>('/links/:code', async (request, reply) => {
-    const url = await store.get(`${prefix}${request.params.code}`);
-    if (url === null) {
-      reply.code(404);
-      return { error: 'no such link' };
-    }
-    return { url };
-  });
+  app.get<{ Params: { code: string } }>('/links/:code', async (request, reply) =>
+    sendResult(reply, await api.resolveLink(request.params.code)),
+  );
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;

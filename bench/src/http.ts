@@ -1,15 +1,12 @@
-// The HTTP benchmark: the link-resolve app (http-server.ts) behind each client, one server process at a time,
-// loaded by autocannon from this process.
+// The HTTP benchmark: the demo's link-resolve route (http-server.ts) behind each client, one server process at a
+// time, loaded by autocannon from this process.
 import autocannon from 'autocannon';
 import type { ClusterAddresses } from './clients/driver.js';
+import { LINK_COUNT, linkCode } from './links.js';
 import { SERVER_LABELS, type ServerName } from './names.js';
 import { median } from './report.js';
 import { forkChild, runChild } from './spawn.js';
 import { within } from './time.js';
-
-export const LINK_PREFIX = 'link:';
-/** Links written before the HTTP runs; codes up to 10% above this are asked for too (the 404s). */
-export const LINK_COUNT = 10_000;
 
 export interface HttpRun {
   round: number;
@@ -46,7 +43,7 @@ export interface HttpOptions {
 }
 
 export async function seedLinks(cluster: ClusterAddresses): Promise<void> {
-  await runChild('child.ts', { kind: 'seed', cluster, prefix: LINK_PREFIX, count: LINK_COUNT }, 60_000);
+  await runChild('child.ts', { kind: 'seed', cluster, count: LINK_COUNT }, 60_000);
 }
 
 function waitForMessage<T>(child: ReturnType<typeof forkChild>, type: string, timeoutMs: number): Promise<T> {
@@ -90,7 +87,7 @@ function load(port: number, durationS: number, connections: number) {
       {
         setupRequest(request) {
           state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-          request.path = `/links/${state % span}`;
+          request.path = `/links/${linkCode(state % span)}`;
           return request;
         },
       },
@@ -98,17 +95,19 @@ function load(port: number, durationS: number, connections: number) {
   });
 }
 
-/** A seeded link resolves (200 with its URL) and a missing one is a 404, before any load. */
+/** A seeded link redirects (302 to its URL) and a missing one is a 404, before any load. */
 async function checkRoute(port: number): Promise<void> {
-  const found = await fetch(`http://127.0.0.1:${port}/links/7`);
-  const body = (await found.json()) as { url?: string };
-  if (found.status !== 200 || !body.url?.endsWith('/7')) {
-    throw new Error(`GET /links/7 answered ${found.status} ${JSON.stringify(body)}`);
+  const found = await fetch(`http://127.0.0.1:${port}/links/${linkCode(7)}`, { redirect: 'manual' });
+  await found.arrayBuffer();
+  if (found.status !== 302 || !found.headers.get('location')?.endsWith('/7')) {
+    throw new Error(
+      `GET /links/${linkCode(7)} answered ${found.status} (location ${found.headers.get('location')})`,
+    );
   }
-  const missing = await fetch(`http://127.0.0.1:${port}/links/${LINK_COUNT + 5}`);
+  const missing = await fetch(`http://127.0.0.1:${port}/links/${linkCode(LINK_COUNT + 5)}`);
   await missing.arrayBuffer();
   if (missing.status !== 404)
-    throw new Error(`GET /links/${LINK_COUNT + 5} answered ${missing.status}, not 404`);
+    throw new Error(`GET /links/${linkCode(LINK_COUNT + 5)} answered ${missing.status}, not 404`);
 }
 
 async function runServer(
@@ -117,7 +116,7 @@ async function runServer(
   cluster: ClusterAddresses,
   options: HttpOptions,
 ): Promise<HttpRun> {
-  const child = forkChild('http-server.ts', { server, cluster, prefix: LINK_PREFIX });
+  const child = forkChild('http-server.ts', { server, cluster });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const killer = setTimeout(() => child.kill('SIGKILL'), (options.durationS * 2 + 60) * 1000);
   try {
