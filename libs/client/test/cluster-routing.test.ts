@@ -1,7 +1,7 @@
 // Topology discovery and refresh, routing by hash slot, MOVED / ASK / TRYAGAIN, multi-key splitting, cross-slot
 // refusal and keyless fan-out, against one real 3+3 cluster shared by every test of this file.
 import { type DevCluster, type DevClusterNode, startCluster } from '@keyslot/dev-cluster';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { ClusterRequest } from '../src/cluster/cluster-request.js';
 import type { NodeHandle } from '../src/cluster/node-handle.js';
 import { topologyFromShards, topologyFromSlots } from '../src/cluster/topology.js';
@@ -459,9 +459,18 @@ describe('7. keyless commands fan out with the documented aggregation', () => {
     expect((await conn.keys('fan:*')).sort()).toEqual(keys.slice().sort());
     expect(await conn.ping()).toBe('PONG');
 
-    const info = (await conn.call('INFO', 'server')) as unknown as Record<string, string>;
+    // INFO goes to every node: the typed method says so (a record of texts), and so do batches and `call`.
+    const info = await conn.info('server');
+    expectTypeOf(info).toEqualTypeOf<Record<string, string>>();
+    expectTypeOf(conn.buffers.info()).resolves.toEqualTypeOf<Record<string, string>>();
     expect(Object.keys(info).sort()).toEqual(cluster.seeds.slice().sort());
     for (const node of cluster.nodes) expect(info[node.address]).toContain(`tcp_port:${node.port}`);
+    const batch = conn.batch();
+    const batched = batch.info('server');
+    await batch.exec();
+    expect(Object.keys(await batched).sort()).toEqual(cluster.seeds.slice().sort());
+    const called = (await conn.call('INFO', 'server')) as Record<string, string>;
+    for (const node of cluster.nodes) expect(called[node.address]).toContain(`tcp_port:${node.port}`);
 
     expect(await conn.flushdb()).toBe('OK');
     expect(await conn.dbsize()).toBe(0);

@@ -1,5 +1,5 @@
 import { type DevStandalone, startStandalone } from '@keyslot/dev-cluster';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { Client, type MultiplexedConnection } from '../src/index.js';
 
 let server: DevStandalone;
@@ -40,6 +40,7 @@ describe.each([2, 3] as const)('server and pub/sub commands over RESP%i', (proto
 
   it('info is text in both views, for one or several sections', async () => {
     const info = await conn.info();
+    expectTypeOf(info).toEqualTypeOf<string>();
     expect(info).toContain('redis_version:');
     expect(await conn.info('memory')).toContain('used_memory:');
     const several = await conn.info(['server', 'clients']);

@@ -15,7 +15,7 @@ export interface BatchTarget {
  * fulfilled or rejected on its own; each typed method also returns a promise of its own result (created only when
  * used: see `BatchReply`).
  */
-export class ClusterBatch extends RedisCommands<string> {
+export class ClusterBatch extends RedisCommands<string, Record<string, string>> {
   private readonly commands: Command<unknown>[] = [];
   private readonly replies: BatchReply<unknown>[] = [];
   private sent = false;

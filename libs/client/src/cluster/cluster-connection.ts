@@ -39,7 +39,7 @@ export interface ClusterEvents {
  * per node, routes each command by its key's hash slot, follows MOVED and ASK, refreshes the topology and reconnects
  * by itself. Get it from `ClusterClient#getConnection()`.
  */
-export class ClusterConnection extends RedisCommands<string> {
+export class ClusterConnection extends RedisCommands<string, Record<string, string>> {
   private state: 'open' | 'closing' | 'closed' = 'open';
   private readonly pubsub: ClusterPubSub;
 
@@ -260,9 +260,13 @@ export class ClusterConnection extends RedisCommands<string> {
       returnBuffers: command.returnBuffers,
     };
     const replies = await Promise.all(addresses.map((address) => this.pinned(raw, address)));
+    const transform = command.transform;
+    if (policy.aggregate === 'perNode') {
+      // One reply per node: the command's transform applies to each (INFO's text), not to the record.
+      return aggregate('perNode', transform ? replies.map(transform) : replies, addresses) as T;
+    }
     const combined = aggregate(policy.aggregate, replies, addresses);
-    if (policy.aggregate === 'perNode' || command.transform === undefined) return combined as T;
-    return command.transform(combined);
+    return transform === undefined ? (combined as T) : transform(combined);
   }
 
   private async crossSlot<T>(command: Command<T>): Promise<T> {

@@ -10,15 +10,18 @@ import { ServerCommands } from './server.js';
  * The families live in their own files and extend one another (strings ← keys ← hashes ← lists ← sets ←
  * sorted sets ← streams ← stream groups ← scripting ← pub/sub ← server); this class closes the chain.
  */
-export abstract class RedisCommands<S extends string | Buffer = string> extends ServerCommands<S> {
-  #buffers: RedisCommands<Buffer> | undefined;
+export abstract class RedisCommands<S extends string | Buffer = string, Info = string> extends ServerCommands<
+  S,
+  Info
+> {
+  #buffers: RedisCommands<Buffer, Info> | undefined;
 
   /**
    * The same connection, with every typed method returning Buffers for bulk strings: byte-exact values, and maps
    * keyed by the exact bytes (`Map<Buffer, Buffer>`). Text the server makes up (IDs, cursors, INFO) stays text.
    */
-  get buffers(): RedisCommands<Buffer> {
-    if (this.#buffers === undefined) this.#buffers = new BufferView(this);
+  get buffers(): RedisCommands<Buffer, Info> {
+    if (this.#buffers === undefined) this.#buffers = new BufferView<Info>(this);
     return this.#buffers;
   }
 
@@ -36,7 +39,7 @@ export abstract class RedisCommands<S extends string | Buffer = string> extends 
 }
 
 /** The `buffers` view: a lightweight object that sends through its owner, asking for Buffers. */
-class BufferView extends RedisCommands<Buffer> {
+class BufferView<Info> extends RedisCommands<Buffer, Info> {
   constructor(private readonly owner: CommandSender) {
     super();
   }
@@ -49,7 +52,7 @@ class BufferView extends RedisCommands<Buffer> {
     return true;
   }
 
-  override get buffers(): RedisCommands<Buffer> {
+  override get buffers(): RedisCommands<Buffer, Info> {
     return this;
   }
 }

@@ -37,8 +37,14 @@ function configGetArgs(parameters: readonly (string | readonly string[])[]): Red
   return args;
 }
 
-/** Connection and server commands. */
-export abstract class ServerCommands<S extends string | Buffer = string> extends PubSubCommands<S> {
+/**
+ * Connection and server commands. `Info` is what `info()` resolves to: the report as text on a single server, one
+ * report per node (keyed by `host:port`) on a cluster connection, where INFO goes to every node.
+ */
+export abstract class ServerCommands<
+  S extends string | Buffer = string,
+  Info = string,
+> extends PubSubCommands<S> {
   /** PING: `'PONG'`; with a message, the message. */
   ping(): Promise<'PONG'>;
   ping(message: RedisArg): Promise<S>;
@@ -78,11 +84,20 @@ export abstract class ServerCommands<S extends string | Buffer = string> extends
     });
   }
 
-  /** INFO: the server's report as text, of some sections (`'memory'`, `['server', 'clients']`) or the default. */
-  info(section?: string | readonly string[]): Promise<string> {
+  /**
+   * INFO: the server's report as text, of some sections (`'memory'`, `['server', 'clients']`) or the default. On a
+   * cluster connection, every node's report: `{ '10.0.0.1:6379': '# Server...', ... }`.
+   */
+  info(section?: string | readonly string[]): Promise<Info> {
     const args: RedisArg[] =
       section === undefined ? [] : typeof section === 'string' ? [section] : section.slice();
-    return this.sendCommand({ name: 'INFO', args, returnBuffers: false, transform: toText });
+    // On a cluster the transform applies to each node's reply (see the `perNode` fan-out), making `Info` a record.
+    return this.sendCommand({
+      name: 'INFO',
+      args,
+      returnBuffers: false,
+      transform: toText as (reply: unknown) => Info,
+    });
   }
 
   /** TIME: the server's clock. */
