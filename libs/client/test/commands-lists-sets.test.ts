@@ -1,4 +1,4 @@
-import { type DevStandalone, startStandalone } from '@keyslot/dev-cluster';
+import { type DevStandalone, startStandalone, waitFor } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client, type MultiplexedConnection } from '../src/index.js';
 import { untilBlocked } from './support/until-blocked.js';
@@ -128,5 +128,33 @@ describe.each([2, 3] as const)('list and set commands over RESP%i', (protocol) =
     expect(await conn.buffers.smembers('s')).toEqual([member]);
     expect(await conn.buffers.sscan('s', 0)).toEqual({ cursor: '0', members: [member] });
     expect(await conn.sismember('s', member)).toBe(true);
+  });
+});
+
+describe('a blocking command inside watch()', () => {
+  it('waits out its own block time, not just the command timeout', async () => {
+    const manager = await new Client({ host: '127.0.0.1', port: server.port }).getConnectionManager({
+      commandTimeoutMs: 300,
+    });
+    try {
+      await manager.del('watched-queue');
+      const popped = manager.watch(['watched-queue'], (tx) => tx.blpop('watched-queue', 10));
+      // The server's own clock: CLIENT LIST counts whole seconds, so idle=2 means blocked for over a second, more
+      // than three command timeouts.
+      const blockedSeconds = async () => {
+        const line = String(await server.admin('CLIENT', 'LIST'))
+          .split('\n')
+          .find((entry) => entry.includes('cmd=blpop'));
+        return Number(/ idle=(\d+)/.exec(line ?? '')?.[1] ?? -1);
+      };
+      await waitFor(async () => (await blockedSeconds()) >= 2, {
+        timeoutMs: 5000,
+        message: 'the BLPOP to stay blocked on the server for over a second',
+      });
+      await manager.rpush('watched-queue', 'job');
+      expect(await popped).toEqual({ key: 'watched-queue', element: 'job' });
+    } finally {
+      manager.destroy();
+    }
   });
 });

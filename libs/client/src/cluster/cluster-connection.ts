@@ -1,5 +1,5 @@
 import type { Command, RedisKey } from '../command.js';
-import { blockingTimeoutMs } from '../commands/blocking.js';
+import { blockingDeadlineMs, blockingTimeoutMs } from '../commands/blocking.js';
 import { safeToResend, singleKeyCommand } from '../commands/command-info.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import type { MultiplexedConnection } from '../connection/multiplexed-connection.js';
@@ -299,8 +299,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     const config = this.router.config;
     // One deadline for the whole command, waiting for a node and a dedicated connection included: its own block time
     // plus the command timeout (none when it blocks forever).
-    const deadline =
-      blockMs === 0 ? Number.POSITIVE_INFINITY : Date.now() + blockMs + config.commandTimeoutMs;
+    const deadline = Date.now() + blockingDeadlineMs(blockMs, config.commandTimeoutMs);
     // A command not sent by the deadline never is: a late BLPOP would pop an element nobody receives.
     const send = (connection: MultiplexedConnection): Promise<T> => {
       const remaining = deadline - Date.now();

@@ -70,3 +70,8 @@ export function blockingTimeoutMs(name: string, args: readonly RedisArg[]): numb
     }
   }
 }
+
+/** A blocking command's deadline: its own block time plus the command timeout; none when it may block forever. */
+export function blockingDeadlineMs(blockMs: number, commandTimeoutMs: number): number {
+  return blockMs === 0 ? Number.POSITIVE_INFINITY : blockMs + commandTimeoutMs;
+}

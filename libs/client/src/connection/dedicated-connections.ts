@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { blockingDeadlineMs } from '../commands/blocking.js';
 import { ClosedError, ConnectionError, TimeoutError } from '../errors.js';
 import { backoffDelay } from '../util/backoff.js';
 import type { NodeConnectionSettings } from './connection-options.js';
@@ -29,7 +30,7 @@ export class DedicatedConnections {
 
   /** Runs a blocking command on a dedicated connection; its deadline is its own block time plus the command timeout. */
   runBlocking<T>(command: Command<T>, blockMs: number): Promise<T> {
-    const timeout = blockMs === 0 ? Number.POSITIVE_INFINITY : blockMs + this.commandTimeoutMs;
+    const timeout = blockingDeadlineMs(blockMs, this.commandTimeoutMs);
     return this.withConnection((connection) => connection.execHere(command, timeout));
   }
 

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Command } from '../command.js';
-import { blockingTimeoutMs } from '../commands/blocking.js';
+import { blockingDeadlineMs, blockingTimeoutMs } from '../commands/blocking.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import { ClosedError, ConnectionError, ProtocolError, QueueFullError } from '../errors.js';
 import { RespDecoder } from '../resp/decoder.js';
@@ -162,11 +162,11 @@ export class MultiplexedConnection extends RedisCommands<string> {
   }
 
   sendCommand<T>(command: Command<T>): Promise<T> {
-    if (this.config.runBlocking) {
-      const blockMs = blockingTimeoutMs(command.name, command.args);
-      if (blockMs !== undefined) return this.config.runBlocking(command, blockMs);
-    }
-    return this.execHere(command, this.config.commandTimeoutMs);
+    const blockMs = blockingTimeoutMs(command.name, command.args);
+    if (blockMs === undefined) return this.execHere(command, this.config.commandTimeoutMs);
+    if (this.config.runBlocking) return this.config.runBlocking(command, blockMs);
+    // A dedicated connection (lent by watch(), for one): the command blocks here, for as long as it asks.
+    return this.execHere(command, blockingDeadlineMs(blockMs, this.config.commandTimeoutMs));
   }
 
   /** Runs a command on this very connection, with the given deadline (0 or Infinity: none). */
