@@ -17,7 +17,7 @@ import { readProcStat } from './processes.js';
 import { clusterConfigLines, renderConfig, toConfigLines } from './redis-config.js';
 import type { RespArg, RespEndpoint, RespReply } from './resp-connection.js';
 import { moveSlotsBetweenPrimaries, type SendCommand } from './slot-migration.js';
-import { rangesContain, SLOT_COUNT, spreadSlots } from './slot-ranges.js';
+import { rangesContain, SLOT_COUNT, spreadSlots, subtractRanges } from './slot-ranges.js';
 import { createTlsFiles, loadTlsMaterial, type TlsFiles, type TlsMaterial } from './tls-files.js';
 import { type WaitForOptions, waitFor } from './wait-for.js';
 
@@ -169,12 +169,16 @@ export class DevCluster {
       if (line.myself) selfViews.set(line.id, line);
       else if (!otherViews.has(line.id)) otherViews.set(line.id, line);
     }
+    // A node that is down has no view of itself, and the others' views of it may lag a failover: the slots a
+    // running node claims for itself are not the down node's any more.
+    const claimed = [...selfViews.values()].flatMap((line) => line.slots);
     for (const node of this.members) {
-      const line = selfViews.get(node.id) ?? otherViews.get(node.id);
+      const self = selfViews.get(node.id);
+      const line = self ?? otherViews.get(node.id);
       if (!line) continue;
       node.role = line.role;
       node.primaryId = line.role === 'replica' ? line.primaryId : undefined;
-      node.slots = line.slots;
+      node.slots = self ? line.slots : subtractRanges(line.slots, claimed);
     }
     return this.nodes;
   }

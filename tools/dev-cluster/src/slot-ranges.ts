@@ -48,3 +48,13 @@ export function mergeRanges(ranges: readonly SlotRange[]): SlotRange[] {
   }
   return merged;
 }
+
+/** The slots of `ranges` that none of `taken` covers. */
+export function subtractRanges(ranges: readonly SlotRange[], taken: readonly SlotRange[]): SlotRange[] {
+  const covered = new Uint8Array(SLOT_COUNT);
+  for (const [start, end] of taken) covered.fill(1, start, end + 1);
+  const left: number[] = [];
+  for (const [start, end] of ranges)
+    for (let slot = start; slot <= end; slot++) if (!covered[slot]) left.push(slot);
+  return slotsToRanges(left);
+}

@@ -173,6 +173,7 @@ describe('kill and restart', () => {
     const primary = cluster.primaries.find((node) => cluster.replicasOf(node).length > 0)!;
     const replica = cluster.replicasOf(primary)[0]!;
     const pid = primary.pid;
+    const [firstSlot] = primary.slots[0]!;
     await cluster.kill(primary);
     expect(isProcessAlive(pid)).toBe(false);
     expect(byPort(primary).state).toBe('stopped');
@@ -181,6 +182,10 @@ describe('kill and restart', () => {
       timeoutMs: 20_000,
       message: `${replica.address} to be promoted`,
     });
+    // At once, while other nodes may still list the dead primary with its slots: the promoted node owns them.
+    await cluster.refresh();
+    expect(cluster.ownerOf(firstSlot)?.port).toBe(replica.port);
+    expect(byPort(primary).slots).toEqual([]);
     await cluster.waitUntilReady();
     expect(byPort(replica).role).toBe('primary');
 

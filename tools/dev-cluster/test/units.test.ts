@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseClusterNodes, parseInfo } from '../src/cluster-topology.js';
 import { ensureRedisServer, SLOT_COUNT, WaitForTimeoutError, waitFor } from '../src/index.js';
 import { encodeCommand, parseReply, RedisReplyError } from '../src/resp-connection.js';
-import { formatRanges, mergeRanges, spreadSlots } from '../src/slot-ranges.js';
+import { formatRanges, mergeRanges, spreadSlots, subtractRanges } from '../src/slot-ranges.js';
 
 describe('waitFor', () => {
   it('resolves as soon as the condition holds', async () => {
@@ -51,6 +51,24 @@ describe('slot ranges', () => {
         ]),
       ),
     ).toBe('0-9,11');
+  });
+
+  it('subtracts the slots others claim', () => {
+    expect(formatRanges(subtractRanges([[0, 5460]], [[0, 5460]]))).toBe('');
+    expect(
+      formatRanges(
+        subtractRanges(
+          [
+            [0, 100],
+            [200, 300],
+          ],
+          [
+            [50, 60],
+            [90, 250],
+          ],
+        ),
+      ),
+    ).toBe('0-49,61-89,251-300');
   });
 });
 

@@ -37,16 +37,11 @@ export async function slotOf(cluster: DevCluster, key: string): Promise<number> 
   return Number(await cluster.admin(node, 'CLUSTER', 'KEYSLOT', key));
 }
 
-/**
- * The running primary that serves a key (as of the cluster handle's last refresh). Not `cluster.ownerOf`: after a
- * failover it can still answer with the dead primary, whose roles and slots no refresh updates.
- */
+/** The running primary that serves a key (as of the cluster handle's last refresh). */
 export async function primaryOf(cluster: DevCluster, key: string): Promise<DevClusterNode> {
   const slot = await slotOf(cluster, key);
-  const owner = cluster.primaries.find(
-    (node) => node.state === 'running' && node.slots.some(([start, end]) => slot >= start && slot <= end),
-  );
-  if (!owner) throw new Error(`no running primary serves slot ${slot} (key ${key})`);
+  const owner = cluster.ownerOf(slot);
+  if (owner?.state !== 'running') throw new Error(`no running primary serves slot ${slot} (key ${key})`);
   return owner;
 }
 
