@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { RedisCommands } from '../commands/redis-commands.js';
-import { BatchReply, type BatchRun } from './batch-reply.js';
+import { QueuedReply, type ReplyListener } from '../util/queued-reply.js';
 import type { RequestSettler } from './cluster-request.js';
 
 /** What a batch needs from the cluster connection. */
@@ -13,11 +13,11 @@ export interface BatchTarget {
  * A pipeline over the whole cluster. Commands may use any keys: `exec()` issues them all in one tick, so each node
  * gets one write, and every command follows its own redirects. Results come back in the order given, each either
  * fulfilled or rejected on its own; each typed method also returns a promise of its own result (created only when
- * used: see `BatchReply`).
+ * used: see `QueuedReply`).
  */
 export class ClusterBatch extends RedisCommands<string, Record<string, string>> {
   private readonly commands: Command<unknown>[] = [];
-  private readonly replies: BatchReply<unknown>[] = [];
+  private readonly replies: QueuedReply<unknown>[] = [];
   private sent = false;
 
   constructor(private readonly target: BatchTarget) {
@@ -30,9 +30,9 @@ export class ClusterBatch extends RedisCommands<string, Record<string, string>> 
 
   sendCommand<T>(command: Command<T>): Promise<T> {
     if (this.sent) return Promise.reject(alreadySent());
-    const reply = new BatchReply<T>();
+    const reply = new QueuedReply<T>();
     this.commands.push(command as Command<unknown>);
-    this.replies.push(reply as BatchReply<unknown>);
+    this.replies.push(reply as QueuedReply<unknown>);
     return reply;
   }
 
@@ -46,7 +46,7 @@ export class ClusterBatch extends RedisCommands<string, Record<string, string>> 
       const run = new ExecRun(count, done);
       for (let i = 0; i < count; i++) {
         const reply = this.replies[i]!;
-        reply.run = run;
+        reply.listener = run;
         reply.index = i;
         // Each command settles its reply, which settles straight into the results: no promise per request.
         const command = this.commands[i]!;
@@ -62,7 +62,7 @@ export class ClusterBatch extends RedisCommands<string, Record<string, string>> 
 }
 
 /** The results of one `exec()`, filled in as replies arrive; done when the last one does. */
-class ExecRun implements BatchRun {
+class ExecRun implements ReplyListener {
   private readonly results: PromiseSettledResult<unknown>[];
   private remaining: number;
 

@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import { ReplyError } from '../errors.js';
+import { QueuedReply } from '../util/queued-reply.js';
 
 /** Runs MULTI, the queued commands and EXEC as one unit; resolves with EXEC's replies, or null when WATCH aborted it. */
 export type TransactionRunner = (
@@ -8,19 +9,14 @@ export type TransactionRunner = (
   returnBuffers: boolean,
 ) => Promise<unknown[] | null>;
 
-interface Settler {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
-
 /**
  * A MULTI/EXEC transaction being built. Each typed method queues its command and returns a promise of that
- * command's own result; `exec()` sends the whole transaction in one write and resolves with every result in order
+ * command's own result (made only if used: see `QueuedReply`); `exec()` sends the whole transaction in one write and resolves with every result in order
  * (failed commands as `ReplyError` values), or `null` when a WATCHed key changed.
  */
 export class Multi extends RedisCommands<string> {
   private readonly queued: Command<unknown>[] = [];
-  private readonly settlers: Settler[] = [];
+  private readonly settlers: QueuedReply<unknown>[] = [];
   private sent = false;
 
   constructor(private readonly runner: TransactionRunner) {
@@ -35,13 +31,10 @@ export class Multi extends RedisCommands<string> {
   sendCommand<T>(command: Command<T>): Promise<T> {
     if (this.sent)
       return Promise.reject(new Error('this transaction was already executed; start a new one with multi()'));
+    const reply = new QueuedReply<T>();
     this.queued.push(command as Command<unknown>);
-    const promise = new Promise<T>((resolve, reject) => {
-      this.settlers.push({ resolve: resolve as (value: unknown) => void, reject });
-    });
-    // The caller may only look at exec()'s results; a failed command must not become an unhandled rejection.
-    promise.catch(() => {});
-    return promise;
+    this.settlers.push(reply as QueuedReply<unknown>);
+    return reply;
   }
 
   /** Sends MULTI, the queued commands and EXEC. */
@@ -69,7 +62,7 @@ export class Multi extends RedisCommands<string> {
 
 function settleOne(
   command: Command<unknown>,
-  settler: Settler,
+  settler: QueuedReply<unknown>,
   reply: unknown,
   repliedAsBuffers: boolean,
 ): unknown {

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BatchReply, type BatchRun } from './batch-reply.js';
+import { QueuedReply, type ReplyListener } from './queued-reply.js';
 
 /** Lets Node report unhandled rejections of the turn that just ran. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-describe('BatchReply', () => {
+describe('QueuedReply', () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   beforeEach(() => {
@@ -16,13 +16,13 @@ describe('BatchReply', () => {
   });
 
   it('works as a promise when observed before or after it settles', async () => {
-    const early = new BatchReply<string>();
+    const early = new QueuedReply<string>();
     const seen = early.then((value) => `got ${value}`);
     early.resolve('a');
     expect(await seen).toBe('got a');
     expect(await early).toBe('a');
 
-    const late = new BatchReply<number>();
+    const late = new QueuedReply<number>();
     late.resolve(7);
     expect(await late).toBe(7);
     expect(await Promise.all([late, Promise.resolve(1)])).toEqual([7, 1]);
@@ -30,7 +30,7 @@ describe('BatchReply', () => {
   });
 
   it('rejects through then, catch and await, and runs finally', async () => {
-    const failed = new BatchReply<string>();
+    const failed = new QueuedReply<string>();
     const error = new Error('nope');
     failed.reject(error);
     await expect(failed).rejects.toBe(error);
@@ -46,9 +46,9 @@ describe('BatchReply', () => {
 
   it('settles once, reports to its run, and never leaves an unhandled rejection behind when unobserved', async () => {
     const results: [number, PromiseSettledResult<unknown>][] = [];
-    const run: BatchRun = { settled: (index, result) => results.push([index, result]) };
-    const ignored = new BatchReply<string>();
-    ignored.run = run;
+    const run: ReplyListener = { settled: (index, result) => results.push([index, result]) };
+    const ignored = new QueuedReply<string>();
+    ignored.listener = run;
     ignored.index = 3;
     const error = new Error('lost');
     ignored.reject(error);

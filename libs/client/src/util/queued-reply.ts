@@ -1,7 +1,5 @@
-import type { RequestSettler } from '../connection/settling-request.js';
-
-/** What a batch reply reports to when it settles. */
-export interface BatchRun {
+/** Told when a queued reply settles (a batch's `exec()` collects its results this way). */
+export interface ReplyListener {
   settled(index: number, result: PromiseSettledResult<unknown>): void;
 }
 
@@ -10,13 +8,13 @@ const FULFILLED = 1;
 const REJECTED = 2;
 
 /**
- * What a batch's typed method returns: a promise of that command's own result, made real only if somebody asks.
- * Most batches read their results from `exec()` alone, so a thousand queued commands cost no promise, no
- * `.catch` guard and no microtask each. It behaves as a promise for `await`, `then`, `catch`, `finally`,
- * `Promise.all` and friends; only `instanceof Promise` tells it apart. An unobserved failure is reported by
- * `exec()` and never becomes an unhandled rejection.
+ * What a typed method returns on a batch or a transaction: a promise of that command's own result, made real only
+ * if somebody asks. Most callers read the results from `exec()` alone, so a thousand queued commands cost no
+ * promise, no `.catch` guard and no microtask each. It behaves as a promise for `await`, `then`, `catch`,
+ * `finally`, `Promise.all` and friends; only `instanceof Promise` tells it apart. An unobserved failure is reported
+ * by `exec()` and never becomes an unhandled rejection. It is also the request's settler (`resolve`/`reject`).
  */
-export class BatchReply<T> implements Promise<T>, RequestSettler<T> {
+export class QueuedReply<T> implements Promise<T> {
   readonly [Symbol.toStringTag] = 'Promise';
   private state = PENDING;
   private outcome: unknown;
@@ -24,14 +22,14 @@ export class BatchReply<T> implements Promise<T>, RequestSettler<T> {
   private resolvePromise: ((value: T) => void) | undefined;
   private rejectPromise: ((reason: Error) => void) | undefined;
   /** @internal Set by `exec()`: where to report, and at which position. */
-  run: BatchRun | undefined;
+  listener: ReplyListener | undefined;
   index = 0;
 
   resolve(value: T): void {
     if (this.state !== PENDING) return;
     this.state = FULFILLED;
     this.outcome = value;
-    this.run?.settled(this.index, { status: 'fulfilled', value });
+    this.listener?.settled(this.index, { status: 'fulfilled', value });
     this.resolvePromise?.(value);
   }
 
@@ -39,7 +37,7 @@ export class BatchReply<T> implements Promise<T>, RequestSettler<T> {
     if (this.state !== PENDING) return;
     this.state = REJECTED;
     this.outcome = reason;
-    this.run?.settled(this.index, { status: 'rejected', reason });
+    this.listener?.settled(this.index, { status: 'rejected', reason });
     this.rejectPromise?.(reason);
   }
 
