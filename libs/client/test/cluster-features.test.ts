@@ -1,7 +1,7 @@
 // Deadlines, retry safety and the pending limit; pipelines, transactions, WATCH and blocking commands; scripts;
 // introspection; close and destroy. One real 3+3 cluster shared by the file (the faults here are short pauses and
 // cut connections that heal before the next test).
-import { type DevCluster, type DevClusterNode, startCluster } from '@keyslot/dev-cluster';
+import { type DevCluster, type DevClusterNode, startCluster, TcpProxy } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ClosedError,
@@ -21,7 +21,6 @@ import {
   settle,
   slotOf,
   spreadKeys,
-  TcpProxy,
   tagOn,
   timed,
 } from './cluster-helpers.js';
@@ -149,7 +148,7 @@ describe('5. deadlines, retry safety and the pending limit', () => {
     let proxies: Map<number, TcpProxy>;
     beforeAll(async () => {
       proxies = new Map();
-      for (const node of cluster.nodes) proxies.set(node.port, await TcpProxy.start(node.port));
+      for (const node of cluster.nodes) proxies.set(node.port, await TcpProxy.start(node));
     });
     afterAll(async () => {
       for (const proxy of proxies.values()) await proxy.close();
@@ -163,12 +162,13 @@ describe('5. deadlines, retry safety and the pending limit', () => {
     async function loseReply<T>(key: string, run: () => Promise<T>, ran: () => Promise<boolean>) {
       await cluster.refresh();
       const proxy = proxies.get(cluster.ownerOf(slotOf(key))!.port)!;
-      proxy.swallowReplies = true;
+      proxy.swallowReplies();
       const pending = settle(run());
       await cluster.waitFor(ran, { timeoutMs: 5000, message: 'the server to run the command' });
-      proxy.swallowReplies = false;
-      await proxy.cut();
-      await proxy.restore();
+      // The reply is lost with the connection: cut before forwarding again, in the same turn, so that a reply the
+      // proxy has not read yet cannot slip through.
+      proxy.cut();
+      proxy.restore();
       return pending;
     }
 
@@ -505,13 +505,16 @@ describe('13. close and destroy', () => {
     async (how) => {
       await cluster.refresh();
       const proxies = new Map<number, TcpProxy>();
-      for (const node of cluster.nodes) proxies.set(node.port, await TcpProxy.start(node.port));
+      for (const node of cluster.nodes) proxies.set(node.port, await TcpProxy.start(node));
       try {
         const cut = await new ClusterClient(cluster.seeds, {
           natMap: ({ port }) => ({ host: '127.0.0.1', port: proxies.get(port)?.port ?? port }),
         }).getConnection({ commandTimeoutMs: 30_000 });
         await cut.get('warm');
-        for (const proxy of proxies.values()) await proxy.cut();
+        for (const proxy of proxies.values()) {
+          proxy.refuseNewConnections();
+          proxy.cut();
+        }
         // Every node refuses: the commands back off and retry (and the deadline is far away).
         const waiting = spreadKeys(30, 'cut:').map((key) => settle(cut.get(key)));
         await cluster.waitFor(() => cut.stats().retries > 30, { timeoutMs: 5000, message: 'retries' });

@@ -1,6 +1,7 @@
 // Shared helpers of the cluster-*.test.ts suites: keys in a chosen slot or on a chosen node, server-side
-// command counters, free ports, and a small TCP proxy that can cut or swallow traffic.
-import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+// command counters, free ports and a silent server. Faults on the network path come from `TcpProxy`
+// (@keyslot/dev-cluster).
+import { createServer, type Socket } from 'node:net';
 import type { DevCluster, DevClusterNode } from '@keyslot/dev-cluster';
 import calculateSlot from 'cluster-key-slot';
 
@@ -75,81 +76,6 @@ export async function silentServer(): Promise<{ port: number; close(): Promise<v
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/**
- * A TCP proxy in front of one node. `cut()` drops every connection and refuses new ones until `restore()`;
- * `swallowReplies` forwards what clients send but drops what the server answers (then `cut()` makes the
- * client see a lost connection after its command ran).
- */
-export class TcpProxy {
-  swallowReplies = false;
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  private constructor(readonly targetPort: number) {}
-
-  static async start(targetPort: number): Promise<TcpProxy> {
-    const proxy = new TcpProxy(targetPort);
-    await proxy.listen();
-    return proxy;
-  }
-
-  get address(): string {
-    return `127.0.0.1:${this.port}`;
-  }
-
-  /** Client connections open now. */
-  get connectionCount(): number {
-    return this.sockets.size / 2;
-  }
-
-  async listen(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = netConnect({ host: '127.0.0.1', port: this.targetPort });
-      this.sockets.add(client);
-      this.sockets.add(upstream);
-      const drop = () => {
-        client.destroy();
-        upstream.destroy();
-        this.sockets.delete(client);
-        this.sockets.delete(upstream);
-      };
-      client.on('error', drop);
-      upstream.on('error', drop);
-      client.on('close', drop);
-      upstream.on('close', drop);
-      client.on('data', (chunk) => upstream.write(chunk));
-      upstream.on('data', (chunk) => {
-        if (!this.swallowReplies) client.write(chunk);
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as { port: number }).port;
-    this.server = server;
-  }
-
-  /** Drops every connection and stops listening. */
-  async cut(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-    const server = this.server;
-    this.server = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  /** Listens again on the same port. */
-  async restore(): Promise<void> {
-    if (!this.server) await this.listen();
-  }
-
-  async close(): Promise<void> {
-    await this.cut();
-  }
 }
 
 /** Resolves on the next macrotask turn (lets queued I/O run). */

@@ -1,17 +1,16 @@
 // Behind NAT the addresses a cluster announces cannot be dialled: every connection, redirects included, must go
 // through `natMap`. Here each node sits behind a TCP proxy and natMap points at the proxies.
-import { type DevCluster, startCluster } from '@keyslot/dev-cluster';
+import { type DevCluster, startCluster, TcpProxy } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slotOfKey } from '../src/cluster/key-slots.js';
 import { ClusterClient } from '../src/index.js';
-import { TcpProxy } from './cluster-helpers.js';
 
 let cluster: DevCluster;
 const proxies: TcpProxy[] = [];
 
 beforeAll(async () => {
   cluster = await startCluster({ primaries: 3, replicasPerPrimary: 0 });
-  for (const node of cluster.nodes) proxies.push(await TcpProxy.start(node.port));
+  for (const node of cluster.nodes) proxies.push(await TcpProxy.start(node));
 });
 afterAll(async () => {
   for (const proxy of proxies) await proxy.close();

@@ -1,6 +1,6 @@
 // Topology discovery and refresh, routing by hash slot, MOVED / ASK / TRYAGAIN, multi-key splitting, cross-slot
 // refusal and keyless fan-out, against one real 3+3 cluster shared by every test of this file.
-import { type DevCluster, type DevClusterNode, startCluster } from '@keyslot/dev-cluster';
+import { type DevCluster, type DevClusterNode, startCluster, TcpProxy } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { ClusterRequest } from '../src/cluster/cluster-request.js';
 import type { NodeHandle } from '../src/cluster/node-handle.js';
@@ -16,7 +16,6 @@ import {
   silentServer,
   slotOf,
   spreadKeys,
-  TcpProxy,
   tagOn,
   timed,
 } from './cluster-helpers.js';
@@ -240,7 +239,7 @@ describe('1. topology discovery and refresh', () => {
   it('falls back to the seed nodes when no known node answers', async () => {
     await cluster.refresh();
     const proxies = new Map<number, TcpProxy>();
-    for (const node of cluster.nodes) proxies.set(node.port, await TcpProxy.start(node.port));
+    for (const node of cluster.nodes) proxies.set(node.port, await TcpProxy.start(node));
     // The cluster announces its own addresses; the client reaches them only through the proxies.
     const natted = new ClusterClient(cluster.seeds, {
       natMap: ({ port }) => ({ host: '127.0.0.1', port: proxies.get(port)?.port ?? port }),
@@ -259,7 +258,10 @@ describe('1. topology discovery and refresh', () => {
         cluster.nodes.map((node) => callsOf(cluster, node, 'cluster|shards')),
       );
       const refreshes = viaProxies.stats().refreshes;
-      for (const proxy of proxies.values()) await proxy.cut();
+      for (const proxy of proxies.values()) {
+        proxy.refuseNewConnections();
+        proxy.cut();
+      }
       // Every known node is unreachable now: the refresh that follows the lost connections asks the seeds.
       await cluster.waitFor(
         async () => {
@@ -271,7 +273,7 @@ describe('1. topology discovery and refresh', () => {
         { timeoutMs: 10_000, message: 'a refresh answered by a seed node' },
       );
       expect(viaProxies.topology().coveredSlots).toBe(16384);
-      for (const proxy of proxies.values()) await proxy.restore();
+      for (const proxy of proxies.values()) proxy.restore();
       expect(await viaProxies.get('seed-fallback')).toBe('v');
     } finally {
       viaProxies.destroy();

@@ -1,8 +1,7 @@
 // ConnectionManager against a real redis-server: reconnection, retry rules, load across kills and restarts,
 // subscriptions, transactions and lifecycle. Connections are cut for real: by the server (CLIENT KILL, SIGKILL,
-// restart) or by a small TCP relay in front of it that can hold back replies and refuse connections.
-import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
-import { type DevStandalone, startStandalone, waitFor } from '@keyslot/dev-cluster';
+// restart) or by a TcpProxy in front of it that can swallow replies and refuse connections.
+import { type DevStandalone, startStandalone, TcpProxy, waitFor } from '@keyslot/dev-cluster';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   Client,
@@ -15,76 +14,6 @@ import {
   type PubSubMessage,
   TimeoutError,
 } from '../src/index.js';
-
-/** A TCP relay to the server that can hold back replies, cut every connection, and refuse new ones. */
-class Relay {
-  accepted = 0;
-  refused = 0;
-  refusing = false;
-  private readonly pairs = new Set<{ client: Socket; upstream: Socket; holdReplies: boolean }>();
-
-  private constructor(
-    private readonly server: Server,
-    readonly port: number,
-  ) {}
-
-  static async start(targetPort: number): Promise<Relay> {
-    let relay: Relay | undefined;
-    const server = createServer((client) => relay?.accept(client, targetPort));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', resolve);
-    });
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('the relay has no port');
-    relay = new Relay(server, address.port);
-    return relay;
-  }
-
-  /** Replies of the connections open now are held back (never delivered); new connections are not affected. */
-  holdReplies(): void {
-    for (const pair of this.pairs) pair.holdReplies = true;
-  }
-
-  /** Closes every relayed connection, on both sides. */
-  cut(): void {
-    for (const { client, upstream } of this.pairs) {
-      client.destroy();
-      upstream.destroy();
-    }
-    this.pairs.clear();
-  }
-
-  async stop(): Promise<void> {
-    this.cut();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private accept(client: Socket, targetPort: number): void {
-    if (this.refusing) {
-      this.refused++;
-      client.destroy();
-      return;
-    }
-    this.accepted++;
-    const upstream = tcpConnect(targetPort, '127.0.0.1');
-    const pair = { client, upstream, holdReplies: false };
-    this.pairs.add(pair);
-    client.on('data', (chunk) => upstream.write(chunk));
-    upstream.on('data', (chunk) => {
-      if (!pair.holdReplies) client.write(chunk);
-    });
-    const end = () => {
-      this.pairs.delete(pair);
-      client.destroy();
-      upstream.destroy();
-    };
-    for (const socket of [client, upstream]) {
-      socket.on('error', end);
-      socket.on('close', end);
-    }
-  }
-}
 
 /** How a promise ended, without throwing. */
 function outcome<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
@@ -153,78 +82,90 @@ async function killClientsNamed(name: string): Promise<number> {
 }
 
 describe('retry rules after a lost connection', () => {
-  let relay: Relay;
+  let proxy: TcpProxy;
   beforeAll(async () => {
-    relay = await Relay.start(server.port);
+    proxy = await TcpProxy.start(server);
   });
   afterAll(async () => {
-    await relay?.stop();
+    await proxy?.close();
   });
 
   /** Cuts every connection while refusing new ones, and waits until the manager tries to reconnect. */
   async function cutAndWaitForReconnecting(): Promise<void> {
-    const refused = relay.refused;
-    relay.cut();
-    await waitFor(() => relay.refused > refused, { timeoutMs: 5_000, message: 'a reconnection attempt' });
+    const { refused } = proxy.stats();
+    proxy.cut();
+    await waitFor(() => proxy.stats().refused > refused, {
+      timeoutMs: 5_000,
+      message: 'a reconnection attempt',
+    });
+  }
+
+  /**
+   * Cuts every connection, losing the replies swallowed so far, and forwards new connections again. Cutting
+   * first, in the same turn, loses a reply the proxy has not read yet too.
+   */
+  function cutAndForwardAgain(): void {
+    proxy.cut();
+    proxy.restore();
   }
 
   it('a read-only command in flight when the connection drops is re-sent and answered', async () => {
     await server.admin('SET', 'read-key', 'the value');
-    const manager = await managerFor({ port: relay.port });
+    const manager = await managerFor({ port: proxy.port });
     expect(await manager.get('read-key')).toBe('the value');
-    const accepted = relay.accepted;
+    const { accepted } = proxy.stats();
     const calls = await callsOf('get');
-    relay.holdReplies();
+    proxy.swallowReplies();
     const reading = manager.get('read-key');
     // The server has run the GET: only its reply is missing when the connection goes.
     await waitFor(async () => (await callsOf('get')) > calls, {
       timeoutMs: 5_000,
       message: 'the GET to run',
     });
-    relay.cut();
+    cutAndForwardAgain();
     expect(await reading).toBe('the value');
-    expect(relay.accepted).toBeGreaterThan(accepted); // answered on a new connection
+    expect(proxy.stats().accepted).toBeGreaterThan(accepted); // answered on a new connection
     expect(await callsOf('get')).toBe(calls + 2); // run twice, harmlessly
   });
 
   // The server does not flag these read-only (PING only `fast`), but running one twice changes nothing.
   it('PING, ECHO and TIME in flight when the connection drops are re-sent and answered', async () => {
-    const manager = await managerFor({ port: relay.port });
+    const manager = await managerFor({ port: proxy.port });
     await manager.ping();
-    const accepted = relay.accepted;
+    const { accepted } = proxy.stats();
     const echoes = await callsOf('echo');
-    relay.holdReplies();
+    proxy.swallowReplies();
     const queries = Promise.all([manager.ping(), manager.echo('still here'), manager.time()]);
     await waitFor(async () => (await callsOf('echo')) > echoes, {
       timeoutMs: 5_000,
       message: 'the ECHO to run',
     });
-    relay.cut();
+    cutAndForwardAgain();
     const [pong, echo, time] = await queries;
     expect(pong).toBe('PONG');
     expect(echo).toBe('still here');
     expect(time.seconds).toBeGreaterThan(0);
-    expect(relay.accepted).toBeGreaterThan(accepted); // answered on a new connection
+    expect(proxy.stats().accepted).toBeGreaterThan(accepted); // answered on a new connection
     expect(await callsOf('echo')).toBe(echoes + 2);
   });
 
   it('a write in flight when the connection drops fails with OutcomeUnknownError and is not re-sent', async () => {
     await server.admin('DEL', 'write-key');
-    const manager = await managerFor({ port: relay.port });
+    const manager = await managerFor({ port: proxy.port });
     await manager.ping();
-    relay.holdReplies();
+    proxy.swallowReplies();
     const writing = manager.incr('write-key');
     await waitFor(async () => (await server.admin('GET', 'write-key')) === '1', {
       timeoutMs: 5_000,
       message: 'the INCR to run',
     });
-    relay.cut();
+    cutAndForwardAgain();
     const error = await writing.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutcomeUnknownError);
     expect(error).toMatchObject({
       code: 'ERR_KEYSLOT_OUTCOME_UNKNOWN',
       command: 'INCR',
-      node: `127.0.0.1:${relay.port}`,
+      node: `127.0.0.1:${proxy.port}`,
     });
     expect((error as Error).message).toMatch(/may or may not have run/);
     expect((error as Error).message).toMatch(/retryWrites/);
@@ -236,66 +177,66 @@ describe('retry rules after a lost connection', () => {
 
   it('with retryWrites: true, the write whose outcome is unknown is re-sent (and so may run twice)', async () => {
     await server.admin('DEL', 'retried-key');
-    const manager = await managerFor({ port: relay.port }, { retryWrites: true });
+    const manager = await managerFor({ port: proxy.port }, { retryWrites: true });
     await manager.ping();
-    relay.holdReplies();
+    proxy.swallowReplies();
     const writing = manager.incr('retried-key');
     await waitFor(async () => (await server.admin('GET', 'retried-key')) === '1', {
       timeoutMs: 5_000,
       message: 'the INCR to run',
     });
-    relay.cut();
+    cutAndForwardAgain();
     expect(await writing).toBe(2);
     expect(await server.admin('GET', 'retried-key')).toBe('2');
   });
 
   it('a write that was never sent waits for the reconnection and runs exactly once', async () => {
     await server.admin('DEL', 'unsent-key');
-    const manager = await managerFor({ port: relay.port });
+    const manager = await managerFor({ port: proxy.port });
     await manager.ping();
-    relay.refusing = true;
+    proxy.refuseNewConnections();
     try {
-      const refused = relay.refused;
-      relay.cut();
+      const { refused } = proxy.stats();
+      proxy.cut();
       // The manager noticed the loss and is trying to reconnect.
-      await waitFor(() => relay.refused >= refused + 2, {
+      await waitFor(() => proxy.stats().refused >= refused + 2, {
         timeoutMs: 5_000,
         message: 'reconnection attempts',
       });
       const writing = manager.incr('unsent-key');
       const reading = manager.get('unsent-key');
       expect(await settledAtOnce(writing)).toBe(false);
-      relay.refusing = false;
+      proxy.restore();
       expect(await writing).toBe(1);
       expect(await reading).toBe('1');
     } finally {
-      relay.refusing = false;
+      proxy.restore();
     }
     expect(await server.admin('GET', 'unsent-key')).toBe('1');
   });
 
   it('while the server cannot be reached, commands fail at their deadline, saying why', async () => {
-    const manager = await managerFor({ port: relay.port }, { commandTimeoutMs: 300 });
+    const manager = await managerFor({ port: proxy.port }, { commandTimeoutMs: 300 });
     await manager.ping();
-    relay.refusing = true;
+    proxy.refuseNewConnections();
     try {
       await cutAndWaitForReconnecting();
       const error = await manager.get('secret-argument').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TimeoutError);
-      expect(error).toMatchObject({ command: 'GET', node: `127.0.0.1:${relay.port}` });
-      expect((error as Error).message).toContain(`GET timed out waiting for 127.0.0.1:${relay.port}`);
+      expect(error).toMatchObject({ command: 'GET', node: `127.0.0.1:${proxy.port}` });
+      expect((error as Error).message).toContain(`GET timed out waiting for 127.0.0.1:${proxy.port}`);
       expect((error as Error).message).toMatch(/reconnecting; last error: /);
       expect((error as Error).message).not.toContain('secret-argument');
     } finally {
-      relay.refusing = false;
+      proxy.restore();
     }
     expect(await manager.ping()).toBe('PONG');
   });
 
   it('while reconnecting, commands beyond maxPending fail fast with QueueFullError; the others run later', async () => {
-    const manager = await managerFor({ port: relay.port }, { maxPending: 5 });
+    const manager = await managerFor({ port: proxy.port }, { maxPending: 5 });
     await manager.ping();
-    relay.refusing = true;
+    proxy.refuseNewConnections();
     let waiting: Promise<string>[];
     try {
       await cutAndWaitForReconnecting();
@@ -305,17 +246,17 @@ describe('retry rules after a lost connection', () => {
       await expect(refused).rejects.toMatchObject({ code: 'ERR_KEYSLOT_QUEUE_FULL' });
       await expect(refused).rejects.toThrow(/ECHO rejected: 5 commands are already waiting/);
     } finally {
-      relay.refusing = false;
+      proxy.restore();
     }
     expect(await Promise.all(waiting)).toEqual([1, 2, 3, 4, 5].map((i) => `waiting ${i}`));
   });
 
   it('a subscription and a transaction made while reconnecting take effect once the connection is back', async () => {
     await server.admin('DEL', 'reconnect-tx');
-    const manager = await managerFor({ port: relay.port });
+    const manager = await managerFor({ port: proxy.port });
     await manager.ping();
     const received: PubSubMessage[] = [];
-    relay.refusing = true;
+    proxy.refuseNewConnections();
     let exec: Promise<unknown[] | null>;
     try {
       await cutAndWaitForReconnecting();
@@ -326,7 +267,7 @@ describe('retry rules after a lost connection', () => {
       exec = multi.exec();
       expect(await settledAtOnce(exec)).toBe(false);
     } finally {
-      relay.refusing = false;
+      proxy.restore();
     }
     expect(await exec).toEqual([1, 2]);
     await waitFor(
@@ -340,37 +281,37 @@ describe('retry rules after a lost connection', () => {
 
   it('a blocking command issued while the server cannot be reached waits like any other command', async () => {
     await server.admin('DEL', 'blocking-while-down');
-    const manager = await managerFor({ port: relay.port });
+    const manager = await managerFor({ port: proxy.port });
     await manager.ping();
-    relay.refusing = true;
+    proxy.refuseNewConnections();
     let popped: Promise<unknown>;
     try {
       await cutAndWaitForReconnecting();
-      const refused = relay.refused;
+      const { refused } = proxy.stats();
       popped = manager.blpop('blocking-while-down', 5);
-      await waitFor(() => relay.refused >= refused + 2, {
+      await waitFor(() => proxy.stats().refused >= refused + 2, {
         timeoutMs: 5_000,
         message: 'more reconnection attempts',
       });
     } finally {
-      relay.refusing = false;
+      proxy.restore();
     }
     await server.admin('RPUSH', 'blocking-while-down', 'late');
     expect(await popped).toEqual({ key: 'blocking-while-down', element: 'late' });
   });
 
   it('a SUBSCRIBE cut off before its confirmation still succeeds: the reconnect makes the subscription', async () => {
-    const manager = await managerFor({ port: relay.port });
+    const manager = await managerFor({ port: proxy.port });
     await manager.ping();
     const received: PubSubMessage[] = [];
     const calls = await callsOf('subscribe');
-    relay.holdReplies();
+    proxy.swallowReplies();
     const subscribing = manager.subscribe('cut-off', (message) => received.push(message));
     await waitFor(async () => (await callsOf('subscribe')) > calls, {
       timeoutMs: 5_000,
       message: 'SUBSCRIBE to run',
     });
-    relay.cut();
+    cutAndForwardAgain();
     await subscribing;
     // Publish until the message arrives: right after the cut, the server may still count the old connection's
     // subscription, so PUBSUB NUMSUB cannot tell that the new one is subscribed.
@@ -385,27 +326,27 @@ describe('retry rules after a lost connection', () => {
   });
 
   it('a connection dropped during the handshake fails as a connection error, not as an unknown outcome', async () => {
-    relay.refusing = true;
+    proxy.refuseNewConnections();
     try {
-      const client = new Client({ host: '127.0.0.1', port: relay.port });
+      const client = new Client({ host: '127.0.0.1', port: proxy.port });
       for (const connecting of [client.getMultiplexedConnection(), client.getConnectionManager()]) {
         const error = await connecting.then(
           () => undefined,
           (e: unknown) => e,
         );
         expect(error).toBeInstanceOf(ConnectionError);
-        expect((error as Error).message).toContain(`127.0.0.1:${relay.port}`);
+        expect((error as Error).message).toContain(`127.0.0.1:${proxy.port}`);
         expect((error as Error).message).not.toMatch(/may or may not have run/);
       }
     } finally {
-      relay.refusing = false;
+      proxy.restore();
     }
   });
 
   it('close() while reconnecting rejects waiting commands with ClosedError', async () => {
-    const manager = await managerFor({ port: relay.port });
+    const manager = await managerFor({ port: proxy.port });
     await manager.ping();
-    relay.refusing = true;
+    proxy.refuseNewConnections();
     try {
       await cutAndWaitForReconnecting();
       const waiting = manager.get('k');
@@ -415,7 +356,7 @@ describe('retry rules after a lost connection', () => {
       expect(await settledAtOnce(later)).toBe(true);
       await expect(later).rejects.toBeInstanceOf(ClosedError);
     } finally {
-      relay.refusing = false;
+      proxy.restore();
     }
   });
 });
