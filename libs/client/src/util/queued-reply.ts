@@ -15,7 +15,6 @@ const REJECTED = 2;
  * by `exec()` and never becomes an unhandled rejection. It is also the request's settler (`resolve`/`reject`).
  */
 export class QueuedReply<T> implements Promise<T> {
-  readonly [Symbol.toStringTag] = 'Promise';
   private state = PENDING;
   private outcome: unknown;
   private promise: Promise<T> | undefined;
@@ -24,6 +23,11 @@ export class QueuedReply<T> implements Promise<T> {
   /** @internal Set by `exec()`: where to report, and at which position. */
   listener: ReplyListener | undefined;
   index = 0;
+
+  /** On the prototype, not a field: one property fewer to store per queued command. */
+  get [Symbol.toStringTag](): string {
+    return 'Promise';
+  }
 
   resolve(value: T): void {
     if (this.state !== PENDING) return;
