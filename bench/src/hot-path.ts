@@ -10,6 +10,7 @@
 import calculateSlot from 'cluster-key-slot';
 import { type BatchTarget, ClusterBatch } from '../../libs/client/src/cluster/cluster-batch.js';
 import { fanOutPolicy } from '../../libs/client/src/cluster/fan-out-policy.js';
+import { slotOfString } from '../../libs/client/src/cluster/hash-slot.js';
 import { commandSlot, slotOfKey } from '../../libs/client/src/cluster/key-slots.js';
 import { blockingTimeoutMs } from '../../libs/client/src/commands/blocking.js';
 import { commandFlags, keyIndexes, singleKeyCommand } from '../../libs/client/src/commands/command-info.js';
@@ -52,7 +53,7 @@ const getArgs = keys.map((key) => [key] as const);
 // ---------------------------------------------------------------- routing preamble of ClusterConnection.sendCommand
 row(
   'routing',
-  'fanOutPolicy + blockingTimeoutMs + commandSlot + commandFlags (SET)',
+  'general path: fanOutPolicy + blockingTimeoutMs + commandSlot + commandFlags (SET)',
   measure(N, () => {
     for (let i = 0; i < N; i++) {
       const args = setArgs[i & (K - 1)]!;
@@ -65,7 +66,7 @@ row(
 );
 row(
   'routing',
-  '  of which commandSlot (keyIndexes array + calculateSlot)',
+  '  of which commandSlot (keyIndexes array + slotOfKey)',
   measure(N, () => {
     for (let i = 0; i < N; i++) sink = commandSlot('SET', setArgs[i & (K - 1)]!);
   }),
@@ -85,44 +86,17 @@ row(
   }),
 );
 
-// Prototype: CRC16 straight from the string's char codes when it is ASCII (no array), hash tags honoured.
-const CRC_TABLE = (() => {
-  const table = new Uint16Array(256);
-  for (let i = 0; i < 256; i++) {
-    let crc = i << 8;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? (crc << 1) ^ 0x1021 : crc << 1;
-    table[i] = crc & 0xffff;
-  }
-  return table;
-})();
-function asciiSlot(key: string): number {
-  let start = 0;
-  let end = key.length;
-  const open = key.indexOf('{');
-  if (open !== -1) {
-    const close = key.indexOf('}', open + 1);
-    if (close > open + 1) {
-      start = open + 1;
-      end = close;
-    }
-  }
-  let crc = 0;
-  for (let i = start; i < end; i++) {
-    const c = key.charCodeAt(i);
-    if (c >= 0x80) return calculateSlot(key);
-    crc = ((crc << 8) ^ CRC_TABLE[((crc >> 8) ^ c) & 0xff]!) & 0xffff;
-  }
-  return crc & 0x3fff;
-}
+// Landed (cluster/hash-slot.ts): CRC16 straight from the string's char codes when it is ASCII (no array).
 for (let i = 0; i < K; i++) {
-  if (asciiSlot(keys[i]!) !== i) throw new Error(`asciiSlot disagrees with cluster-key-slot on ${keys[i]}`);
-  if (asciiSlot(`{user${i}}:x`) !== calculateSlot(`{user${i}}:x`)) throw new Error('hash tag mismatch');
+  if (slotOfString(keys[i]!) !== i)
+    throw new Error(`slotOfString disagrees with cluster-key-slot on ${keys[i]}`);
+  if (slotOfString(`{user${i}}:x`) !== calculateSlot(`{user${i}}:x`)) throw new Error('hash tag mismatch');
 }
 row(
   'routing',
-  'prototype: asciiSlot(key) (charCodeAt CRC16, no allocation)',
+  'landed: slotOfString(key) (charCodeAt CRC16, no allocation)',
   measure(N, () => {
-    for (let i = 0; i < N; i++) sink = asciiSlot(keys[i & (K - 1)]!);
+    for (let i = 0; i < N; i++) sink = slotOfString(keys[i & (K - 1)]!);
   }),
 );
 
@@ -153,12 +127,12 @@ function routeOf(name: string, args: readonly (string | Buffer | number)[]): Rou
 }
 row(
   'routing',
-  'prototype: routeOf(name) descriptor + asciiSlot (SET)',
+  'prototype: routeOf(name) descriptor + slotOfString (SET)',
   measure(N, () => {
     for (let i = 0; i < N; i++) {
       const args = setArgs[i & (K - 1)]!;
       const route = routeOf('SET', args);
-      sink = route.singleKey >= 0 ? asciiSlot(args[route.singleKey] as string) : commandSlot('SET', args);
+      sink = route.singleKey >= 0 ? slotOfString(args[route.singleKey] as string) : commandSlot('SET', args);
       sink = route.readonly;
     }
   }),
