@@ -211,8 +211,8 @@ describe('5. deadlines, retry safety and the pending limit', () => {
         const key = 'unknown:fan-out';
         await safe.set(key, 'x');
         const owner = () => cluster.ownerOf(slotOf(key))!;
-        const before = await callsOf(cluster, owner(), 'dbsize');
         const expected = await conn.dbsize();
+        const before = await callsOf(cluster, owner(), 'dbsize');
         const outcome = await loseReply(
           key,
           () => safe.dbsize(),
