@@ -144,7 +144,7 @@ describe('a blocking command inside watch()', () => {
       const blockedSeconds = async () => {
         const line = String(await server.admin('CLIENT', 'LIST'))
           .split('\n')
-          .find((entry) => entry.includes('cmd=blpop'));
+          .find((entry) => entry.includes('cmd=blpop') && / flags=\S*b/.test(entry)); // blocked now
         return Number(/ idle=(\d+)/.exec(line ?? '')?.[1] ?? -1);
       };
       await waitFor(async () => (await blockedSeconds()) >= 2, {
