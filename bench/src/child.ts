@@ -7,7 +7,7 @@ import { type ExperimentName, installExperiments } from './experiments.js';
 import { keysForEverySlot, VALUE } from './keys.js';
 import { linkUrl, linkUrlKey } from './links.js';
 import type { ClientName, ScenarioName } from './names.js';
-import { runScenario } from './scenarios.js';
+import { type Measurement, runScenario } from './scenarios.js';
 import { within } from './time.js';
 
 export interface ChildTask {
@@ -27,21 +27,11 @@ export interface SeedTask {
   count: number;
 }
 
-export interface ChildResult {
+/** One scenario's measurement, with who ran it and the child's peak memory. */
+export interface ChildResult extends Measurement {
   client: ClientName;
   scenario: ScenarioName;
-  ops: number;
-  errors: number;
-  elapsedMs: number;
-  opsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  cpuUsPerOp: number;
   peakRssMb: number;
-  windowUs: [number, number];
-  writesPerOp?: number;
-  readsPerOp?: number;
 }
 
 async function runTask(task: ChildTask): Promise<ChildResult> {

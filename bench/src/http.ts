@@ -8,8 +8,8 @@ import { median } from './report.js';
 import { forkChild, runChild } from './spawn.js';
 import { within } from './time.js';
 
-export interface HttpRun {
-  round: number;
+/** The medians of one server over the rounds. */
+export interface HttpSummary {
   server: ServerName;
   /** How the client is wired into Fastify. */
   integration: string;
@@ -19,20 +19,14 @@ export interface HttpRun {
   /** Server process CPU (user + system) per request, in µs. */
   cpuUsPerRequest: number;
   peakRssMb: number;
-  total: number;
-  notFound: number;
   errors: number;
 }
 
-export interface HttpSummary {
-  server: ServerName;
-  integration: string;
-  requestsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  cpuUsPerRequest: number;
-  peakRssMb: number;
-  errors: number;
+/** One round of one server. */
+export interface HttpRun extends HttpSummary {
+  round: number;
+  total: number;
+  notFound: number;
 }
 
 export interface HttpOptions {

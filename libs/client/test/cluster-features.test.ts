@@ -1,7 +1,13 @@
 // Deadlines, retry safety and the pending limit; pipelines, transactions, WATCH and blocking commands; scripts;
 // introspection; close and destroy. One real 3+3 cluster shared by the file (the faults here are short pauses and
 // cut connections that heal before the next test).
-import { type DevCluster, type DevClusterNode, startCluster, TcpProxy } from '@keyslot/dev-cluster';
+import {
+  type DevCluster,
+  type DevClusterNode,
+  findFreePort,
+  startCluster,
+  TcpProxy,
+} from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ClosedError,
@@ -14,16 +20,7 @@ import {
   ReplyError,
   TimeoutError,
 } from '../src/index.js';
-import {
-  callsOf,
-  freePort,
-  keysInSlot,
-  settle,
-  slotOf,
-  spreadKeys,
-  tagOn,
-  timed,
-} from './cluster-helpers.js';
+import { callsOf, keysInSlot, settle, slotOf, spreadKeys, tagOn, timed } from './cluster-helpers.js';
 
 let cluster: DevCluster;
 let conn: ClusterConnection;
@@ -127,7 +124,7 @@ describe('5. deadlines, retry safety and the pending limit', () => {
     }
 
     // No topology yet (nothing listens at the seed): commands wait for it, up to maxPending of them.
-    const nowhere = new ClusterClient(`127.0.0.1:${await freePort()}`).createConnection({
+    const nowhere = new ClusterClient(`127.0.0.1:${await findFreePort()}`).createConnection({
       maxPending: 5,
       commandTimeoutMs: 400,
     });

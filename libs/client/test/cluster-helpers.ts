@@ -51,15 +51,6 @@ export async function callsOf(cluster: DevCluster, node: DevClusterNode, command
   return (await commandCalls(cluster, node)).get(command) ?? 0;
 }
 
-/** A port on 127.0.0.1 where nothing listens (it was free a moment ago). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** A server that accepts connections and never answers. */
 export async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();

@@ -1,6 +1,12 @@
 // Topology discovery and refresh, routing by hash slot, MOVED / ASK / TRYAGAIN, multi-key splitting, cross-slot
 // refusal and keyless fan-out, against one real 3+3 cluster shared by every test of this file.
-import { type DevCluster, type DevClusterNode, startCluster, TcpProxy } from '@keyslot/dev-cluster';
+import {
+  type DevCluster,
+  type DevClusterNode,
+  findFreePort,
+  startCluster,
+  TcpProxy,
+} from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { ClusterRequest } from '../src/cluster/cluster-request.js';
 import type { NodeHandle } from '../src/cluster/node-handle.js';
@@ -10,7 +16,6 @@ import { ClusterClient, type ClusterConnection, CrossSlotError, ReplyError } fro
 import {
   callsOf,
   commandCalls,
-  freePort,
   keysInSlot,
   settle,
   silentServer,
@@ -120,7 +125,7 @@ describe('1. topology discovery and refresh', () => {
   });
 
   it('fails within the connect timeout, naming every seed node and why', async () => {
-    const [a, b] = [await freePort(), await freePort()];
+    const [a, b] = [await findFreePort(), await findFreePort()];
     const { value: refused, ms } = await timed(() =>
       settle(
         new ClusterClient([`127.0.0.1:${a}`, `127.0.0.1:${b}`]).getConnection({ connectTimeoutMs: 1000 }),

@@ -8,6 +8,7 @@ import { type DevCluster, type DevStandalone, startCluster, startStandalone } fr
 import calculateSlot from 'cluster-key-slot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, ClusterClient, KeyslotError, TimeoutError } from '../src/index.js';
+import { failure } from './support/failure.js';
 
 const PASSWORD = 'Right-Pa55word-never-print-7f3a';
 const WRONG = 'Wrong-Pa55word-never-print-91c2';
@@ -133,15 +134,6 @@ afterAll(() => {
   for (const line of logged) for (const secret of SECRETS) expect(line).not.toContain(secret);
   expect(reachableSecrets({ channelMessages })).toEqual([]);
 });
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 

@@ -4,15 +4,7 @@ import { type DevCluster, type DevStandalone, startCluster, startStandalone } fr
 import calculateSlot from 'cluster-key-slot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, ClusterClient, type ClusterConnection, KeyslotError, ReplyError } from '../src/index.js';
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
-}
+import { failure } from './support/failure.js';
 
 /** The error and its causes' messages, outermost first. */
 function messages(error: unknown): string {

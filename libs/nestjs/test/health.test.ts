@@ -1,6 +1,6 @@
 // ClusterHealthIndicator through @nestjs/terminus: it uses the shared connection, goes down while a primary is
 // dead, and comes back up once a replica has taken over.
-import { type DevCluster, type DevClusterNode, startCluster } from '@keyslot/dev-cluster';
+import { type DevCluster, type DevClusterNode, findFreePort, startCluster } from '@keyslot/dev-cluster';
 import { KeyslotModule } from '@keyslot/nestjs';
 import { ClusterHealthIndicator } from '@keyslot/nestjs/health';
 import { Controller, Get, Module } from '@nestjs/common';
@@ -8,7 +8,6 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './support/network.js';
 
 @Controller('health')
 class HealthController {
@@ -141,7 +140,7 @@ describe('ClusterHealthIndicator', () => {
 
 describe('ClusterHealthIndicator without a usable connection', () => {
   it('is down while the topology is unknown, and once the connection is closed', async () => {
-    const port = await freePort();
+    const port = await findFreePort();
     const app = await startApp(
       KeyslotModule.forRoot({ nodes: [`127.0.0.1:${port}`], connectOnStart: false }),
     );

@@ -1,11 +1,11 @@
 // The connection is closed on application shutdown, after the commands already sent have finished.
 import { ClosedError } from '@keyslot/client';
+import { findFreePort } from '@keyslot/dev-cluster';
 import { ClusterConnection, KeyslotModule } from '@keyslot/nestjs';
 import { Controller, Get, Module, Param } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
-import { freePort } from './support/network.js';
 import { sharedSeeds } from './support/shared-seeds.js';
 
 @Controller('counters')
@@ -60,7 +60,7 @@ describe('shutdown', () => {
   });
 
   it('closes an application that never connected without error', async () => {
-    const port = await freePort();
+    const port = await findFreePort();
     const moduleRef = await Test.createTestingModule({
       imports: [KeyslotModule.forRoot({ nodes: [`127.0.0.1:${port}`], connectOnStart: false })],
     }).compile();

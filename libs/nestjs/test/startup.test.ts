@@ -1,17 +1,17 @@
 // Start-up never hangs: it fails within the connect timeout with the client's error naming the seed, or, with
 // connectOnStart: false, starts at once and serves once the cluster appears.
 import { KeyslotError } from '@keyslot/client';
-import { startCluster } from '@keyslot/dev-cluster';
+import { findFreePort, startCluster } from '@keyslot/dev-cluster';
 import { ClusterConnection, KeyslotModule } from '@keyslot/nestjs';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
-import { freePort, startSilentServer } from './support/network.js';
+import { startSilentServer } from './support/network.js';
 
 describe('start-up against an unreachable cluster', () => {
   it('fails with an error naming the seed when nothing listens', async () => {
-    const port = await freePort();
+    const port = await findFreePort();
     @Module({
       imports: [
         KeyslotModule.forRoot({ nodes: [`127.0.0.1:${port}`], connection: { connectTimeoutMs: 1000 } }),

@@ -17,6 +17,7 @@ export {
   ensureRedisServer,
   type RedisServerInfo,
 } from './ensure-redis-server.js';
+export { findFreePort } from './free-port.js';
 export { cleanupLeftovers } from './leftovers.js';
 export type { LifecycleOptions } from './managed-run.js';
 export { RedisReplyError, type RespArg, type RespReply } from './resp-connection.js';

@@ -78,6 +78,8 @@ interface Entry {
   readonly subcommands: Map<string, Entry> | undefined;
   /** Set for a `Range` of exactly one key on a command that cannot block. */
   readonly singleKey: SingleKeyCommand | undefined;
+  /** May be sent again after a lost connection (see `safeToResend`). */
+  readonly resendable: boolean;
 }
 
 // The table `@ioredis/commands` generates from the server's COMMAND INFO; its public API exposes only the
@@ -113,6 +115,7 @@ const UNKNOWN: Entry = {
   step: 0,
   subcommands: undefined,
   singleKey: undefined,
+  resendable: false,
 };
 
 function flagsOf(raw: RawCommand): CommandFlags {
@@ -135,6 +138,9 @@ function flagsOf(raw: RawCommand): CommandFlags {
     responsePolicy: raw.responsePolicy,
   });
 }
+
+/** Queries the server does not flag read-only although they change nothing: sending one twice is harmless. */
+const HARMLESS_QUERIES = new Set(['ping', 'echo', 'info', 'time', 'lastsave', 'role']);
 
 function entryOf(lowerName: string, raw: RawCommand): Entry {
   let subcommands: Map<string, Entry> | undefined;
@@ -168,6 +174,7 @@ function entryOf(lowerName: string, raw: RawCommand): Entry {
     step: raw.step,
     subcommands,
     singleKey: single ? Object.freeze({ keyIndex: first, flags }) : undefined,
+    resendable: flags.readonly || (subcommands === undefined && HARMLESS_QUERIES.has(lowerName)),
   };
 }
 
@@ -197,20 +204,22 @@ function subcommandOf(entry: Entry, args: readonly RedisArg[] | undefined): Entr
  * has no flags). Unknown commands: no flags but `write`.
  */
 export function commandFlags(name: string, args?: readonly RedisArg[]): CommandFlags {
-  const entry = lookup(name);
-  if (entry.subcommands === undefined) return entry.flags;
-  return (subcommandOf(entry, args) ?? entry).flags;
+  return entryFor(name, args).flags;
 }
 
-/** Queries the server does not flag read-only although they change nothing: sending one twice is harmless. */
-const HARMLESS_QUERIES = new Set(['ping', 'echo', 'info', 'time', 'lastsave', 'role']);
+/** The command's entry, or its subcommand's when `args` name one. */
+function entryFor(name: string, args: readonly RedisArg[] | undefined): Entry {
+  const entry = lookup(name);
+  if (entry.subcommands === undefined) return entry;
+  return subcommandOf(entry, args) ?? entry;
+}
 
 /**
  * Whether the command may be sent again after a lost connection although it may already have run: read-only
  * commands (by their flags, subcommands included), and PING, ECHO, INFO, TIME, LASTSAVE and ROLE.
  */
 export function safeToResend(name: string, args?: readonly RedisArg[]): boolean {
-  return commandFlags(name, args).readonly || HARMLESS_QUERIES.has(lookup(name).lowerName);
+  return entryFor(name, args).resendable;
 }
 
 function rangeIndexes(entry: Entry, length: number): number[] {

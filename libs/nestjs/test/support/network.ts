@@ -1,14 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
 
-/** A loopback port nothing listens on (it was free a moment ago; the kernel does not hand it out again soon). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** A TCP server that accepts connections, counts them, and never answers: a hung server, or a tripwire. */
 export interface SilentServer {
   readonly port: number;
