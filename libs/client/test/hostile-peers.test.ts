@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@keyslot/dev-cluster';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Client,
@@ -267,15 +268,6 @@ function expectProtocolFailure(error: Error | undefined, address: string): void 
   expect(chain.map((e) => (e as Error).message).join(' | ')).toContain(address);
 }
 
-/** Waits until `condition` holds, polling every 10 ms, or fails after `timeoutMs`. */
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** Malformed replies, each with what makes it malformed. */
 const MALFORMED: [string, string][] = [
   ['an unknown type byte', '?what is this\r\n'],
@@ -393,7 +385,11 @@ for (const hello of ['resp3', 'resp2'] as const) {
         }, 5);
         cleanups.push(() => clearInterval(sampler));
         const read = settle(conn.get('huge'));
-        await until(() => fed >= feedBytes, 10_000, 'the fake server to feed 24 MB');
+        await waitFor(() => fed >= feedBytes, {
+          timeoutMs: 10_000,
+          intervalMs: 10,
+          message: 'the fake server to feed 24 MB',
+        });
         // The server gives up on the reply and drops the connection: the read is retried on a new one.
         fake.onCommand = behave;
         feeding!.socket.destroy();
@@ -454,7 +450,11 @@ for (const hello of ['resp3', 'resp2'] as const) {
         expect(await conn.ping()).toBe('PONG');
         const [connection] = fake.connections;
         connection!.write('+SURPRISE\r\n');
-        await until(() => fake.accepted === 2, 5_000, 'the manager to reconnect');
+        await waitFor(() => fake.accepted === 2, {
+          timeoutMs: 5_000,
+          intervalMs: 10,
+          message: 'the manager to reconnect',
+        });
         expect(await conn.incr('after-surprise')).toBe(1);
       });
 
@@ -484,11 +484,11 @@ for (const hello of ['resp3', 'resp2'] as const) {
           }
         };
         expect(await conn.echo('one')).toBe('one');
-        await until(
-          () => fake.accepted === 2,
-          5_000,
-          'the manager to drop the corrupt connection and reconnect',
-        );
+        await waitFor(() => fake.accepted === 2, {
+          timeoutMs: 5_000,
+          intervalMs: 10,
+          message: 'the manager to drop the corrupt connection and reconnect',
+        });
         expect(await conn.echo('two')).toBe('two');
       });
 
@@ -589,7 +589,11 @@ for (const hello of ['resp3', 'resp2'] as const) {
         cleanups.push(() => clearInterval(trickle));
         const slow = await settle(conn.get('big'));
         expect(slow.error).toBeInstanceOf(TimeoutError);
-        await until(() => sent === reply.length, 10_000, 'the whole reply to be sent');
+        await waitFor(() => sent === reply.length, {
+          timeoutMs: 10_000,
+          intervalMs: 10,
+          message: 'the whole reply to be sent',
+        });
         expect(await conn.echo('same connection')).toBe('same connection');
         expect(fake.accepted).toBe(1);
       });
@@ -624,7 +628,11 @@ for (const hello of ['resp3', 'resp2'] as const) {
         // Backoff is 10 ms doubling to 100 ms here: some tens of connections a second, not thousands.
         expect((fake.accepted - accepted) / (elapsed / 1000)).toBeLessThan(200);
         fake.onCommand = behave;
-        await until(() => fake.connections.size > 0, 5_000, 'a reconnect');
+        await waitFor(() => fake.connections.size > 0, {
+          timeoutMs: 5_000,
+          intervalMs: 10,
+          message: 'a reconnect',
+        });
         expect(await conn.echo('steady')).toBe('steady');
       });
     });
