@@ -137,7 +137,10 @@ describe.each([3, 2] as const)('on RESP%i', (protocol) => {
     const events = track(new QueueEvents(name, { connection, prefix }));
     await events.waitUntilReady();
     let processedAt = 0;
-    track(new Worker(name, async () => void (processedAt = Date.now()), { connection, prefix }));
+    const recordTime = async () => {
+      processedAt = Date.now();
+    };
+    track(new Worker(name, recordTime, { connection, prefix }));
     const job = await queue.add('later', {}, { delay: 1500 });
     expect(await job.getState()).toBe('delayed');
     await job.waitUntilFinished(events, 15_000);
