@@ -1,13 +1,38 @@
-import { ClosedError, CrossSlotError } from '@keyslot/client';
+import {
+  ClosedError,
+  ConnectionError,
+  CrossSlotError,
+  OutcomeUnknownError,
+  ProtocolError,
+  QueueFullError,
+  TimeoutError,
+} from '@keyslot/client';
 import { ConnectionClosedError } from 'bullmq';
 
 /**
- * A keyslot error as BullMQ understands it. A closed connection becomes BullMQ's `ConnectionClosedError` (with
- * ioredis's message), which its workers and event listeners take as "stop quietly" rather than as an error to
- * report. Anything else is passed on unchanged.
+ * A keyslot error as BullMQ understands it. BullMQ was written for a client that never fails a command on a lost
+ * connection but re-sends it (ioredis with `maxRetriesPerRequest: null`), and it tells such failures from errors
+ * of the job by one class, its `ConnectionClosedError`: a worker then records a job's result again later (its
+ * scripts check the job's lock token, so a second run changes nothing) instead of failing the job, and listeners
+ * retry quietly. So every failure of the connection rather than of the command becomes a `ConnectionClosedError`
+ * carrying keyslot's message, with keyslot's error as its `cause`:
+ * - the connection was closed (`ClosedError`);
+ * - it could not reach the node, or lost the connection after sending (`ConnectionError`, `OutcomeUnknownError`);
+ * - no reply came before the deadline (`TimeoutError`), or too much was waiting (`QueueFullError`);
+ * - the server's bytes made no sense and the connection was dropped (`ProtocolError`).
+ * Anything else (a reply error, a bad argument) is passed on unchanged.
  */
 export function forBullmq(error: unknown): unknown {
   if (error instanceof ClosedError) return new ConnectionClosedError(undefined, error);
+  if (
+    error instanceof ConnectionError ||
+    error instanceof OutcomeUnknownError ||
+    error instanceof TimeoutError ||
+    error instanceof QueueFullError ||
+    error instanceof ProtocolError
+  ) {
+    return new ConnectionClosedError(error.message, error);
+  }
   return error;
 }
 
