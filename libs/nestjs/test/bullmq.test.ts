@@ -1,10 +1,13 @@
 // @nestjs/bullmq on the module's one ClusterConnection, wired with keyslotBullConfig: queues injected with
 // @InjectQueue, a @Processor, a @QueueEventsListener and a flow producer, in a real Nest app on the real cluster.
-import { KeyslotBullmqClient } from '@keyslot/bullmq';
+import { bullmqConnection, KeyslotBullmqClient } from '@keyslot/bullmq';
+import { ClusterClient } from '@keyslot/client';
+import { waitFor } from '@keyslot/dev-cluster';
 import { ClusterConnection, KeyslotModule } from '@keyslot/nestjs';
 import { keyslotBullConfig } from '@keyslot/nestjs/bullmq';
 import {
   BullModule,
+  getQueueToken,
   InjectFlowProducer,
   InjectQueue,
   OnQueueEvent,
@@ -16,7 +19,7 @@ import {
 } from '@nestjs/bullmq';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { FlowProducer, Job, Queue } from 'bullmq';
+import { type FlowProducer, type Job, Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { sharedSeeds } from './support/shared-seeds.js';
 
@@ -49,6 +52,22 @@ class EmailEvents extends QueueEventsHost {
   }
 }
 
+const SLOW_QUEUE = `slow-${process.pid}`;
+
+/** Holds each job until the test lets it go. */
+@Processor(SLOW_QUEUE)
+class SlowProcessor extends WorkerHost {
+  readonly started: string[] = [];
+  release!: () => void;
+  private readonly released = new Promise<void>((resolve) => (this.release = resolve));
+
+  async process(job: Job): Promise<string> {
+    this.started.push(job.id!);
+    await this.released;
+    return 'done';
+  }
+}
+
 @Injectable()
 class Mailer {
   constructor(
@@ -61,10 +80,10 @@ class Mailer {
   imports: [
     KeyslotModule.forRoot({ nodes: sharedSeeds() }),
     BullModule.forRootAsync(keyslotBullConfig({ prefix: PREFIX, defaultJobOptions: { attempts: 2 } })),
-    BullModule.registerQueue({ name: QUEUE }),
+    BullModule.registerQueue({ name: QUEUE }, { name: SLOW_QUEUE }),
     BullModule.registerFlowProducer({ name: 'mail-flows' }),
   ],
-  providers: [EmailProcessor, EmailEvents, Mailer],
+  providers: [EmailProcessor, EmailEvents, Mailer, SlowProcessor],
 })
 class AppModule {}
 
@@ -99,12 +118,46 @@ describe('@keyslot/nestjs/bullmq', () => {
         'sent to list@example.com',
       );
       expect(processor.sent).toEqual(['ada@example.com', 'grace@example.com', 'list@example.com']);
-      expect(processor.completed).toBe(3);
+      await waitFor(() => processor.completed === 3, {
+        timeoutMs: 5000,
+        message: "the worker's third 'completed'",
+      });
       expect(events.completed).toContain(job.id);
     } finally {
       await app.close();
     }
     expect(redis.isOpen).toBe(false);
     expect(processor.worker.isRunning()).toBe(false);
+  });
+
+  it('on shutdown, a job still running is finished and recorded before the shared connection closes', async () => {
+    const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+    const processor = app.get(SlowProcessor);
+    const queue = app.get<Queue>(getQueueToken(SLOW_QUEUE));
+    const job = await queue.add('long', {});
+    await waitFor(() => processor.started.length === 1, { timeoutMs: 10_000, message: 'the job to start' });
+    // The job ends once shutdown is under way: when its worker starts closing, or the shared connection does,
+    // whichever Nest does first.
+    const redisOfApp = app.get(ClusterConnection);
+    let workerClosing = false;
+    processor.worker.once('closing', () => {
+      workerClosing = true;
+    });
+    const closing = app.close();
+    await waitFor(() => workerClosing || !redisOfApp.isOpen, {
+      timeoutMs: 10_000,
+      message: 'shutdown to begin',
+    });
+    processor.release();
+    await closing;
+
+    const redis = await new ClusterClient(sharedSeeds()).getConnection();
+    const check = new Queue(SLOW_QUEUE, { connection: bullmqConnection(redis), prefix: PREFIX });
+    try {
+      expect(await (await check.getJob(job.id!))?.getState()).toBe('completed');
+    } finally {
+      await check.close();
+      await redis.close();
+    }
   });
 });

@@ -1,7 +1,9 @@
 import { bullmqConnection } from '@keyslot/bullmq';
 import { ClusterConnection } from '@keyslot/client';
 import type { SharedBullAsyncConfiguration } from '@nestjs/bullmq';
+import { DiscoveryModule } from '@nestjs/core';
 import type { QueueOptions } from 'bullmq';
+import { CloseWorkersFirst } from './close-workers-first.js';
 
 /**
  * BullMQ's shared options for the application's queues, workers and flow producers, without the connection: that
@@ -13,7 +15,8 @@ export type KeyslotBullOptions = Omit<QueueOptions, 'connection'> & { prefix: st
 /**
  * `@nestjs/bullmq`'s shared configuration on the module's one `ClusterConnection`: every queue, worker
  * (`@Processor`), `@QueueEventsListener` and flow producer registered with `BullModule` then runs on it, through
- * `@keyslot/bullmq`, and opens no connection of its own.
+ * `@keyslot/bullmq`, and opens no connection of its own. On shutdown, the workers are closed (their active jobs
+ * finished and recorded) before the connection is.
  *
  * ```ts
  * @Module({
@@ -28,6 +31,8 @@ export type KeyslotBullOptions = Omit<QueueOptions, 'connection'> & { prefix: st
  */
 export function keyslotBullConfig(options: KeyslotBullOptions): SharedBullAsyncConfiguration {
   return {
+    imports: [DiscoveryModule],
+    extraProviders: [CloseWorkersFirst],
     inject: [ClusterConnection],
     useFactory: (connection: ClusterConnection): QueueOptions => ({
       ...options,
