@@ -5,6 +5,7 @@
  * needs on a cluster), a fresh queue per run.
  */
 import { Queue, Worker } from 'bullmq';
+import { reportToParent } from './child-report.js';
 import type { ClusterAddresses } from './clients/driver.js';
 
 export type BullmqClientName = 'keyslot' | 'ioredis';
@@ -138,13 +139,4 @@ async function run(task: BullmqTask): Promise<BullmqResult> {
 }
 
 const task = JSON.parse(process.argv[2] ?? '{}') as BullmqTask;
-try {
-  process.send?.({ type: 'result', result: await run(task) });
-} catch (error) {
-  process.send?.({
-    type: 'error',
-    message: error instanceof Error ? (error.stack ?? error.message) : String(error),
-  });
-  process.exitCode = 1;
-}
-process.disconnect?.();
+await reportToParent(() => run(task));

@@ -99,22 +99,16 @@ export const hexists = (key: RedisKey, field: string): Command<number> => ({
   name: 'HEXISTS',
   args: [key, field],
 });
-export const hscan = (
-  key: RedisKey,
-  cursor: string | number,
-  count?: number,
-): Command<[string, string[]]> => ({
-  name: 'HSCAN',
-  args: count === undefined ? [key, String(cursor)] : [key, String(cursor), 'COUNT', count],
-});
-export const sscan = (
-  key: RedisKey,
-  cursor: string | number,
-  count?: number,
-): Command<[string, string[]]> => ({
-  name: 'SSCAN',
-  args: count === undefined ? [key, String(cursor)] : [key, String(cursor), 'COUNT', count],
-});
+/** HSCAN / SSCAN: `[cursor, [field, value, ...]]` or `[cursor, [member, ...]]`, the same in both protocols. */
+function scanPage(name: 'HSCAN' | 'SSCAN', key: RedisKey, cursor: string | number, count?: number) {
+  const args: RedisArg[] =
+    count === undefined ? [key, String(cursor)] : [key, String(cursor), 'COUNT', count];
+  return { name, args } as Command<[string, string[]]>;
+}
+export const hscan = (key: RedisKey, cursor: string | number, count?: number) =>
+  scanPage('HSCAN', key, cursor, count);
+export const sscan = (key: RedisKey, cursor: string | number, count?: number) =>
+  scanPage('SSCAN', key, cursor, count);
 export const get = (key: RedisKey): Command<string | null> => ({ name: 'GET', args: [key] });
 export const set = (
   key: RedisKey,
