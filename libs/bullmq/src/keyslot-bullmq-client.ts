@@ -71,9 +71,9 @@ export class KeyslotBullmqClient extends EventEmitter implements IRedisClient {
   }
 
   /**
-   * Ends the view at once: its waiting blocking commands reject with BullMQ's `ConnectionClosedError` (the
-   * commands themselves end on the server when their block time does). Emits `close` and `end`, or `close` and,
-   * with `reconnect`, `ready` again. The connection stays open.
+   * Ends the view at once: its waiting blocking reads reject with BullMQ's `ConnectionClosedError` (on the server,
+   * each ends with its current slice, within a second). Emits `close` and `end`, or `close` and, with `reconnect`,
+   * `ready` again. The connection stays open.
    */
   disconnect(reconnect = false): void {
     this.end();
