@@ -3,7 +3,7 @@
 // store per route, and the plugin's continueExceeding, exponentialBackoff and `increment: false`.
 
 import rateLimit from '@fastify/rate-limit';
-import { type DevCluster, type DevClusterNode, startCluster } from '@keyslot/dev-cluster';
+import { type DevCluster, type DevClusterNode, primaryOfKey, startCluster } from '@keyslot/dev-cluster';
 import { keyslot } from '@keyslot/fastify';
 import { keyslotRateLimitStore } from '@keyslot/fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -17,10 +17,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function ownerOf(key: string): Promise<DevClusterNode> {
-  const slot = Number(await cluster.admin(cluster.primaries[0]!, 'CLUSTER', 'KEYSLOT', key));
-  return cluster.ownerOf(slot)!;
-}
+const ownerOf = (key: string) => primaryOfKey(cluster, key);
 
 async function evalshaCalls(node: DevClusterNode): Promise<number> {
   const info = String(await cluster.admin(node, 'INFO', 'commandstats'));

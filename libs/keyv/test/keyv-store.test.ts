@@ -2,7 +2,7 @@
 // application), against a real cluster: values and TTLs on the servers, reads across slots, and clear() scoped to
 // its namespace on every primary.
 import { ClusterClient, type ClusterConnection } from '@keyslot/client';
-import { type DevCluster, type DevClusterNode, startCluster } from '@keyslot/dev-cluster';
+import { type DevCluster, keysStartingWith, primaryOfKey, startCluster } from '@keyslot/dev-cluster';
 import { KeyslotKeyvStore } from '@keyslot/keyv';
 import { KeyslotModule, ClusterConnection as NestClusterConnection } from '@keyslot/nestjs';
 import { CACHE_MANAGER, CacheInterceptor, CacheModule } from '@nestjs/cache-manager';
@@ -25,24 +25,8 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function ownerOf(key: string): Promise<DevClusterNode> {
-  const slot = Number(await cluster.admin(cluster.primaries[0]!, 'CLUSTER', 'KEYSLOT', key));
-  return cluster.ownerOf(slot)!;
-}
-
-/** Every key on every primary that starts with `prefix` (a raw SCAN per node, not the client's iterator). */
-async function keysOnServers(prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const node of cluster.primaries) {
-    let cursor = '0';
-    do {
-      const [next, keys] = (await cluster.admin(node, 'SCAN', cursor, 'COUNT', 1000)) as [string, string[]];
-      cursor = String(next);
-      found.push(...keys.map(String).filter((key) => key.startsWith(prefix)));
-    } while (cursor !== '0');
-  }
-  return found.sort();
-}
+const ownerOf = (key: string) => primaryOfKey(cluster, key);
+const keysOnServers = (prefix: string) => keysStartingWith(cluster, prefix);
 
 /** Keys of `namespace` that land on every primary. */
 async function keysOnEveryPrimary(namespace: string, count: number): Promise<string[]> {

@@ -3,7 +3,7 @@
 // guard answers them, and a primary failover under load that loses no count beyond outcomes it could not know.
 
 import { KeyslotError } from '@keyslot/client';
-import { type DevCluster, type DevClusterNode, startCluster } from '@keyslot/dev-cluster';
+import { type DevCluster, type DevClusterNode, primaryOfKey, startCluster } from '@keyslot/dev-cluster';
 import { ClusterConnection, KeyslotModule } from '@keyslot/nestjs';
 import { KeyslotThrottlerStorage, throttlerKeys, withKeyslotStorage } from '@keyslot/nestjs/throttler';
 import {
@@ -94,12 +94,7 @@ describe('KeyslotThrottlerStorage through ThrottlerModule', () => {
 
   const running = () => cluster.nodes.find((node) => node.state === 'running')!;
 
-  async function ownerOf(key: string): Promise<DevClusterNode> {
-    const slot = Number(await cluster.admin(running(), 'CLUSTER', 'KEYSLOT', key));
-    const owner = cluster.ownerOf(slot);
-    if (!owner) throw new Error(`no primary serves slot ${slot}`);
-    return owner;
-  }
+  const ownerOf = (key: string) => primaryOfKey(cluster, key);
 
   async function scriptCalls(node: DevClusterNode): Promise<{ evalsha: number; eval: number }> {
     const info = String(await cluster.admin(node, 'INFO', 'commandstats'));

@@ -33,22 +33,27 @@ export class KeyslotSessionStore extends EventEmitter {
     settle(this.records.get(sessionId) as Promise<Session | null>, callback);
   }
 
+  /** Stores the session until its cookie expires (deletes it when the cookie already has). */
   set(sessionId: string, session: object, callback?: Done): void {
     settle(this.records.set(sessionId, session), callback);
   }
 
+  /** Deletes the session. */
   destroy(sessionId: string, callback?: Done): void {
     settle(this.records.destroy(sessionId), callback);
   }
 
+  /** Renews the session's lifetime to its cookie's, without rewriting it. */
   touch(sessionId: string, session: object, callback?: Done): void {
     settle(this.records.touch(sessionId, session), callback);
   }
 
+  /** How many sessions of this prefix there are, on every primary. */
   length(callback: (error: unknown, length?: number) => void): void {
     settle(this.records.length(), callback);
   }
 
+  /** Deletes every session of this prefix, on every primary. */
   clear(callback?: Done): void {
     settle(this.records.clear(), callback);
   }

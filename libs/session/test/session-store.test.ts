@@ -5,7 +5,13 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
 import { ClusterClient, type ClusterConnection } from '@keyslot/client';
-import { type DevCluster, type DevClusterNode, startCluster } from '@keyslot/dev-cluster';
+import {
+  type DevCluster,
+  type DevClusterNode,
+  keysStartingWith,
+  primaryOfKey,
+  startCluster,
+} from '@keyslot/dev-cluster';
 import { keyslot } from '@keyslot/fastify';
 import { KeyslotSessionStore } from '@keyslot/session';
 import { KeyslotExpressSessionStore } from '@keyslot/session/express';
@@ -39,24 +45,8 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function ownerOf(key: string): Promise<DevClusterNode> {
-  const slot = Number(await cluster.admin(cluster.primaries[0]!, 'CLUSTER', 'KEYSLOT', key));
-  return cluster.ownerOf(slot)!;
-}
-
-/** Every key starting with `prefix` on every primary (raw SCAN per node). */
-async function keysOnServers(prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const node of cluster.primaries) {
-    let cursor = '0';
-    do {
-      const [next, keys] = (await cluster.admin(node, 'SCAN', cursor, 'COUNT', 1000)) as [string, string[]];
-      cursor = String(next);
-      found.push(...keys.map(String).filter((key) => key.startsWith(prefix)));
-    } while (cursor !== '0');
-  }
-  return found;
-}
+const ownerOf = (key: string) => primaryOfKey(cluster, key);
+const keysOnServers = (prefix: string) => keysStartingWith(cluster, prefix);
 
 async function onlyKey(prefix: string): Promise<{ key: string; owner: DevClusterNode }> {
   const keys = await keysOnServers(prefix);

@@ -67,25 +67,3 @@ export function rateLimitCounterKey(flavour: Flavour, client: string): string {
     ? throttlerKeys(`create:${client}`, 'default', RATE_LIMIT_PREFIX).hits
     : `${RATE_LIMIT_PREFIX}POST /links:${client}`;
 }
-
-/** Every key starting with `prefix` on the running primaries (a raw SCAN per node), sorted. */
-export async function keysOnPrimaries(cluster: DevCluster, prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const node of cluster.primaries.filter((primary) => primary.state === 'running')) {
-    let cursor = '0';
-    do {
-      const [next, keys] = (await cluster.admin(
-        node,
-        'SCAN',
-        cursor,
-        'MATCH',
-        `${prefix}*`,
-        'COUNT',
-        1000,
-      )) as [string, string[]];
-      cursor = String(next);
-      found.push(...keys.map(String));
-    } while (cursor !== '0');
-  }
-  return found.sort();
-}
