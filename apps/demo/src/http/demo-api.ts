@@ -121,7 +121,10 @@ async function answer(work: () => Promise<HttpResult>): Promise<HttpResult> {
 function noAdmin(): HttpResult {
   return {
     status: 404,
-    body: { error: 'not_found', message: 'the admin page is off: no admin password is set' },
+    body: {
+      error: 'not_found',
+      message: 'the admin page is off: start the demo with DEMO_ADMIN_PASSWORD set',
+    },
   };
 }
 

@@ -1,5 +1,4 @@
-import type { ClusterConnection } from '@keyslot/client';
-import { ClusterConnection as ConnectionToken, KeyslotModule } from '@keyslot/nestjs';
+import { ClusterConnection, KeyslotModule } from '@keyslot/nestjs';
 import { withKeyslotStorage } from '@keyslot/nestjs/throttler';
 import { CacheModule } from '@nestjs/cache-manager';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -45,7 +44,7 @@ export class DemoModule {
           ),
         ),
         CacheModule.registerAsync({
-          inject: [ConnectionToken],
+          inject: [ClusterConnection],
           useFactory: (redis: ClusterConnection) => ({ stores: [linkCacheKeyv(redis)] }),
         }),
       ],
