@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { slotOfBytes, slotOfString } from './hash-slot.js';
+import { slotOfBytes, slotOfString } from '../../../src/cluster/hash-slot.js';
 
 /** The specification's algorithm, bit by bit over UTF-8 bytes, as an independent reference. */
 function referenceSlot(bytes: Buffer): number {

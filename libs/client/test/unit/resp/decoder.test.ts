@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ProtocolError, ReplyError } from '../errors.js';
-import { type DecoderOptions, RespDecoder } from './decoder.js';
-import type { DecoderEvent } from './test-support/write-reply.js';
+import { ProtocolError, ReplyError } from '../../../src/errors.js';
+import { type DecoderOptions, RespDecoder } from '../../../src/resp/decoder.js';
+import type { DecoderEvent } from '../../support/write-reply.js';
 
 interface Decoded {
   events: DecoderEvent[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RedisArg } from '../command.js';
-import { blockingTimeoutMs } from './blocking.js';
+import type { RedisArg } from '../../../src/command.js';
+import { blockingTimeoutMs } from '../../../src/commands/blocking.js';
 
 describe('blockingTimeoutMs', () => {
   const cases: [string, string, RedisArg[], number | undefined][] = [

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { RedisArg } from '../command.js';
-import { ArgumentError } from '../errors.js';
-import { RespDecoder } from './decoder.js';
-import { encodeCommand, joinEncoded } from './encode-command.js';
+import type { RedisArg } from '../../../src/command.js';
+import { ArgumentError } from '../../../src/errors.js';
+import { RespDecoder } from '../../../src/resp/decoder.js';
+import { encodeCommand, joinEncoded } from '../../../src/resp/encode-command.js';
 
 /** Decodes RESP bytes (buffer mode) into the replies they hold. */
 function decodeAll(encoded: string | Buffer): unknown[] {

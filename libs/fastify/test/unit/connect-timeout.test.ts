@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectTimeoutWithin } from './connect-timeout.js';
+import { connectTimeoutWithin } from '../../src/connect-timeout.js';
 
 describe('connectTimeoutWithin', () => {
   it("keeps the client's default when it fits within Fastify's default plugin timeout", () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { QueuedReply, type ReplyListener } from './queued-reply.js';
+import { QueuedReply, type ReplyListener } from '../../../src/util/queued-reply.js';
 
 /** Lets Node report unhandled rejections of the turn that just ran. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RedisArg } from '../command.js';
-import type { RedisCommands } from './redis-commands.js';
-import { buf, bytes, FakeConnection } from './test-support/fake-connection.js';
+import type { RedisArg } from '../../../src/command.js';
+import type { RedisCommands } from '../../../src/commands/redis-commands.js';
+import { buf, bytes, FakeConnection } from '../../support/fake-connection.js';
 
 type Case = [string, (conn: RedisCommands<string>) => Promise<unknown>, RedisArg[]];
 

@@ -2,9 +2,9 @@
  * Test support (not exported by the package): a connection that records each `Command` and answers with canned
  * replies, run through the command's transform as a real connection would.
  */
-import type { Command, RedisArg } from '../../command.js';
-import { ReplyError } from '../../errors.js';
-import { RedisCommands } from '../redis-commands.js';
+import type { Command, RedisArg } from '../../src/command.js';
+import { ReplyError } from '../../src/errors.js';
+import { RedisCommands } from '../../src/commands/redis-commands.js';
 
 export class FakeConnection extends RedisCommands<string> {
   /** Every command sent, in order. */

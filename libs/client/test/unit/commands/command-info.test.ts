@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RedisArg } from '../command.js';
+import type { RedisArg } from '../../../src/command.js';
 import {
   commandFlags,
   commandKeys,
@@ -7,7 +7,7 @@ import {
   keyIndexes,
   safeToResend,
   singleKeyCommand,
-} from './command-info.js';
+} from '../../../src/commands/command-info.js';
 
 describe('commandFlags', () => {
   it('reads the flags of plain commands, in any case, the same object each time', () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ReplyWatchdog } from './reply-watchdog.js';
-import type { Request } from './request.js';
+import { ReplyWatchdog } from '../../../src/connection/reply-watchdog.js';
+import type { Request } from '../../../src/connection/request.js';
 
 const LIMIT_MS = 1_000;
 

@@ -1,9 +1,9 @@
 /**
- * Micro-benchmark of the RESP layer (not a test): `node --import tsx libs/client/src/resp/bench-decoder.ts`.
+ * Micro-benchmark of the RESP layer (not a test): `node --import tsx bench/src/decoder.ts`.
  * Replies are fed in 64 KiB chunks, as a socket delivers them; each figure is the best of several rounds.
  */
-import { RespDecoder } from './decoder.js';
-import { encodeCommand, joinEncoded } from './encode-command.js';
+import { RespDecoder } from '../../libs/client/src/resp/decoder.js';
+import { encodeCommand, joinEncoded } from '../../libs/client/src/resp/encode-command.js';
 
 const COUNT = 1_000_000;
 const CHUNK = 64 * 1024;

@@ -2,7 +2,7 @@
  * Test support only: a RESP2/RESP3 reply writer, the server's side of what `RespDecoder` reads, and the value the
  * decoder is expected to produce for each reply. Used by the decoder's unit and property tests.
  */
-import { ReplyError } from '../../errors.js';
+import { ReplyError } from '../../src/errors.js';
 
 /** A reply as a server would send it, with its RESP type made explicit. */
 export type RespReply =

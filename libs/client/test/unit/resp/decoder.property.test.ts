@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ProtocolError } from '../errors.js';
-import { type DecoderOptions, RespDecoder } from './decoder.js';
+import { ProtocolError } from '../../../src/errors.js';
+import { type DecoderOptions, RespDecoder } from '../../../src/resp/decoder.js';
 import {
   type DecoderEvent,
   expectedEvents,
   type RespReply,
   writeReplies,
   writeReply,
-} from './test-support/write-reply.js';
+} from '../../support/write-reply.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Arbitraries

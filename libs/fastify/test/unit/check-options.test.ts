@@ -1,7 +1,7 @@
 import { ClusterClient, type ClusterConnection } from '@keyslot/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkOptions } from './check-options.js';
-import type { KeyslotPluginOptions } from './options.js';
+import { checkOptions } from '../../src/check-options.js';
+import type { KeyslotPluginOptions } from '../../src/options.js';
 
 // A real connection that is never asked to reach anything: port 1 refuses, and it is destroyed afterwards.
 const client = new ClusterClient(['127.0.0.1:1']);

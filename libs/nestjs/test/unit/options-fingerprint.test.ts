@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { differences, fingerprintOptions } from './options-fingerprint.js';
+import { differences, fingerprintOptions } from '../../src/options-fingerprint.js';
 
 const compare = (a: Parameters<typeof fingerprintOptions>[0], b: Parameters<typeof fingerprintOptions>[0]) =>
   differences(fingerprintOptions(a), fingerprintOptions(b));

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type DeadlineEntry, Deadlines } from './deadlines.js';
+import { type DeadlineEntry, Deadlines } from '../../../src/util/deadlines.js';
 
 function entry(onDeadline: () => void = () => {}): DeadlineEntry {
   return { deadlineAt: 0, deadlinePrev: null, deadlineNext: null, deadlineList: null, onDeadline };
