@@ -3,8 +3,8 @@
  * replies, run through the command's transform as a real connection would.
  */
 import type { Command, RedisArg } from '../../src/command.js';
-import { ReplyError } from '../../src/errors.js';
 import { RedisCommands } from '../../src/commands/redis-commands.js';
+import { ReplyError } from '../../src/errors.js';
 
 export class FakeConnection extends RedisCommands<string> {
   /** Every command sent, in order. */

@@ -1,7 +1,12 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { RedisCommands } from '../../../src/commands/redis-commands.js';
+import type {
+  PendingStreamEntry,
+  ScoredMember,
+  StreamEntry,
+  StreamMessages,
+} from '../../../src/commands/types.js';
 import { buf, FakeConnection } from '../../support/fake-connection.js';
-import type { PendingStreamEntry, ScoredMember, StreamEntry, StreamMessages } from '../../../src/commands/types.js';
 
 describe('RedisCommands', () => {
   it('buffers is one cached view that sends through its owner', async () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { pushFields, toBoolean, toDouble, toInteger, toMap, toRecord, toText } from '../../../src/commands/replies.js';
+import {
+  pushFields,
+  toBoolean,
+  toDouble,
+  toInteger,
+  toMap,
+  toRecord,
+  toText,
+} from '../../../src/commands/replies.js';
 
 describe('reply transforms', () => {
   it('toText reads strings, Buffers and numbers', () => {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RedisArg } from '../../../src/command.js';
-import { ArgumentError, ReplyError } from '../../../src/errors.js';
 import type { RedisCommands } from '../../../src/commands/redis-commands.js';
 import { defineScript } from '../../../src/commands/script.js';
+import { ArgumentError, ReplyError } from '../../../src/errors.js';
 import { buf, FakeConnection } from '../../support/fake-connection.js';
 
 type Case = [string, (conn: RedisCommands<string>) => Promise<unknown>, RedisArg[]];
