@@ -17,7 +17,9 @@ import { type Attempt, classifyFailure, RetryAction } from '../retry/retry-polic
 import { type CommandTraceContext, commandTracing, traceCommand } from '../tracing.js';
 import { Multi } from '../transaction/multi.js';
 import { backoffDelay } from '../util/backoff.js';
+import { withTimeout } from '../util/timeout.js';
 import { ClusterBatch } from './cluster-batch.js';
+import { type ClusterHealth, checkClusterHealth, type HealthOptions } from './cluster-health.js';
 import { ClusterPubSub } from './cluster-pubsub.js';
 import { ClusterRequest, type RequestSettler } from './cluster-request.js';
 import { type CommandPlan, planCommand } from './command-plan.js';
@@ -202,6 +204,15 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     return describeTopology(this.router);
   }
 
+  /**
+   * A health report over the shared connection (never a connection of its own): every hash slot served, every
+   * primary answering PING within `timeoutMs`, and each node as the topology reports it. Never rejects: a problem
+   * is a `down` report that says what and why.
+   */
+  health(options: HealthOptions = {}): Promise<ClusterHealth> {
+    return checkClusterHealth(this, options);
+  }
+
   /** Commands, redirects, retries, reconnects, refreshes and pending commands so far. */
   stats(): ClusterStats {
     return this.router.stats();
@@ -298,7 +309,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
         const sent = handle.dedicated.withConnection(send);
         return deadline === Number.POSITIVE_INFINITY
           ? await sent
-          : await withDeadline(sent, deadline, timeout);
+          : await withTimeout(sent, deadline - Date.now(), timeout);
       } catch (error) {
         if (this.state !== 'open') throw error;
         const action = classifyFailure(error as Error, BLOCKING_ATTEMPT);
@@ -440,15 +451,6 @@ const BLOCKING_ATTEMPT: Attempt = { written: false, resendable: false, retryWrit
 
 /** Thrown inside a dedicated connection's turn when the caller has given up already: the command is never sent. */
 class AbandonedError extends Error {}
-
-/** Rejects with `onTimeout()` at `deadline` unless `work` settles first. */
-function withDeadline<T>(work: Promise<T>, deadline: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), Math.max(0, deadline - Date.now()));
-  });
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
-}
 
 function closed(): ClosedError {
   return new ClosedError(

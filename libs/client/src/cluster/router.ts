@@ -6,6 +6,7 @@ import { ClosedError, ClusterError, type QueueFullError, type ReplyError, Timeou
 import { encodeCommand } from '../resp/encode-command.js';
 import { Admission } from '../util/admission.js';
 import { backoffDelay } from '../util/backoff.js';
+import { withTimeout } from '../util/timeout.js';
 import type { NatMap, ReadFrom, SeedNode } from './cluster-options.js';
 import type { ClusterRequest, RequestRouter } from './cluster-request.js';
 import { NO_KEY } from './key-slots.js';
@@ -102,32 +103,23 @@ export class ClusterRouter implements RequestRouter {
 
   /** Discovers the topology, failing within `timeoutMs` with every seed node tried and why. */
   async connect(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        // Every seed, each with why it failed (or that it has not answered yet, e.g. a server that accepts the
-        // connection and then stays silent).
-        const tried = this.settings.seeds
-          .map((s) => {
-            const address = `${s.host}:${s.port}`;
-            const why = this.discoveryFailures.get(address) ?? `no answer within ${timeoutMs} ms`;
-            return `${address} (${why})`;
-          })
-          .join('; ');
-        reject(
-          new TimeoutError(
-            `could not connect to the cluster within ${timeoutMs} ms; seed nodes tried: ${tried}`,
-          ),
-        );
-      }, timeoutMs);
-    });
-    try {
-      await Promise.race([this.refresh(), deadline]);
-      if (!this.topology)
-        throw this.lastRefreshError ?? new ClusterError('could not discover the cluster topology');
-    } finally {
-      clearTimeout(timer);
-    }
+    // Every seed, each with why it failed (or that it has not answered yet, e.g. a server that accepts the
+    // connection and then stays silent).
+    const timedOut = () => {
+      const tried = this.settings.seeds
+        .map((s) => {
+          const address = `${s.host}:${s.port}`;
+          const why = this.discoveryFailures.get(address) ?? `no answer within ${timeoutMs} ms`;
+          return `${address} (${why})`;
+        })
+        .join('; ');
+      return new TimeoutError(
+        `could not connect to the cluster within ${timeoutMs} ms; seed nodes tried: ${tried}`,
+      );
+    };
+    await withTimeout(this.refresh(), timeoutMs, timedOut);
+    if (!this.topology)
+      throw this.lastRefreshError ?? new ClusterError('could not discover the cluster topology');
   }
 
   /** Sends a request where its route says: its slot's owner (a replica for reads when asked), or its node. */
