@@ -13,7 +13,7 @@ import {
 } from '../errors.js';
 import type { PubSubListener } from '../pubsub/subscriptions.js';
 import { encodeCommand } from '../resp/encode-command.js';
-import { type Attempt, classifyFailure, RetryAction } from '../retry/retry-policy.js';
+import { type Attempt, classifyFailure, RetryAction, resends } from '../retry/retry-policy.js';
 import { type CommandTraceContext, commandTracing, traceCommand } from '../tracing.js';
 import { Multi } from '../transaction/multi.js';
 import { backoffDelay } from '../util/backoff.js';
@@ -323,7 +323,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
         }
         // Anything else that did not run (no connection could be opened, no node serves the slot yet, the cluster
         // said to try later): wait and try again within the deadline, as for any other command.
-        if (action === RetryAction.Fail || action === RetryAction.OutcomeUnknown) throw error;
+        if (!resends(action)) throw error;
         lastError = error as Error;
         const wait = Math.min(backoffDelay(attempt++, config.backoff), deadline - Date.now());
         if (wait <= 0) throw timeout();

@@ -1,6 +1,6 @@
 import { type RequestSettler, SettlingRequest } from '../connection/settling-request.js';
-import { ClusterError, ReplyError, TimeoutError } from '../errors.js';
-import { classifyFailure, outcomeUnknownError, RetryAction } from '../retry/retry-policy.js';
+import { ClusterError, type ReplyError, TimeoutError } from '../errors.js';
+import { classifyFailure, finalError, RetryAction, resends } from '../retry/retry-policy.js';
 import type { Route } from './route.js';
 
 /** What a cluster request needs from the router that owns it. */
@@ -65,38 +65,27 @@ export class ClusterRequest<T> extends SettlingRequest<T> {
       retryWrites: this.router.retryWrites,
       scope: route.pinned ? 'node' : 'cluster',
     });
-    switch (action) {
-      case RetryAction.Redirect:
-        if (++this.redirects > this.router.maxRedirects) {
-          this.fail(
-            new ClusterError(
-              `${this.name} was redirected more than ${this.router.maxRedirects} times; the cluster keeps changing (last: ${error.message})`,
-            ),
-          );
-          return;
-        }
-        this.written = false;
-        this.router.redirect(this as ClusterRequest<unknown>, error as ReplyError, address);
+    if (action === RetryAction.Redirect) {
+      if (++this.redirects > this.router.maxRedirects) {
+        this.fail(
+          new ClusterError(
+            `${this.name} was redirected more than ${this.router.maxRedirects} times; the cluster keeps changing (last: ${error.message})`,
+          ),
+        );
         return;
-      case RetryAction.Backoff:
-      case RetryAction.Refresh:
-      case RetryAction.Reconnect:
-        // It did not run (or may run twice): a later connection loss must not take it for a written write.
-        this.lastError = error;
-        this.written = false;
-        this.router.retryLater(this as ClusterRequest<unknown>, action !== RetryAction.Backoff);
-        return;
-      case RetryAction.OutcomeUnknown:
-        this.lastError = error;
-        this.fail(outcomeUnknownError(this.name, address, error, true));
-        return;
-      default:
-        if (error instanceof ReplyError) {
-          error.command = this.name;
-          error.node = address;
-        }
-        this.fail(error);
+      }
+      this.written = false;
+      this.router.redirect(this as ClusterRequest<unknown>, error as ReplyError, address);
+      return;
     }
+    if (resends(action)) {
+      // It did not run (or may run twice): a later connection loss must not take it for a written write.
+      this.lastError = error;
+      this.written = false;
+      this.router.retryLater(this as ClusterRequest<unknown>, action !== RetryAction.Backoff);
+      return;
+    }
+    this.fail(finalError(action, error, this.name, address));
   }
 
   protected timeoutError(): Error {

@@ -93,6 +93,24 @@ function classifyReply(prefix: string, scope: RequestScope): RetryAction {
   return transient.refresh ? RetryAction.Refresh : RetryAction.Backoff;
 }
 
+/** The actions that send the command again: it did not run, or may run twice. */
+export function resends(action: RetryAction): boolean {
+  return action === RetryAction.Backoff || action === RetryAction.Refresh || action === RetryAction.Reconnect;
+}
+
+/**
+ * What the caller of `name` gets when the policy says not to send it again (`Fail` or `OutcomeUnknown`): an error
+ * reply names the command and the node that sent it; a lost write says it may have run.
+ */
+export function finalError(action: RetryAction, failure: Error, name: string, address: string): Error {
+  if (action === RetryAction.OutcomeUnknown) return outcomeUnknownError(name, address, failure, true);
+  if (failure instanceof ReplyError) {
+    failure.command = name;
+    failure.node = address;
+  }
+  return failure;
+}
+
 /**
  * The error of a written command whose connection was lost before its reply. `resendHint`: the owner would have
  * re-sent it with `retryWrites` (a plain connection never re-sends anything).

@@ -1,6 +1,6 @@
 import { SettlingRequest } from '../connection/settling-request.js';
-import { ClosedError, ReplyError, TimeoutError } from '../errors.js';
-import { classifyFailure, outcomeUnknownError, RetryAction } from '../retry/retry-policy.js';
+import { ClosedError, TimeoutError } from '../errors.js';
+import { classifyFailure, finalError, RetryAction, resends } from '../retry/retry-policy.js';
 import type { Admission } from '../util/admission.js';
 
 /** What a managed request needs from the manager that owns it. */
@@ -52,24 +52,13 @@ export class ManagedRequest<T> extends SettlingRequest<T> {
       retryWrites: this.owner.retryWrites,
       scope: 'standalone',
     });
-    switch (action) {
-      case RetryAction.Backoff:
-      case RetryAction.Refresh:
-      case RetryAction.Reconnect:
-        // It did not run (or may run twice): a later connection loss must not take it for a written write.
-        this.written = false;
-        this.owner.resend(this as ManagedRequest<unknown>, action !== RetryAction.Reconnect);
-        return;
-      case RetryAction.OutcomeUnknown:
-        this.fail(outcomeUnknownError(this.name, address, error, true));
-        return;
-      default:
-        if (error instanceof ReplyError) {
-          error.command = this.name;
-          error.node = address;
-        }
-        this.fail(error);
+    if (resends(action)) {
+      // It did not run (or may run twice): a later connection loss must not take it for a written write.
+      this.written = false;
+      this.owner.resend(this as ManagedRequest<unknown>, action !== RetryAction.Reconnect);
+      return;
     }
+    this.fail(finalError(action, error, this.name, address));
   }
 
   protected override ended(): void {

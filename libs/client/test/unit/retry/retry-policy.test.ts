@@ -12,9 +12,11 @@ import {
 import {
   type Attempt,
   classifyFailure,
+  finalError,
   outcomeUnknownError,
   type RequestScope,
   RetryAction,
+  resends,
   TRANSIENT_REPLIES,
 } from '../../../src/retry/retry-policy.js';
 
@@ -234,5 +236,19 @@ describe('classifyFailure: the one retry policy', () => {
       'INCR was sent to 127.0.0.1:7000 but the connection was lost before its reply; it may or may not have run (it is not re-sent: set retryWrites to re-send writes)',
     );
     expect(outcomeUnknownError('INCR', '127.0.0.1:7000', lost(), false).message).not.toMatch(/retryWrites/);
+  });
+
+  it('resends only what did not run or may run twice; a final failure names the command and node of an error reply', () => {
+    expect(Object.values(RetryAction).filter(resends).sort()).toEqual(['backoff', 'reconnect', 'refresh']);
+    const wrongType = reply('WRONGTYPE Operation against a key');
+    expect(finalError(RetryAction.Fail, wrongType, 'INCR', 'n:1')).toMatchObject({
+      command: 'INCR',
+      node: 'n:1',
+    });
+    const unknown = finalError(RetryAction.OutcomeUnknown, lost(), 'INCR', 'n:1');
+    expect(unknown).toBeInstanceOf(OutcomeUnknownError);
+    expect(unknown.message).toMatch(/may or may not have run/);
+    const closed = new ClosedError('closed');
+    expect(finalError(RetryAction.Fail, closed, 'INCR', 'n:1')).toBe(closed);
   });
 });
