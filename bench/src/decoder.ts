@@ -1,6 +1,10 @@
 /**
  * Micro-benchmark of the RESP layer (not a test): `node --import tsx bench/src/decoder.ts`.
  * Replies are fed in 64 KiB chunks, as a socket delivers them; each figure is the best of several rounds.
+ *
+ * `--baseline <checkout>` decodes the same input with the `RespDecoder` of another checkout of the repository too
+ * (e.g. the commit before a change), alternating the two round by round in this one process, so that both see the
+ * same machine: `node --import tsx bench/src/decoder.ts --baseline /tmp/keyslot-at-main`.
  */
 import { RespDecoder } from '../../libs/client/src/resp/decoder.js';
 import { encodeCommand, joinEncoded } from '../../libs/client/src/resp/encode-command.js';
@@ -39,21 +43,70 @@ function best(label: string, ops: number, run: () => void): void {
   console.log(`${label.padEnd(38)} wall ${format(wall)}   cpu ${format(cpu)}`);
 }
 
-function decodeBench(label: string, reply: string, count: number, returnBuffers = false): void {
-  const input = chunks(reply, count);
+type DecoderClass = typeof RespDecoder;
+
+const baselineAt = process.argv.indexOf('--baseline');
+const Baseline: DecoderClass | undefined =
+  baselineAt === -1
+    ? undefined
+    : (
+        (await import(`${process.argv[baselineAt + 1]}/libs/client/src/resp/decoder.ts`)) as {
+          RespDecoder: DecoderClass;
+        }
+      ).RespDecoder;
+
+/** Feeds `input` to a decoder of class `Decoder` and checks that it yields `count` replies. */
+function decodeRun(
+  Decoder: DecoderClass,
+  input: Buffer[],
+  count: number,
+  returnBuffers: boolean,
+): () => void {
   let replies = 0;
-  const decoder = new RespDecoder({
+  const decoder = new Decoder({
     onReply: () => {
       replies++;
     },
     onPush: () => {},
   });
   decoder.returnBuffers = returnBuffers;
-  best(label, count, () => {
+  return () => {
     replies = 0;
     for (const chunk of input) decoder.feed(chunk);
     if (replies !== count) throw new Error(`decoded ${replies} replies, expected ${count}`);
-  });
+  };
+}
+
+function decodeBench(label: string, reply: string, count: number, returnBuffers = false): void {
+  const input = chunks(reply, count);
+  const current = decodeRun(RespDecoder, input, count, returnBuffers);
+  if (Baseline === undefined) {
+    best(label, count, current);
+    return;
+  }
+  // Alternate round by round; each side reports its own best.
+  const baseline = decodeRun(Baseline, input, count, returnBuffers);
+  const times = { current: [Infinity, Infinity], baseline: [Infinity, Infinity] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [side, run] of [
+      ['baseline', baseline],
+      ['current', current],
+    ] as const) {
+      const cpuStart = process.cpuUsage();
+      const start = process.hrtime.bigint();
+      run();
+      const ns = Number(process.hrtime.bigint() - start);
+      const used = process.cpuUsage(cpuStart);
+      times[side][0] = Math.min(times[side][0]!, ns);
+      times[side][1] = Math.min(times[side][1]!, (used.user + used.system) * 1000);
+    }
+  }
+  for (const side of ['baseline', 'current'] as const) {
+    const [wall, cpu] = times[side];
+    console.log(
+      `${`${label} [${side}]`.padEnd(48)} wall ${(wall! / count).toFixed(1).padStart(8)} ns/op   cpu ${(cpu! / count).toFixed(1).padStart(8)} ns/op`,
+    );
+  }
 }
 
 console.log(

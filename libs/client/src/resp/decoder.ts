@@ -194,6 +194,22 @@ export class RespDecoder {
       const type = buf[i]!;
       let value: unknown;
       switch (type) {
+        case T_SIMPLE: {
+          // First, and with a shortcut: `+OK` is the most common reply of all.
+          if (isOk(buf, i)) {
+            value = 'OK';
+            i += 5;
+            break;
+          }
+          const end = lineEnd(buf, i, this.maxBulkLength);
+          if (end === -1) {
+            this.partial.keepLine(buf, i);
+            return;
+          }
+          value = decodeText(buf, i + 1, end);
+          i = end + 2;
+          break;
+        }
         case T_BULK:
         case T_BULK_ERROR:
         case T_VERBATIM: {
@@ -274,15 +290,9 @@ export class RespDecoder {
           value = type === T_MAP ? new Map() : [];
           break;
         }
-        case T_SIMPLE:
         case T_ERROR:
         case T_DOUBLE:
         case T_BIG_NUMBER: {
-          if (type === T_SIMPLE && isOk(buf, i)) {
-            value = 'OK';
-            i += 5;
-            break;
-          }
           const end = lineEnd(buf, i, this.maxBulkLength);
           if (end === -1) {
             this.partial.keepLine(buf, i);

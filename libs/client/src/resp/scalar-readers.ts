@@ -227,11 +227,9 @@ export function parseBigNumber(buf: Buffer, start: number, end: number): bigint 
   return BigInt(latin1(buf, start, end));
 }
 
-/** The value of a simple string, error, double or big number line `buf[start, end)` (after its type byte). */
+/** The value of an error, double or big number line `buf[start, end)` (after its type byte). */
 export function lineValue(type: number, buf: Buffer, start: number, end: number): unknown {
   switch (type) {
-    case T_SIMPLE:
-      return decodeText(buf, start, end);
     case T_ERROR:
       return replyError(utf8(buf, start, end));
     case T_DOUBLE:
