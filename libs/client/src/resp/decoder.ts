@@ -34,15 +34,8 @@
  */
 import { ConfigError, ProtocolError } from '../errors.js';
 import { FrameStack } from './frame-stack.js';
-import {
-  cursor,
-  INCOMPLETE,
-  MAX_EXACT_DIGITS,
-  readInteger,
-  readLength,
-  scanDigits,
-} from './integer-reader.js';
-import { isOk, lineEnd } from './line-reader.js';
+import { cursor, INCOMPLETE, readInteger, readLength, readSmallInteger } from './integer-reader.js';
+import { lineEnd } from './line-reader.js';
 import { NOT_YET, PartialElement } from './partial-element.js';
 import {
   CR,
@@ -196,7 +189,13 @@ export class RespDecoder {
       switch (type) {
         case T_SIMPLE: {
           // First, and with a shortcut: `+OK` is the most common reply of all.
-          if (isOk(buf, i)) {
+          if (
+            i + 4 < length &&
+            buf[i + 1] === 79 /* O */ &&
+            buf[i + 2] === 75 /* K */ &&
+            buf[i + 3] === CR &&
+            buf[i + 4] === LF
+          ) {
             value = 'OK';
             i += 5;
             break;
@@ -242,12 +241,10 @@ export class RespDecoder {
           break;
         }
         case T_INTEGER: {
-          // Fast path: a small non-negative integer, whole in this buffer.
-          scanDigits(buf, i + 1);
-          const j = cursor.end;
-          if (j > i + 1 && j - i - 1 <= MAX_EXACT_DIGITS && buf[j] === CR && buf[j + 1] === LF) {
-            value = cursor.value;
-            i = j + 2;
+          const small = readSmallInteger(buf, i);
+          if (small !== -1) {
+            value = small;
+            i = cursor.next;
             break;
           }
           value = readInteger(buf, i);

@@ -31,14 +31,3 @@ export function lineEnd(buf: Buffer, start: number, maxBulkLength: number): numb
   }
   return lf - 1;
 }
-
-/** True when `buf[i]` starts `+OK\r\n`, the most common reply, whole in this buffer. */
-export function isOk(buf: Buffer, i: number): boolean {
-  return (
-    i + 4 < buf.length &&
-    buf[i + 1] === 79 /* O */ &&
-    buf[i + 2] === 75 /* K */ &&
-    buf[i + 3] === CR &&
-    buf[i + 4] === LF
-  );
-}
