@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startsWithPattern } from './match-pattern.js';
+import { startsWithPattern } from '../../src/match-pattern.js';
 
 describe('startsWithPattern', () => {
   it('escapes the glob characters of the prefix and matches what follows it', () => {
