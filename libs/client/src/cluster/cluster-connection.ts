@@ -303,7 +303,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     // A command not sent by the deadline never is: a late BLPOP would pop an element nobody receives.
     const send = (connection: MultiplexedConnection): Promise<T> => {
       const remaining = deadline - Date.now();
-      if (remaining < 1) return Promise.reject(new AbandonedError());
+      if (remaining < 1) return Promise.reject(timeout());
       return connection.execHere(command, remaining);
     };
     let address = '';
@@ -441,9 +441,6 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     return this.router.handleFor(address!);
   }
 }
-
-/** Thrown inside a dedicated connection's turn when the caller has given up already: the command is never sent. */
-class AbandonedError extends Error {}
 
 /** Rejects with `onTimeout()` at `deadline` unless `work` settles first. */
 function withDeadline<T>(work: Promise<T>, deadline: number, onTimeout: () => Error): Promise<T> {

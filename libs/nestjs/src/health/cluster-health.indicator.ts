@@ -1,4 +1,4 @@
-import { ClusterConnection } from '@keyslot/client';
+import { ClusterConnection, TimeoutError } from '@keyslot/client';
 import { Injectable } from '@nestjs/common';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { CLUSTER_SLOT_COUNT } from '../keyslot.constants.js';
@@ -63,7 +63,10 @@ export class ClusterHealthIndicator {
   private ping(address: string, timeoutMs: number): Promise<unknown> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new TimeoutError(`no answer within ${timeoutMs} ms`, 'PING', address)),
+        timeoutMs,
+      );
     });
     return Promise.race([this.connection.onNode(address, { name: 'PING', args: [] }), late]).finally(() =>
       clearTimeout(timer),
