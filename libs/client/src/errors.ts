@@ -143,7 +143,7 @@ export class UsageError extends KeyslotError {
  * the 'set' command`, `Can't execute 'get': only (P|S)SUBSCRIBE...`, `unknown command 'FOO', with args...`.
  */
 const COMMAND_NAME_QUOTED =
-  /(?:for|in|run the|[Cc]an\u0001t execute|[Cc]an not execute a (?:write )?command|unknown command) '[^'\r\n]{0,128}'(?= command|:|,|$| while)/g;
+  /(?:for|in|run the|[Cc]an\uE001t execute|[Cc]an not execute a (?:write )?command|unknown command) '[^'\r\n]{0,128}'(?= command|:|,|$| while)/g;
 
 /** What the server echoes after an unknown command: every argument, each quoted, up to 128 bytes. */
 const ECHOED_ARGS = /(with args beginning with:).*$/s;
@@ -164,12 +164,12 @@ const QUOTED = /'[^']*'/g;
  */
 export function redactEchoedArguments(message: string): string {
   if (message.indexOf("'") === -1) return message;
-  let text = message.replace(ECHOED_ARGS, '$1 [redacted]').replace(APOSTROPHE, '\u0001');
+  let text = message.replace(ECHOED_ARGS, '$1 [redacted]').replace(APOSTROPHE, '\uE001');
   const kept: string[] = [];
-  text = text.replace(COMMAND_NAME_QUOTED, (span) => `\u0000${kept.push(span) - 1}\u0000`);
+  text = text.replace(COMMAND_NAME_QUOTED, (span) => `\uE000${kept.push(span) - 1}\uE000`);
   if ((text.split("'").length - 1) % 2 === 1) text = `${text.slice(0, text.indexOf("'"))}[redacted]`;
   else text = text.replace(QUOTED, "'[redacted]'");
   return text
-    .replace(/\u0000(\d+)\u0000/g, (_, index: string) => kept[Number(index)]!)
-    .replaceAll('\u0001', "'");
+    .replace(/\uE000(\d+)\uE000/g, (_, index: string) => kept[Number(index)]!)
+    .replaceAll('\uE001', "'");
 }
