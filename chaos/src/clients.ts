@@ -30,6 +30,8 @@ export interface ClientUnderTest {
   maybeApplied(error: unknown): boolean;
   /** The client's own counters, for the JSON figures. */
   stats(): unknown;
+  /** WAIT on one node's shared connection (keyslot), to confirm the writes made through it. */
+  readonly waitOn?: (address: string, replicas: number, timeoutMs: number) => Promise<number>;
   close(): Promise<void>;
   destroy(): void;
 }
@@ -71,6 +73,8 @@ async function openKeyslot(settings: ClientSettings): Promise<ClientUnderTest> {
     pending: () => conn.stats().pending,
     maybeApplied: (error) => maybe.has((error as { code?: string })?.code ?? ''),
     stats: () => conn.stats(),
+    waitOn: (address, replicas, timeoutMs) =>
+      conn.onNode<number>(address, { name: 'WAIT', args: [replicas, timeoutMs] }),
     close: () => conn.close(),
     destroy: () => conn.destroy(),
   };

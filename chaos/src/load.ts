@@ -1,5 +1,6 @@
 // The steady load of a scenario: N concurrent callers on one connection, each alternating INCR and GET on its own
 // key, plus (for the memory scenarios) a flood of fire-and-forget reads. Both stop by themselves.
+import { KeyAudit } from './audit.js';
 import type { CommandLedger } from './ledger.js';
 
 /** What the callers need from a connection. */
@@ -18,12 +19,23 @@ export interface CallerOptions {
   maxCommandsPerCaller: number;
   /** Whether a failed INCR may have run (its outcome is unknown to the caller). */
   maybeApplied(error: unknown): boolean;
+  /**
+   * After each acknowledged INCR: a WAIT on the key's primary (resolving to whether a replica has the write), or
+   * undefined when no confirmation is asked for (none at all without this option).
+   */
+  confirmWrite?: ((key: string) => Promise<boolean> | undefined) | undefined;
+  /** Acknowledged values kept per key for the loss audit (default: all). */
+  auditWindow?: number | undefined;
 }
 
 /** What the callers did, per caller (index = caller). */
 export class CallerLoad {
   /** INCRs acknowledged. */
   readonly acked: number[];
+  /** ... of which a WAIT confirmed on a replica. */
+  readonly confirmed: number[];
+  /** The exact audit of each caller's key, fed with every value the caller is told. */
+  readonly audits: KeyAudit[];
   /** INCRs that failed with an error that leaves their outcome unknown (keyslot: outcome-unknown, or a deadline). */
   readonly unknown: number[];
   /** INCRs that failed with an error that says they did not run. */
@@ -48,6 +60,8 @@ export class CallerLoad {
     const n = options.keys.length;
     const zeros = () => new Array<number>(n).fill(0);
     this.acked = zeros();
+    this.confirmed = zeros();
+    this.audits = options.keys.map(() => new KeyAudit(0, options.auditWindow));
     this.unknown = zeros();
     this.writeFailed = zeros();
     this.readFailed = zeros();
@@ -93,7 +107,8 @@ export class CallerLoad {
   }
 
   private async caller(key: string, i: number, endAt: number): Promise<void> {
-    const { maxCommandsPerCaller } = this.options;
+    const { maxCommandsPerCaller, confirmWrite } = this.options;
+    const audit = this.audits[i]!;
     for (let n = 0; ; n++) {
       if (!this.running) return this.ended('stopped');
       if (n >= maxCommandsPerCaller) return this.ended('count');
@@ -103,8 +118,16 @@ export class CallerLoad {
       const write = ((n + i) & 1) === 0;
       try {
         if (write) {
-          await this.ledger.track(this.target.incr(key));
+          const value = Number(await this.ledger.track(this.target.incr(key)));
           this.acked[i]!++;
+          audit.acked(value);
+          const confirming = confirmWrite?.(key);
+          if (confirming !== undefined) {
+            if (await confirming.catch(() => false)) {
+              audit.confirmed(value);
+              this.confirmed[i]!++;
+            }
+          }
         } else {
           await this.ledger.track(this.target.get(key));
         }
@@ -115,8 +138,12 @@ export class CallerLoad {
         }
       } catch (error) {
         if (write) {
-          if (this.options.maybeApplied(error)) this.unknown[i]!++;
-          else this.writeFailed[i]!++;
+          if (this.options.maybeApplied(error)) {
+            this.unknown[i]!++;
+            audit.unknown();
+          } else {
+            this.writeFailed[i]!++;
+          }
         } else {
           this.readFailed[i]!++;
         }

@@ -4,6 +4,7 @@ import { ClusterClient, type ClusterConnection } from '@keyslot/client';
 import { type DevCluster, type StartClusterOptions, startCluster, TcpProxy } from '@keyslot/dev-cluster';
 import { auditIncrs } from './audit.js';
 import { type ClientKind, type ClientUnderTest, type NatMap, openClient } from './clients.js';
+import { WriteConfirmer } from './durability.js';
 import { CommandLedger } from './ledger.js';
 import { type CallerLoad, startCallers, startFlood, sum } from './load.js';
 import { liveHeapBytes, Sampler } from './sampler.js';
@@ -20,6 +21,8 @@ export interface ScenarioContext {
   readonly load: CallerLoad;
   /** Proxies by the address of the node behind them (scenarios with `viaProxies`). */
   readonly proxies: ReadonlyMap<string, TcpProxy>;
+  /** Confirms writes with WAIT (scenarios with `durable`, keyslot only): tell it when the topology changes. */
+  readonly confirmer: WriteConfirmer | undefined;
   /** Measures the live heap now (after a full GC); the largest value is compared with the one before the fault. */
   measureHeap(): void;
 }
@@ -49,6 +52,11 @@ export interface ScenarioDefinition {
   viaProxies?: boolean;
   /** Add a flood of fire-and-forget reads (2,000 per 50 ms) to the callers, from before the fault to the end. */
   flood?: boolean;
+  /**
+   * Callers confirm each acknowledged INCR with WAIT on its primary (see durability.ts), so that acknowledged writes
+   * a SIGKILL must not lose can be told from those asynchronous replication may lose. keyslot only.
+   */
+  durable?: boolean;
   /** One key per caller; by default spread evenly over the slot space. */
   keys(cluster: DevCluster, settings: ChaosSettings): string[];
   /** Runs once the client is connected and before the load starts (e.g. data for a slot move). */
@@ -86,7 +94,13 @@ export interface ScenarioResult {
   /** Errors that reached callers whose keys the fault did not hit (healthy shards). */
   unaffectedCallerErrors: number;
   lostAcked: number;
+  /** Acknowledged INCRs lost although a WAIT had confirmed them on a replica (scenarios with `durable`). */
+  lostConfirmed: number;
+  /** Acknowledged INCRs a WAIT confirmed on a replica. */
+  confirmedWrites: number;
   duplicates: number;
+  /** A loss reached below the values the audit keeps per key: the loss figures are lower bounds. */
+  lossBeyondWindow: boolean;
   keysWithLoss: number;
   keysWithDuplicates: number;
   /** From the fault until every affected caller was served again (ms). */
@@ -131,7 +145,8 @@ export async function runScenario(
   let flood: ReturnType<typeof startFlood> | undefined;
   const ledger = new CommandLedger();
   const floodLedger = new CommandLedger();
-  const unsettled = () => ledger.unsettled + floodLedger.unsettled;
+  const confirmLedger = new CommandLedger();
+  const unsettled = () => ledger.unsettled + floodLedger.unsettled + confirmLedger.unsettled;
   const maxPending = settings.maxPending;
   const deadline = definition.commandTimeoutMs ?? 5_000;
   const result: ScenarioResult = {
@@ -155,7 +170,10 @@ export async function runScenario(
     readsFailed: 0,
     unaffectedCallerErrors: 0,
     lostAcked: 0,
+    lostConfirmed: 0,
+    confirmedWrites: 0,
     duplicates: 0,
+    lossBeyondWindow: false,
     keysWithLoss: 0,
     keysWithDuplicates: 0,
     recoveryMs: undefined,
@@ -209,6 +227,10 @@ export async function runScenario(
     client = under;
     const pending = under.pending ?? unsettled;
     const heapSamples: number[] = [];
+    const confirmer =
+      definition.durable && under.waitOn
+        ? new WriteConfirmer(cluster, under.waitOn, confirmLedger)
+        : undefined;
     const context: ScenarioContext = {
       cluster,
       settings,
@@ -219,6 +241,7 @@ export async function runScenario(
         return load;
       },
       proxies,
+      confirmer,
       measureHeap: () => heapSamples.push(liveHeapBytes()),
     };
     if (definition.prepare) await step('prepare', () => definition.prepare!(context));
@@ -230,6 +253,7 @@ export async function runScenario(
       maxDurationMs: settings.maxLoadMs,
       maxCommandsPerCaller: 10_000_000,
       maybeApplied: (error) => under.maybeApplied(error),
+      confirmWrite: confirmer?.confirm,
     });
     load = callers;
     const loadStartedAt = Date.now();
@@ -320,7 +344,8 @@ export async function runScenario(
     }
     await step('audit', async () => {
       const values = await readCounters(directConn, keys);
-      Object.assign(result, auditIncrs(callers, values));
+      Object.assign(result, auditIncrs(callers.audits, values));
+      result.confirmedWrites = sum(callers.confirmed);
     });
     result.stats = under.stats();
     await step('close', () => within(10_000, under.close(), 'close() did not finish within 10 s'));

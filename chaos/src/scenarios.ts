@@ -47,37 +47,48 @@ const sigkill: ScenarioDefinition = {
   number: '1',
   title: 'primary SIGKILLed, replica promoted',
   keys: spreadKeys('kill'),
+  durable: true,
   recoveryMark: { mark: 'promotedAt', label: 'promotion' },
-  async fault(context): Promise<FaultReport> {
-    const { cluster } = context;
-    const victim = cluster.primaries[0]!;
-    const heir = cluster.replicasOf(victim)[0]!;
-    const affected = callersOn(context, victim);
-    const faultAt = begin(context);
-    await cluster.kill(victim);
-    const killedAt = Date.now();
-    let polledAt = 0;
-    await cluster.waitFor(
-      async () => {
-        const role = await cluster.adminWithTimeout(heir, 1_000, 'ROLE');
-        if (!String(role).startsWith('master')) return false;
-        polledAt = Date.now();
-        return true;
-      },
-      { timeoutMs: 30_000, intervalMs: 20, message: `${heir.address} to report itself primary` },
-    );
-    // The heir's own log has the moment of its promotion to the millisecond; polling from this busy process
-    // only notices it a little later.
-    const logged = loggedAt(heir.dir, /Failover election won/, faultAt);
-    const promotedAt = logged !== undefined && logged <= polledAt ? logged : polledAt;
-    return {
-      faultAt,
-      affected,
-      marks: { killedAt, promotedAt },
-      notes: { promotionFrom: logged !== undefined && logged <= polledAt ? 'redis.log' : 'ROLE polling' },
-    };
-  },
+  fault: killPrimary,
 };
+
+/**
+ * SIGKILLs a primary, waits for its replica's promotion, then restarts the dead node (it rejoins as the new
+ * primary's replica, so that writes can be confirmed with WAIT again).
+ */
+async function killPrimary(context: ScenarioContext): Promise<FaultReport> {
+  const { cluster } = context;
+  const victim = cluster.primaries[0]!;
+  const heir = cluster.replicasOf(victim)[0]!;
+  const affected = callersOn(context, victim);
+  context.confirmer?.forget(victim);
+  const faultAt = begin(context);
+  await cluster.kill(victim);
+  const killedAt = Date.now();
+  let polledAt = 0;
+  await cluster.waitFor(
+    async () => {
+      const role = await cluster.adminWithTimeout(heir, 1_000, 'ROLE');
+      if (!String(role).startsWith('master')) return false;
+      polledAt = Date.now();
+      return true;
+    },
+    { timeoutMs: 30_000, intervalMs: 20, message: `${heir.address} to report itself primary` },
+  );
+  // The heir's own log has the moment of its promotion to the millisecond; polling from this busy process
+  // only notices it a little later.
+  const logged = loggedAt(heir.dir, /Failover election won/, faultAt);
+  const promotedAt = logged !== undefined && logged <= polledAt ? logged : polledAt;
+  await context.confirmer?.update();
+  await cluster.restart(victim);
+  await context.confirmer?.update();
+  return {
+    faultAt,
+    affected,
+    marks: { killedAt, promotedAt, rejoinedAt: Date.now() },
+    notes: { promotionFrom: logged !== undefined && logged <= polledAt ? 'redis.log' : 'ROLE polling' },
+  };
+}
 
 const failover: ScenarioDefinition = {
   id: 'failover',
