@@ -80,7 +80,7 @@ export function chaosSettings(env: NodeJS.ProcessEnv = process.env): ChaosSettin
     : {
         mode: 'short',
         callers: 100,
-        scenarios: ['sigkill', 'failover', 'reshard', 'stall', 'cut', 'blackhole', 'half-open'],
+        scenarios: [...SCENARIO_IDS],
         clients: ['keyslot'],
         movedSlots: 100,
         fillerKeysPerSlot: 5,
