@@ -9,7 +9,10 @@ function replay(history: (number | 'u' | 'c')[], final: number): KeyAudit {
   for (const event of history) {
     if (event === 'u') audit.unknown();
     else if (event === 'c') audit.confirmed(last);
-    else audit.acked((last = event));
+    else {
+      last = event;
+      audit.acked(event);
+    }
   }
   auditIncrs([audit], [final]);
   return audit;

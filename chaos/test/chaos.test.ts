@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatComparison, formatTable, writeResults } from '../src/report.js';
 import { runScenario, type ScenarioResult } from '../src/run-scenario.js';
-import { NODE_TIMEOUT_MS, scenario } from '../src/scenarios.js';
+import { scenario } from '../src/scenarios.js';
 import { chaosSettings } from '../src/settings.js';
 
 const settings = chaosSettings();
