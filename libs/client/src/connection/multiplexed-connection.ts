@@ -150,6 +150,11 @@ export class MultiplexedConnection extends RedisCommands<string> {
     return this.state === 'open';
   }
 
+  /** The deadline of each command sent with `sendCommand`, in ms. */
+  get commandTimeoutMs(): number {
+    return this.config.commandTimeoutMs;
+  }
+
   /** Commands written and waiting for a reply, plus those waiting to be written. */
   get pendingCount(): number {
     return this.inflight.length + this.outbox.length;
