@@ -145,6 +145,9 @@ export class UsageError extends KeyslotError {
 const COMMAND_NAME_QUOTED =
   /(?:for|in|run the|[Cc]an\uE001t execute|[Cc]an not execute a (?:write )?command|unknown command) '[^'\r\n]{0,128}'(?= command|:|,|$| while)/g;
 
+/** Quoted words of the servers' own, fixed messages (OOM, MASTERDOWN, ACL): no user input, kept as written. */
+const FIXED_QUOTED = /> 'maxmemory'(?=\.)|is set to '(?:no|yes)'|[Tt]he 'default' user/g;
+
 /** What the server echoes after an unknown command: every argument, each quoted, up to 128 bytes. */
 const ECHOED_ARGS = /(with args beginning with:).*$/s;
 
@@ -166,7 +169,8 @@ export function redactEchoedArguments(message: string): string {
   if (message.indexOf("'") === -1) return message;
   let text = message.replace(ECHOED_ARGS, '$1 [redacted]').replace(APOSTROPHE, '\uE001');
   const kept: string[] = [];
-  text = text.replace(COMMAND_NAME_QUOTED, (span) => `\uE000${kept.push(span) - 1}\uE000`);
+  const keep = (span: string) => `\uE000${kept.push(span) - 1}\uE000`;
+  text = text.replace(COMMAND_NAME_QUOTED, keep).replace(FIXED_QUOTED, keep);
   if ((text.split("'").length - 1) % 2 === 1) text = `${text.slice(0, text.indexOf("'"))}[redacted]`;
   else text = text.replace(QUOTED, "'[redacted]'");
   return text

@@ -178,6 +178,14 @@ describe('redactEchoedArguments, on the message templates of Redis 7 and Valkey 
       "ERR CONFIG SET failed (possibly related to argument '[redacted]') - argument couldn't be parsed into an integer",
     ],
     ["ERR unknown type name 'it's'", "ERR unknown type name '[redacted]'"],
+    [
+      "OOM command not allowed when used memory > 'maxmemory'.",
+      "OOM command not allowed when used memory > 'maxmemory'.",
+    ],
+    [
+      "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+      "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+    ],
     ["ERR unknown type name 'x' y'", 'ERR unknown type name [redacted]'],
     [
       'WRONGTYPE Operation against a key holding the wrong kind of value',
