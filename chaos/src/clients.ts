@@ -2,7 +2,7 @@
 // peers installed in bench/node_modules, each with default options unless named, as in the benchmarks.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { ClusterClient, type ClusterConnection } from '@keyslot/client';
+import { ClusterClient, type ClusterConnection, type CredentialsProvider } from '@keyslot/client';
 import type { LoadTarget } from './load.js';
 
 export const CLIENT_KINDS = ['keyslot', 'ioredis', 'ioredis-autopipe', 'node-redis'] as const;
@@ -18,6 +18,10 @@ export interface ClientSettings {
   commandTimeoutMs?: number | undefined;
   /** keyslot's `maxPending`. */
   maxPending: number;
+  /** The CA of a TLS cluster (keyslot only). */
+  tlsCa?: string | undefined;
+  /** A credentials provider instead of no password at all (keyslot only). */
+  credentials?: CredentialsProvider | undefined;
 }
 
 /** One connected client, as the harness drives it. */
@@ -61,6 +65,8 @@ export async function openClient(kind: ClientKind, settings: ClientSettings): Pr
 async function openKeyslot(settings: ClientSettings): Promise<ClientUnderTest> {
   const conn: ClusterConnection = await new ClusterClient([...settings.seeds], {
     natMap: settings.natMap,
+    ...(settings.tlsCa === undefined ? {} : { tls: { ca: settings.tlsCa } }),
+    ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),
   }).getConnection({
     maxPending: settings.maxPending,
     readFrom: settings.readFrom,
@@ -104,7 +110,15 @@ interface PeerClient extends LoadTarget {
   connect(): Promise<unknown>;
 }
 
+/** The settings only keyslot's side of the suite knows. */
+function keyslotOnly(settings: ClientSettings, peer: string): void {
+  if (settings.tlsCa !== undefined || settings.credentials !== undefined) {
+    throw new Error(`${peer} is not measured on this fault (TLS and credentials are keyslot's figures only)`);
+  }
+}
+
 async function openIoredis(settings: ClientSettings, autoPipelining: boolean): Promise<ClientUnderTest> {
+  keyslotOnly(settings, 'ioredis');
   const { Cluster } = (await peer('ioredis')) as {
     Cluster: new (
       nodes: unknown[],
@@ -138,6 +152,7 @@ async function openIoredis(settings: ClientSettings, autoPipelining: boolean): P
 }
 
 async function openNodeRedis(settings: ClientSettings): Promise<ClientUnderTest> {
+  keyslotOnly(settings, 'node-redis');
   const { createCluster } = (await peer('redis')) as {
     createCluster(options: unknown): PeerClient & {
       close?(): Promise<unknown>;

@@ -43,6 +43,8 @@ export class CallerLoad {
   readonly readFailed: number[];
   /** When each caller's first command issued at or after `faultAt` succeeded (0: not yet). */
   readonly recoveredAt: number[];
+  /** ... its first INCR issued at or after `faultAt` (for faults that stop writes only). */
+  readonly writeRecoveredAt: number[];
   /** When each caller last succeeded. */
   readonly lastOkAt: number[];
   /** The onset of the fault being measured; set with `markFault`. */
@@ -66,6 +68,7 @@ export class CallerLoad {
     this.writeFailed = zeros();
     this.readFailed = zeros();
     this.recoveredAt = zeros();
+    this.writeRecoveredAt = zeros();
     this.lastOkAt = zeros();
     const endAt = Date.now() + options.maxDurationMs;
     this.finished = Promise.all(options.keys.map((key, i) => this.caller(key, i, endAt))).then(() => {});
@@ -79,18 +82,23 @@ export class CallerLoad {
   markFault(at: number): void {
     this.faultAt = at;
     this.recoveredAt.fill(0);
+    this.writeRecoveredAt.fill(0);
   }
 
-  /** True once every caller in `which` (default: all) has succeeded with a command issued since the fault. */
-  recovered(which?: readonly boolean[]): boolean {
-    return this.recoveredAt.every((at, i) => at > 0 || (which !== undefined && !which[i]));
+  /**
+   * True once every caller in `which` (default: all) has succeeded with a command issued since the fault (with
+   * `writes`: with an INCR).
+   */
+  recovered(which?: readonly boolean[], writes = false): boolean {
+    const times = writes ? this.writeRecoveredAt : this.recoveredAt;
+    return times.every((at, i) => at > 0 || (which !== undefined && !which[i]));
   }
 
   /** The latest recovery time among `which` callers, minus the fault onset. */
-  recoveryMs(which?: readonly boolean[]): number | undefined {
-    if (this.faultAt === undefined || !this.recovered(which)) return undefined;
+  recoveryMs(which?: readonly boolean[], writes = false): number | undefined {
+    if (this.faultAt === undefined || !this.recovered(which, writes)) return undefined;
     let latest = this.faultAt;
-    this.recoveredAt.forEach((at, i) => {
+    (writes ? this.writeRecoveredAt : this.recoveredAt).forEach((at, i) => {
       if (which === undefined || which[i]) latest = Math.max(latest, at);
     });
     return latest - this.faultAt;
@@ -133,8 +141,9 @@ export class CallerLoad {
         }
         const now = Date.now();
         this.lastOkAt[i] = now;
-        if (this.faultAt !== undefined && issuedAt >= this.faultAt && this.recoveredAt[i] === 0) {
-          this.recoveredAt[i] = now;
+        if (this.faultAt !== undefined && issuedAt >= this.faultAt) {
+          if (this.recoveredAt[i] === 0) this.recoveredAt[i] = now;
+          if (write && this.writeRecoveredAt[i] === 0) this.writeRecoveredAt[i] = now;
         }
       } catch (error) {
         if (write) {

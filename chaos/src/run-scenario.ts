@@ -3,7 +3,13 @@
 import { ClusterClient, type ClusterConnection } from '@keyslot/client';
 import { type DevCluster, type StartClusterOptions, startCluster, TcpProxy } from '@keyslot/dev-cluster';
 import { auditIncrs } from './audit.js';
-import { type ClientKind, type ClientUnderTest, type NatMap, openClient } from './clients.js';
+import {
+  type ClientKind,
+  type ClientSettings,
+  type ClientUnderTest,
+  type NatMap,
+  openClient,
+} from './clients.js';
 import { WriteConfirmer } from './durability.js';
 import { CommandLedger } from './ledger.js';
 import { type CallerLoad, startCallers, startFlood, sum } from './load.js';
@@ -25,6 +31,8 @@ export interface ScenarioContext {
   readonly confirmer: WriteConfirmer | undefined;
   /** Measures the live heap now (after a full GC); the largest value is compared with the one before the fault. */
   measureHeap(): void;
+  /** The client's own counters now (keyslot's `conn.stats()`). */
+  clientStats(): unknown;
 }
 
 /** What a scenario's fault step reports. */
@@ -48,6 +56,12 @@ export interface ScenarioDefinition {
   commandTimeoutMs?: number;
   /** Reads from replicas (keyslot `readFrom: 'replica'`). Default: primaries. */
   readFrom?: 'replica';
+  /** More settings of the client under test: TLS, a credentials provider (keyslot only). */
+  client?(cluster: DevCluster): Pick<ClientSettings, 'tlsCa' | 'credentials'>;
+  /** Measured on keyslot only (the peers have no equivalent of what it exercises). */
+  keyslotOnly?: boolean;
+  /** Recovery is when each affected caller's first INCR after the onset is acknowledged (faults that stop writes only). */
+  recoverOn?: 'writes';
   /** Put a TcpProxy in front of every node and point the client at them with `natMap`. */
   viaProxies?: boolean;
   /** Add a flood of fire-and-forget reads (2,000 per 50 ms) to the callers, from before the fault to the end. */
@@ -93,6 +107,8 @@ export interface ScenarioResult {
   readsFailed: number;
   /** Errors that reached callers whose keys the fault did not hit (healthy shards). */
   unaffectedCallerErrors: number;
+  /** The longest a caller's failed command took to fail, by label (ms). */
+  slowestFailureMs: Record<string, number>;
   lostAcked: number;
   /** Acknowledged INCRs lost although a WAIT had confirmed them on a replica (scenarios with `durable`). */
   lostConfirmed: number;
@@ -169,6 +185,7 @@ export async function runScenario(
     writes: { acked: 0, outcomeUnknown: 0, failed: 0 },
     readsFailed: 0,
     unaffectedCallerErrors: 0,
+    slowestFailureMs: {},
     lostAcked: 0,
     lostConfirmed: 0,
     confirmedWrites: 0,
@@ -215,7 +232,8 @@ export async function runScenario(
       seeds = [...proxies.values()].map((proxy) => proxy.address);
     }
     const keys = definition.keys(cluster, settings);
-    const directConn = await new ClusterClient(cluster.seeds).getConnection();
+    const tls = cluster.tls ? { tls: { ca: cluster.tls.ca } } : {};
+    const directConn = await new ClusterClient(cluster.seeds, tls).getConnection();
     direct = directConn;
     const under = await openClient(kind, {
       seeds,
@@ -223,6 +241,7 @@ export async function runScenario(
       readFrom: definition.readFrom ?? 'primary',
       commandTimeoutMs: definition.commandTimeoutMs,
       maxPending,
+      ...definition.client?.(cluster),
     });
     client = under;
     const pending = under.pending ?? unsettled;
@@ -243,6 +262,7 @@ export async function runScenario(
       proxies,
       confirmer,
       measureHeap: () => heapSamples.push(liveHeapBytes()),
+      clientStats: () => under.stats(),
     };
     if (definition.prepare) await step('prepare', () => definition.prepare!(context));
     // Start the memory figures from a clean heap: garbage of earlier scenarios (or clients) is not this one's.
@@ -268,6 +288,7 @@ export async function runScenario(
       flood = startFlood(under.target, floodLedger, { ...FLOOD, maxDurationMs: settings.maxLoadMs });
     }
     say(`warm, ${callers.totalAcked()} INCRs acknowledged; fault`);
+    const writesOnly = definition.recoverOn === 'writes';
     const fault = await step('fault', () => definition.fault(context));
     if (fault) {
       result.affectedCallers = fault.affected.filter(Boolean).length;
@@ -277,13 +298,13 @@ export async function runScenario(
       result.notes = { ...fault.notes };
       say(`fault over (${JSON.stringify(result.marks)}); waiting for recovery`);
       await step('recovery', () =>
-        cluster.waitFor(() => callers.recovered(fault.affected), {
+        cluster.waitFor(() => callers.recovered(fault.affected, writesOnly), {
           timeoutMs: settings.recoveryTimeoutMs,
           message: () =>
             `every affected caller to be served again (${fault.affected.filter((hit, i) => hit && callers.recoveredAt[i] === 0).length} of ${result.affectedCallers} not yet)`,
         }),
       );
-      result.recoveryMs = callers.recoveryMs(fault.affected);
+      result.recoveryMs = callers.recoveryMs(fault.affected, writesOnly);
       const mark = definition.recoveryMark;
       const markAt = mark ? fault.marks?.[mark.mark] : undefined;
       if (mark && markAt !== undefined && result.recoveryMs !== undefined) {
@@ -327,6 +348,7 @@ export async function runScenario(
     result.failed = ledger.failed + floodLedger.failed;
     result.callerErrors = ledger.failed;
     result.failures = ledger.failuresByLabel();
+    result.slowestFailureMs = Object.fromEntries(ledger.slowestFailureMs);
     result.floodFailures = floodLedger.failuresByLabel();
     result.errorExamples = Object.fromEntries([...floodLedger.examples, ...ledger.examples]);
     result.writes = {

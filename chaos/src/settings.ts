@@ -13,6 +13,11 @@ export const SCENARIO_IDS = [
   'half-open',
   'new-primary',
   'replicas-removed',
+  'replica-reads-kill',
+  'replica-reads-failover',
+  'credentials',
+  'oom',
+  'sigkill-tls',
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
