@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { ClusterClient, type ClusterConnection, type CredentialsProvider } from '@keyslot/client';
 import type { LoadTarget } from './load.js';
+import type { PubSubTarget } from './pubsub-load.js';
 
 export const CLIENT_KINDS = ['keyslot', 'ioredis', 'ioredis-autopipe', 'node-redis'] as const;
 export type ClientKind = (typeof CLIENT_KINDS)[number];
@@ -28,6 +29,8 @@ export interface ClientSettings {
 export interface ClientUnderTest {
   readonly kind: ClientKind;
   readonly target: LoadTarget;
+  /** Pub/sub on the same connection (keyslot). */
+  readonly pubsub?: PubSubTarget;
   /** Commands pending inside the client, when it tells (keyslot's `stats().pending`). */
   readonly pending: (() => number) | undefined;
   /** Whether a failed INCR may have run: keyslot says so; for the others, only a redirect-like reply says it did not. */
@@ -76,6 +79,7 @@ async function openKeyslot(settings: ClientSettings): Promise<ClientUnderTest> {
   return {
     kind: 'keyslot',
     target: conn,
+    pubsub: conn,
     pending: () => conn.stats().pending,
     maybeApplied: (error) => maybe.has((error as { code?: string })?.code ?? ''),
     stats: () => conn.stats(),

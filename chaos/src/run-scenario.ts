@@ -13,6 +13,7 @@ import {
 import { WriteConfirmer } from './durability.js';
 import { CommandLedger } from './ledger.js';
 import { type CallerLoad, startCallers, startFlood, sum } from './load.js';
+import { PubSubLoad, type PubSubPlan, type StreamFigures } from './pubsub-load.js';
 import { liveHeapBytes, Sampler } from './sampler.js';
 import type { ChaosSettings, ScenarioId } from './settings.js';
 
@@ -58,6 +59,8 @@ export interface ScenarioDefinition {
   readFrom?: 'replica';
   /** More settings of the client under test: TLS, a credentials provider (keyslot only). */
   client?(cluster: DevCluster): Pick<ClientSettings, 'tlsCa' | 'credentials'>;
+  /** Pub/sub streams published and received on the connection under test all along (keyslot only). */
+  pubsub?(cluster: DevCluster): PubSubPlan;
   /** Measured on keyslot only (the peers have no equivalent of what it exercises). */
   keyslotOnly?: boolean;
   /** Recovery is when each affected caller's first INCR after the onset is acknowledged (faults that stop writes only). */
@@ -109,6 +112,8 @@ export interface ScenarioResult {
   unaffectedCallerErrors: number;
   /** The longest a caller's failed command took to fail, by label (ms). */
   slowestFailureMs: Record<string, number>;
+  /** Each pub/sub stream's messages (scenarios with `pubsub`). */
+  pubsub: StreamFigures[];
   lostAcked: number;
   /** Acknowledged INCRs lost although a WAIT had confirmed them on a replica (scenarios with `durable`). */
   lostConfirmed: number;
@@ -162,7 +167,10 @@ export async function runScenario(
   const ledger = new CommandLedger();
   const floodLedger = new CommandLedger();
   const confirmLedger = new CommandLedger();
-  const unsettled = () => ledger.unsettled + floodLedger.unsettled + confirmLedger.unsettled;
+  const publishLedger = new CommandLedger();
+  let pubsub: PubSubLoad | undefined;
+  const unsettled = () =>
+    ledger.unsettled + floodLedger.unsettled + confirmLedger.unsettled + publishLedger.unsettled;
   const maxPending = settings.maxPending;
   const deadline = definition.commandTimeoutMs ?? 5_000;
   const result: ScenarioResult = {
@@ -186,6 +194,7 @@ export async function runScenario(
     readsFailed: 0,
     unaffectedCallerErrors: 0,
     slowestFailureMs: {},
+    pubsub: [],
     lostAcked: 0,
     lostConfirmed: 0,
     confirmedWrites: 0,
@@ -265,6 +274,12 @@ export async function runScenario(
       clientStats: () => under.stats(),
     };
     if (definition.prepare) await step('prepare', () => definition.prepare!(context));
+    if (definition.pubsub) {
+      if (!under.pubsub) throw new Error(`${kind} has no pub/sub in this suite`);
+      const streams = new PubSubLoad(under.pubsub, publishLedger, definition.pubsub(cluster));
+      pubsub = streams;
+      await step('subscribe', () => streams.start());
+    }
     // Start the memory figures from a clean heap: garbage of earlier scenarios (or clients) is not this one's.
     liveHeapBytes();
     sampler = new Sampler(pending);
@@ -325,6 +340,15 @@ export async function runScenario(
       );
     }
     if (heapSamples.length > 0) result.heapGrowthBytes = Math.max(...heapSamples) - result.heapBeforeBytes;
+    if (pubsub) {
+      const streams = pubsub;
+      await streams.stop();
+      // Messages are pushed as they are published: give the last ones a moment to arrive (lost ones never do).
+      await cluster
+        .waitFor(() => streams.allDelivered(), { timeoutMs: 2_000, message: 'the last messages' })
+        .catch(() => {});
+      result.pubsub = streams.figures();
+    }
     say('stopping the load');
     flood?.stop();
     // Every command has a deadline: once it has passed, nothing may still be pending. A promise that never
@@ -376,6 +400,7 @@ export async function runScenario(
     result.error ??= (error as Error).message;
   } finally {
     flood?.stop();
+    void pubsub?.stop();
     sampler?.stop();
     if (load) {
       // Only reached with an unexpected error: the callers must not outlive the scenario.

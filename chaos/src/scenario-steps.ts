@@ -39,6 +39,19 @@ export async function writeKeys(context: ScenarioContext, keys: readonly string[
   }
 }
 
+/** Slots to move and the node they go to, chosen when the keys are. */
+export interface Move {
+  slots: number[];
+  target?: DevClusterNode;
+}
+
+/** Even callers in the slots that move (round-robin), odd ones spread over the slot space. */
+export function keysAcross(prefix: string, move: Move, settings: ChaosSettings): string[] {
+  const spread = spreadSlots(settings.callers);
+  const slots = spread.map((slot, i) => (i % 2 === 0 ? move.slots[(i / 2) % move.slots.length]! : slot));
+  return callerKeys(prefix, slots, settings.callers);
+}
+
 /**
  * SIGKILLs a primary, waits for its replica's promotion, then restarts the dead node (it rejoins as the new
  * primary's replica, so that writes can be confirmed with WAIT again).

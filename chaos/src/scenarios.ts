@@ -1,10 +1,18 @@
-// The faults, one definition each. Every one runs on its own cluster under the callers' load; see run-scenario.ts.
-import type { DevClusterNode } from '@keyslot/dev-cluster';
-import { callerKeys, fillerKeys, slotOf, slotsOfRange, spreadSlots } from './keys.js';
+import { fillerKeys, slotOf, slotsOfRange } from './keys.js';
 import { outOfMemory } from './oom-scenario.js';
+import { pubsubFailover, pubsubReshard } from './pubsub-scenarios.js';
 import { replicaReadsFailover, replicaReadsKill } from './replica-read-scenarios.js';
 import type { ScenarioDefinition } from './run-scenario.js';
-import { begin, callersOn, killPrimary, lasting, spreadKeys, writeKeys } from './scenario-steps.js';
+import {
+  begin,
+  callersOn,
+  keysAcross,
+  killPrimary,
+  lasting,
+  type Move,
+  spreadKeys,
+  writeKeys,
+} from './scenario-steps.js';
 import { credentialsRotated, sigkillTls } from './security-scenarios.js';
 import type { ChaosSettings, ScenarioId } from './settings.js';
 
@@ -33,19 +41,6 @@ const failover: ScenarioDefinition = {
     return { faultAt, affected, marks: { settledAt: Date.now() } };
   },
 };
-
-/** Slots to move and the node they go to, chosen when the keys are. */
-interface Move {
-  slots: number[];
-  target?: DevClusterNode;
-}
-
-/** Even callers in the slots that move (round-robin), odd ones spread over the slot space. */
-function keysAcross(prefix: string, move: Move, settings: ChaosSettings): string[] {
-  const spread = spreadSlots(settings.callers);
-  const slots = spread.map((slot, i) => (i % 2 === 0 ? move.slots[(i / 2) % move.slots.length]! : slot));
-  return callerKeys(prefix, slots, settings.callers);
-}
 
 function reshard(): ScenarioDefinition {
   const move: Move = { slots: [] };
@@ -296,5 +291,9 @@ export function scenario(id: ScenarioId, settings: ChaosSettings): ScenarioDefin
       return outOfMemory(settings);
     case 'sigkill-tls':
       return sigkillTls;
+    case 'pubsub-failover':
+      return pubsubFailover;
+    case 'pubsub-reshard':
+      return pubsubReshard();
   }
 }

@@ -13,6 +13,8 @@ export const SCENARIO_IDS = [
   'half-open',
   'new-primary',
   'replicas-removed',
+  'pubsub-failover',
+  'pubsub-reshard',
   'replica-reads-kill',
   'replica-reads-failover',
   'credentials',

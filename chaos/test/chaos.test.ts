@@ -88,6 +88,22 @@ function assertBounds(r: ScenarioResult): void {
       expect.soft(r.readsFailed, `${context}: reads failed`).toBe(0);
       servedAfterRepair(SERVED_AFTER_REPAIR_MS);
       break;
+    case 'pubsub-failover':
+    case 'pubsub-reshard': {
+      expect.soft(r.callerErrors, `${context}: errors reached callers`).toBe(0);
+      expect.soft(r.pubsub.length, context).toBeGreaterThan(0);
+      // Every message a subscriber had to get, it got once; each stream flowed again within 1 s (a sharded channel
+      // whose slot moved was subscribed again on its new owner).
+      for (const stream of r.pubsub) {
+        const about = `${context}: ${JSON.stringify(stream)}`;
+        expect.soft(stream.received, about).toBeGreaterThan(0);
+        expect.soft(stream.duplicates, about).toBe(0);
+        expect.soft(stream.lost, about).toBe(0);
+        expect.soft(stream.publishFailed, about).toBe(0);
+        expect.soft(stream.longestGapMs, about).toBeLessThanOrEqual(SERVED_AFTER_REPAIR_MS);
+      }
+      break;
+    }
     case 'replica-reads-failover':
       expect.soft(r.callerErrors, `${context}: errors reached callers`).toBe(0);
       expect.soft(r.recoveryMs, context).toBeLessThanOrEqual(SERVED_AFTER_REPAIR_MS);
