@@ -27,6 +27,8 @@ export class WriteConfirmer {
     private readonly waitOn: WaitOnNode,
     /** Where the WAITs are tracked (so that "every promise settled" covers them too). */
     private readonly ledger: CommandLedger,
+    /** The address the client knows a node by (a proxy's, behind `natMap`). */
+    private readonly addressOf: (node: DevClusterNode) => string = (node) => node.address,
   ) {
     this.rebuild();
   }
@@ -47,7 +49,7 @@ export class WriteConfirmer {
     const owner = this.owners.get(slotOf(key));
     if (owner === undefined || !this.confirmable.has(owner.id)) return undefined;
     const waited = this.ledger
-      .track(this.waitOn(owner.address, 1, CONFIRM_TIMEOUT_MS))
+      .track(this.waitOn(this.addressOf(owner), 1, CONFIRM_TIMEOUT_MS))
       .then((replicas) => replicas >= 1);
     // A caller never waits longer than that for a confirmation (a dead primary's WAIT waits out the deadline).
     return within(waited, CONFIRM_TIMEOUT_MS * 2);
