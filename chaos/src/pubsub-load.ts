@@ -36,6 +36,8 @@ export interface StreamFigures {
   received: number;
   /** Messages received more than once. */
   duplicates: number;
+  /** For the first duplicate: the nodes that delivered it, first and second. */
+  firstDuplicate?: { seq: number; from: [string, string]; atMs: number };
   /**
    * Acknowledged messages never received: for sharded channels only those the shard said it delivered (1 receiver
    * or more); for the others every acknowledged one (the subscription's node gets every message of the cluster).
@@ -55,8 +57,10 @@ interface Stream {
   publishFailed: number;
   /** Acknowledged seq → receivers the server reported. */
   acked: Map<number, number>;
-  received: Set<number>;
+  /** seq → the node that delivered it. */
+  received: Map<number, string>;
   duplicates: number;
+  firstDuplicate?: StreamFigures['firstDuplicate'];
   lastReceivedAt: number;
   longestGapMs: number;
 }
@@ -67,6 +71,7 @@ export class PubSubLoad {
   private readonly byName = new Map<string, Stream>();
   private timer: NodeJS.Timeout | undefined;
   private publishing = false;
+  private startedAt = 0;
 
   constructor(
     private readonly target: PubSubTarget,
@@ -83,7 +88,7 @@ export class PubSubLoad {
         published: 0,
         publishFailed: 0,
         acked: new Map(),
-        received: new Set(),
+        received: new Map(),
         duplicates: 0,
         lastReceivedAt: 0,
         longestGapMs: 0,
@@ -102,6 +107,7 @@ export class PubSubLoad {
     await this.target.psubscribe(this.plan.pattern.pattern, this.listener);
     await this.target.ssubscribe(this.plan.shardChannels, this.listener);
     this.publishing = true;
+    this.startedAt = Date.now();
     this.timer = setInterval(() => this.tick(), this.plan.intervalMs);
   }
 
@@ -134,6 +140,7 @@ export class PubSubLoad {
       noReceiver: [...stream.acked.values()].filter((receivers) => receivers === 0).length,
       received: stream.received.size,
       duplicates: stream.duplicates,
+      ...(stream.firstDuplicate ? { firstDuplicate: stream.firstDuplicate } : {}),
       lost: this.lost(stream),
       longestGapMs: stream.longestGapMs,
     }));
@@ -153,11 +160,13 @@ export class PubSubLoad {
     const stream = this.byName.get(`${kind}:${String(message.channel)}`);
     if (stream === undefined) return;
     const seq = Number(String(message.message));
-    if (stream.received.has(seq)) {
+    const from = stream.received.get(seq);
+    if (from !== undefined) {
       stream.duplicates++;
+      stream.firstDuplicate ??= { seq, from: [from, message.node], atMs: Date.now() - this.startedAt };
       return;
     }
-    stream.received.add(seq);
+    stream.received.set(seq, message.node);
     const now = Date.now();
     if (this.publishing && stream.lastReceivedAt > 0) {
       stream.longestGapMs = Math.max(stream.longestGapMs, now - stream.lastReceivedAt);
