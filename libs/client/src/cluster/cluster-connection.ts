@@ -1,5 +1,10 @@
 import type { Command, RedisKey } from '../command.js';
-import { blockingDeadlineMs, blockingTimeoutMs } from '../commands/blocking.js';
+import {
+  blockingDeadlineMs,
+  blockingTimeoutMs,
+  ownWritesDeadline,
+  waitsForOwnWrites,
+} from '../commands/blocking.js';
 import { safeToResend, singleKeyCommand } from '../commands/command-info.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import type { MultiplexedConnection } from '../connection/multiplexed-connection.js';
@@ -128,8 +133,14 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     const args = command.args;
     if (this.state !== 'open') return Promise.reject(closed());
     const policy = fanOutPolicy(name, args);
-    if (policy !== undefined) return this.fanOut(command, policy);
     const blockMs = blockingTimeoutMs(name, args);
+    if (blockMs !== undefined && waitsForOwnWrites(name)) {
+      // WAIT on each primary's shared connection, where this process's writes to it went (a dedicated connection
+      // has none, and would answer at once).
+      const deadline = ownWritesDeadline(name, blockMs, this.router.config.commandTimeoutMs);
+      if (deadline instanceof Error) return Promise.reject(deadline);
+    }
+    if (policy !== undefined) return this.fanOut(command, policy);
     if (blockMs !== undefined) return this.runBlocking(command, blockMs);
     const slot = commandSlot(name, args);
     if (slot === CROSS_SLOT) return this.crossSlot(command);
@@ -401,6 +412,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     const full = this.router.admissionError(command.name);
     if (full) return Promise.reject(full);
     const config = this.router.config;
+    const blockMs = blockingTimeoutMs(command.name, command.args);
     const request = new ClusterRequest<T>(
       command.name,
       payload,
@@ -409,7 +421,8 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
       NO_KEY,
       safeToResend(command.name, command.args),
       this.router,
-      config.commandTimeoutMs,
+      // WAIT, fanned out: its own block time on top of the deadline.
+      blockMs === undefined ? config.commandTimeoutMs : blockingDeadlineMs(blockMs, config.commandTimeoutMs),
     );
     request.pinned = address;
     this.router.countCommand();
