@@ -104,12 +104,9 @@ export interface IncrAudit {
   lossBeyondWindow: boolean;
 }
 
-/** Feeds each key's final counter (`values[i]` for caller i) to its audit and sums them up. */
-export function auditIncrs(
-  audits: readonly KeyAudit[],
-  values: readonly (string | number | null)[],
-): IncrAudit {
-  const total: IncrAudit = {
+/** An audit with nothing found yet. */
+export function emptyAudit(): IncrAudit {
+  return {
     duplicates: 0,
     lostAcked: 0,
     lostConfirmed: 0,
@@ -117,6 +114,14 @@ export function auditIncrs(
     keysWithLoss: 0,
     lossBeyondWindow: false,
   };
+}
+
+/** Feeds each key's final counter (`values[i]` for caller i) to its audit and sums them up. */
+export function auditIncrs(
+  audits: readonly KeyAudit[],
+  values: readonly (string | number | null)[],
+): IncrAudit {
+  const total = emptyAudit();
   audits.forEach((audit, i) => {
     audit.final(Number(values[i] ?? 0));
     total.duplicates += audit.duplicates;

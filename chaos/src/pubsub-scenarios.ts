@@ -4,7 +4,7 @@ import type { DevCluster } from '@keyslot/dev-cluster';
 import { fillerKeys, slotOf, slotsOfRange, tagForSlot } from './keys.js';
 import type { PubSubPlan } from './pubsub-load.js';
 import type { ScenarioDefinition } from './run-scenario.js';
-import { begin, callersOn, keysAcross, type Move, spreadKeys, writeKeys } from './scenario-steps.js';
+import { begin, failoverPrimary, keysAcross, type Move, spreadKeys, writeKeys } from './scenario-steps.js';
 
 /** Each stream gets a message every 10 ms: a gap in the messages received tells how long a subscription was away. */
 const PUBLISH_INTERVAL_MS = 10;
@@ -34,15 +34,7 @@ export const pubsubFailover: ScenarioDefinition = {
   keyslotOnly: true,
   keys: spreadKeys('psfailover'),
   pubsub: (cluster) => planWith('psf', onEveryPrimary(cluster), 6),
-  async fault(context) {
-    const { cluster } = context;
-    const primary = cluster.primaries[0]!;
-    const replica = cluster.replicasOf(primary)[0]!;
-    const affected = callersOn(context, primary);
-    const faultAt = begin(context);
-    await cluster.failover(replica);
-    return { faultAt, affected, marks: { settledAt: Date.now() } };
-  },
+  fault: failoverPrimary,
 };
 
 export function pubsubReshard(): ScenarioDefinition {

@@ -1,7 +1,7 @@
 // Reads from replicas (`readFrom: 'replica'`) while the shard they read from loses its primary: killed, or handed
 // over gracefully. Reads must never fail: the replica keeps serving them, and is itself the new primary afterwards.
 import type { ScenarioDefinition } from './run-scenario.js';
-import { begin, callersOn, killPrimary, spreadKeys } from './scenario-steps.js';
+import { failoverPrimary, killPrimary, spreadKeys } from './scenario-steps.js';
 
 export const replicaReadsKill: ScenarioDefinition = {
   id: 'replica-reads-kill',
@@ -22,13 +22,5 @@ export const replicaReadsFailover: ScenarioDefinition = {
   title: "graceful CLUSTER FAILOVER while readFrom: 'replica'",
   readFrom: 'replica',
   keys: spreadKeys('rfailover'),
-  async fault(context) {
-    const { cluster } = context;
-    const primary = cluster.primaries[0]!;
-    const replica = cluster.replicasOf(primary)[0]!;
-    const affected = callersOn(context, primary);
-    const faultAt = begin(context);
-    await cluster.failover(replica);
-    return { faultAt, affected, marks: { settledAt: Date.now() } };
-  },
+  fault: failoverPrimary,
 };

@@ -425,7 +425,10 @@ function within<T>(ms: number, promise: Promise<T>, message: string): Promise<T>
 }
 
 /** The callers' counters, read in batches of 100 keys (MGET is split per slot by the client). */
-async function readCounters(conn: ClusterConnection, keys: readonly string[]): Promise<(string | null)[]> {
+export async function readCounters(
+  conn: ClusterConnection,
+  keys: readonly string[],
+): Promise<(string | null)[]> {
   const values: (string | null)[] = [];
   for (let i = 0; i < keys.length; i += 100) values.push(...(await conn.mget(keys.slice(i, i + 100))));
   return values;

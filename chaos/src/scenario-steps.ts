@@ -52,6 +52,17 @@ export function keysAcross(prefix: string, move: Move, settings: ChaosSettings):
   return callerKeys(prefix, slots, settings.callers);
 }
 
+/** A graceful CLUSTER FAILOVER of the first primary to its replica. */
+export async function failoverPrimary(context: ScenarioContext): Promise<FaultReport> {
+  const { cluster } = context;
+  const primary = cluster.primaries[0]!;
+  const replica = cluster.replicasOf(primary)[0]!;
+  const affected = callersOn(context, primary);
+  const faultAt = begin(context);
+  await cluster.failover(replica);
+  return { faultAt, affected, marks: { settledAt: Date.now() } };
+}
+
 /**
  * SIGKILLs a primary, waits for its replica's promotion, then restarts the dead node (it rejoins as the new
  * primary's replica, so that writes can be confirmed with WAIT again).

@@ -1,3 +1,4 @@
+// The faults, one definition each. Every one runs on its own cluster under the callers' load; see run-scenario.ts.
 import { fillerKeys, slotOf, slotsOfRange } from './keys.js';
 import { outOfMemory } from './oom-scenario.js';
 import { pubsubFailover, pubsubReshard } from './pubsub-scenarios.js';
@@ -6,6 +7,7 @@ import type { ScenarioDefinition } from './run-scenario.js';
 import {
   begin,
   callersOn,
+  failoverPrimary,
   keysAcross,
   killPrimary,
   lasting,
@@ -31,15 +33,7 @@ const failover: ScenarioDefinition = {
   number: '2',
   title: 'graceful CLUSTER FAILOVER',
   keys: spreadKeys('failover'),
-  async fault(context) {
-    const { cluster } = context;
-    const primary = cluster.primaries[0]!;
-    const replica = cluster.replicasOf(primary)[0]!;
-    const affected = callersOn(context, primary);
-    const faultAt = begin(context);
-    await cluster.failover(replica);
-    return { faultAt, affected, marks: { settledAt: Date.now() } };
-  },
+  fault: failoverPrimary,
 };
 
 function reshard(): ScenarioDefinition {

@@ -4,11 +4,12 @@
 // audit of every key (see audit.ts).
 import { ClusterClient, type ClusterConnection } from '@keyslot/client';
 import { type DevCluster, startCluster, TcpProxy } from '@keyslot/dev-cluster';
-import { auditIncrs, type IncrAudit } from './audit.js';
+import { auditIncrs, emptyAudit, type IncrAudit } from './audit.js';
 import { WriteConfirmer } from './durability.js';
 import { callerKeys, spreadSlots } from './keys.js';
 import { CommandLedger } from './ledger.js';
 import { startCallers, sum } from './load.js';
+import { readCounters } from './run-scenario.js';
 import { liveHeapBytes, MB } from './sampler.js';
 import { SOAK_FAULTS, type SoakContext } from './soak-faults.js';
 
@@ -97,12 +98,7 @@ export async function runSoak(settings: SoakSettings, log: (line: string) => voi
     pendingAtEnd: 0,
     durationMs: 0,
     error: undefined,
-    duplicates: 0,
-    lostAcked: 0,
-    lostConfirmed: 0,
-    keysWithDuplicates: 0,
-    keysWithLoss: 0,
-    lossBeyondWindow: false,
+    ...emptyAudit(),
   };
   try {
     const natMap: Record<string, { host: string; port: number }> = {};
@@ -233,9 +229,7 @@ export async function runSoak(settings: SoakSettings, log: (line: string) => voi
     result.acked = callers.totalAcked();
     result.confirmedWrites = sum(callers.confirmed);
     result.outcomeUnknown = sum(callers.unknown);
-    const values: (string | null)[] = [];
-    for (let i = 0; i < keys.length; i += 100) values.push(...(await direct.mget(keys.slice(i, i + 100))));
-    Object.assign(result, auditIncrs(callers.audits, values));
+    Object.assign(result, auditIncrs(callers.audits, await readCounters(direct, keys)));
   } catch (error) {
     result.error = (error as Error).message;
   } finally {
