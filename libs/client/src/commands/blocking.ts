@@ -83,12 +83,14 @@ export function ownWritesDeadline(
   blockMs: number,
   commandTimeoutMs: number,
 ): number | ArgumentError {
-  if (blockMs === 0) {
-    return new ArgumentError(
-      `${name} with a timeout of 0 would block the shared connection forever: give a timeout in ms, e.g. ${name === 'WAITAOF' ? 'waitaof(1, 1, 100)' : 'wait(1, 100)'}`,
-    );
-  }
-  return blockingDeadlineMs(blockMs, commandTimeoutMs);
+  return blockMs === 0 ? blocksSharedForever(name) : blockingDeadlineMs(blockMs, commandTimeoutMs);
+}
+
+/** The error for WAIT or WAITAOF (`name` in upper case) with a block time of 0, refused before sending. */
+export function blocksSharedForever(name: string): ArgumentError {
+  return new ArgumentError(
+    `${name} with a timeout of 0 would block the shared connection forever: give a timeout in ms, e.g. ${name === 'WAITAOF' ? 'waitaof(1, 1, 100)' : 'wait(1, 100)'}`,
+  );
 }
 
 /** Whether a command is WAIT or WAITAOF (see {@link ownWritesDeadline}). */
