@@ -1,5 +1,6 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClusterConnection } from './cluster/cluster-connection.js';
+import { ConfigError } from './errors.js';
 
 /**
  * keyslot's `diagnostics_channel` events besides the `keyslot:command` trace, for OpenTelemetry (`@keyslot/otel`)
@@ -119,4 +120,34 @@ export function publishRetry(command: string, attempt: number, node: string, err
   };
   if (node !== '') event.node = node;
   retryChannel.publish(event);
+}
+
+/**
+ * What a framework integration needs of an instrumentation to turn it on with its connection and off with the
+ * application (`@keyslot/otel`'s `KeyslotInstrumentation` is one): the NestJS module's and the Fastify plugin's
+ * `instrumentation` option.
+ */
+export interface ConnectionInstrumentation {
+  /** Subscribes to keyslot's channels (idempotent). */
+  enable(): void;
+  /** Unsubscribes. */
+  disable(): void;
+  /** Reports this connection's per-node figures (pending commands) until it closes. */
+  observe(connection: ClusterConnection): void;
+}
+
+/** Throws a `ConfigError` naming `where` unless `value` can serve as an instrumentation. */
+export function checkInstrumentation(value: unknown, where: string): ConnectionInstrumentation {
+  const candidate = value as Partial<Record<keyof ConnectionInstrumentation, unknown>> | null;
+  const methods = ['enable', 'disable', 'observe'] as const;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    methods.some((m) => typeof candidate[m] !== 'function')
+  ) {
+    throw new ConfigError(
+      `${where}: instrumentation must have enable(), disable() and observe(connection), e.g. new KeyslotInstrumentation() from @keyslot/otel`,
+    );
+  }
+  return value as ConnectionInstrumentation;
 }

@@ -23,6 +23,8 @@ export {
   CHANNELS,
   type ConnectEvent,
   type ConnectionCreatedEvent,
+  type ConnectionInstrumentation,
+  checkInstrumentation,
   type DisconnectEvent,
   type RedirectEvent,
   type RetryEvent,
