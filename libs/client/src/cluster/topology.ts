@@ -121,15 +121,18 @@ function endpoint(
   return { ...target, address: `${target.host}:${target.port}` };
 }
 
-/** The health a CLUSTER SHARDS node entry reports. */
+/** The health a CLUSTER SHARDS node entry reports: Redis and Valkey write `fail` where their docs say `failed`. */
 function shardsHealth(value: unknown): NodeHealth {
   const health = String(value);
-  return health === 'online' || health === 'failed' || health === 'loading' ? health : 'unknown';
+  if (health === 'fail' || health === 'failed') return 'failed';
+  return health === 'online' || health === 'loading' ? health : 'unknown';
 }
 
 /**
- * Builds a topology from a CLUSTER SHARDS reply (RESP2 or RESP3). Requests go to each shard's primary unless it
- * failed, and to its `online` replicas; the other nodes are kept as `unrouted`, with their health.
+ * Builds a topology from a CLUSTER SHARDS reply (RESP2 or RESP3). Requests go to each shard's primary (one that has
+ * not failed, when the shard lists another primary beside it: a failed one keeps its slots until the cluster
+ * promotes a replica, and requests to it are retried meanwhile) and to its `online` replicas; the other nodes are
+ * kept as `unrouted`, with their health.
  */
 export function topologyFromShards(reply: unknown, queriedHost: string, natMap?: NatMap): Topology {
   const shards: Shard[] = [];
@@ -139,7 +142,7 @@ export function topologyFromShards(reply: unknown, queriedHost: string, natMap?:
     const flat = (shard.get('slots') as unknown[]).map(Number);
     const slots: [number, number][] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) slots.push([flat[i]!, flat[i + 1]!]);
-    let primary: NodeInfo | undefined;
+    const primaries: NodeInfo[] = [];
     const replicas: NodeInfo[] = [];
     const others: (NodeInfo & { role: 'primary' | 'replica' })[] = [];
     for (const nodeValue of shard.get('nodes') as unknown[]) {
@@ -152,10 +155,12 @@ export function topologyFromShards(reply: unknown, queriedHost: string, natMap?:
         health: shardsHealth(node.get('health')),
       };
       const isPrimary = String(node.get('role')) === 'master';
-      if (slots.length > 0 && isPrimary && info.health !== 'failed') primary = info;
-      else if (slots.length > 0 && !isPrimary && info.health === 'online') replicas.push(info);
+      if (slots.length > 0 && isPrimary) primaries.push(info);
+      else if (slots.length > 0 && info.health === 'online') replicas.push(info);
       else others.push({ ...info, role: isPrimary ? 'primary' : 'replica' });
     }
+    const primary = primaries.find((node) => node.health !== 'failed') ?? primaries[0];
+    for (const node of primaries) if (node !== primary) others.push({ ...node, role: 'primary' });
     if (primary) shards.push({ primary, replicas, slots });
     for (const other of others) {
       unrouted.push(other.role === 'replica' && primary ? { ...other, primary: primary.address } : other);

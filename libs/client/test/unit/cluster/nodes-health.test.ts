@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { topologyFromSlots, withNodesHealth } from '../../../src/cluster/topology.js';
+import { topologyFromShards, topologyFromSlots, withNodesHealth } from '../../../src/cluster/topology.js';
 
 // A CLUSTER SLOTS reply and the CLUSTER NODES text of the same cluster (a server without CLUSTER SHARDS): one shard
 // with an online replica, one whose replica failed, one whose old primary failed and was replaced.
@@ -42,5 +42,53 @@ describe('withNodesHealth (servers without CLUSTER SHARDS)', () => {
 
   it('leaves the routing as CLUSTER SLOTS says', () => {
     expect(topology.fingerprint).toBe(topologyFromSlots(SLOTS, '127.0.0.1').fingerprint);
+  });
+});
+
+describe('topologyFromShards health', () => {
+  const node = (id: string, port: number, role: string, health: string) => [
+    'id',
+    id,
+    'port',
+    port,
+    'ip',
+    '127.0.0.1',
+    'endpoint',
+    '127.0.0.1',
+    'role',
+    role,
+    'health',
+    health,
+  ];
+  // As Redis 7.4 and Valkey 8.0 write it (`fail`, not the documented `failed`): a shard whose old primary failed
+  // and was replaced, with a replica still loading and one that failed.
+  const reply = [
+    [
+      'slots',
+      [0, 16383],
+      'nodes',
+      [
+        node('old', 7000, 'master', 'fail'),
+        node('new', 7001, 'master', 'online'),
+        node('loading', 7002, 'replica', 'loading'),
+        node('dead', 7003, 'replica', 'fail'),
+        node('ok', 7004, 'replica', 'online'),
+      ],
+    ],
+  ];
+  const topology = topologyFromShards(reply, '127.0.0.1');
+
+  it('routes to the primary that has not failed and to online replicas only', () => {
+    expect(topology.shards).toHaveLength(1);
+    expect(topology.shards[0]!.primary).toMatchObject({ id: 'new', health: 'online' });
+    expect(topology.shards[0]!.replicas.map((r) => r.id)).toEqual(['ok']);
+  });
+
+  it('keeps the other nodes, with their health, as unrouted', () => {
+    expect(topology.unrouted.map((n) => [n.id, n.role, n.health, n.primary])).toEqual([
+      ['loading', 'replica', 'loading', '127.0.0.1:7001'],
+      ['dead', 'replica', 'failed', '127.0.0.1:7001'],
+      ['old', 'primary', 'failed', undefined],
+    ]);
   });
 });
