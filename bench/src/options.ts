@@ -1,6 +1,7 @@
 import {
   CLIENT_NAMES,
   type ClientName,
+  OTEL_CLIENT,
   SCENARIO_NAMES,
   type ScenarioName,
   SERVER_NAMES,
@@ -34,6 +35,7 @@ export const USAGE = `npm run bench [-- options]
   --duration MS         measured time per scenario run (default 3000)
   --warmup MS           warm-up before each measurement (default 750)
   --clients a,b         among ${CLIENT_NAMES.join(', ')}
+  --otel                also run keyslot with @keyslot/otel on (${OTEL_CLIENT}), for the instrumentation's cost
   --scenarios a,b       among ${SCENARIO_NAMES.join(', ')}
   --only PARTS          run only some of: matrix, http, profile, experiments (comma-separated);
                         experiments (I/O counts, a flush prototype) never run unless named here
@@ -46,7 +48,7 @@ export const USAGE = `npm run bench [-- options]
   --help
 
 Environment: BENCH_QUICK=1, BENCH_ROUNDS, BENCH_DURATION_MS, BENCH_WARMUP_MS, BENCH_CLIENTS, BENCH_SCENARIOS,
-BENCH_HTTP=0, BENCH_HTTP_DURATION_S, BENCH_PROFILE=0 (flags win).`;
+BENCH_HTTP=0, BENCH_HTTP_DURATION_S, BENCH_PROFILE=0, BENCH_OTEL=1 (flags win).`;
 
 function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
   const items = value
@@ -74,7 +76,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     rounds: quick ? 1 : 3,
     warmupMs: quick ? 300 : 750,
     durationMs: quick ? 1000 : 3000,
-    clients: [...CLIENT_NAMES],
+    clients: CLIENT_NAMES.filter((name) => name !== OTEL_CLIENT),
     scenarios: [...SCENARIO_NAMES],
     matrix: true,
     http: true,
@@ -104,6 +106,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     };
     switch (arg) {
       case '--quick':
+      case '--otel':
         break;
       case '--help':
       case '-h':
@@ -153,5 +156,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
         throw new Error(`unknown option ${arg}\n\n${USAGE}`);
     }
   }
+  const otel = argv.includes('--otel') || env.BENCH_OTEL === '1';
+  if (otel && !options.clients.includes(OTEL_CLIENT)) options.clients.push(OTEL_CLIENT);
   return options;
 }
