@@ -33,8 +33,8 @@ const VERSION = '0.1.0';
  * commands per node, and counters of redirects, reconnects, retries, stuck connections, topology refreshes and
  * cache lookups. Costs nothing until enabled; `disable()` unsubscribes.
  *
- * It has the shape of OpenTelemetry's `Instrumentation`, so `registerInstrumentations({ instrumentations: [new
- * KeyslotInstrumentation()] })` works as well as `new KeyslotInstrumentation()` alone.
+ * It has the methods of OpenTelemetry's `Instrumentation` interface (`enable`, `disable`, `setTracerProvider`,
+ * `setMeterProvider`, `getConfig`, `setConfig`).
  *
  * @example
  * ```ts
