@@ -366,7 +366,7 @@ describe.each(FLAVOURS)('the %s server', (flavour, build: BuildApp) => {
       const series = (name: string, ...labels: string[]) =>
         lines.filter((line) => line.startsWith(`${name}{`) && labels.every((label) => line.includes(label)));
       const ports = cluster.nodes.map((node) => `server_port="${node.port}"`);
-      const gets = series('db_client_operation_duration_seconds_count', 'db_operation_name="GET"');
+      const gets = series('db_client_operation_duration_count', 'db_operation_name="GET"');
       expect(gets.length).toBeGreaterThan(0);
       for (const line of gets) expect(ports.some((port) => line.includes(port))).toBe(true);
       expect(series('keyslot_client_pending_commands', 'server_address="127.0.0.1"').length).toBeGreaterThan(
