@@ -23,6 +23,11 @@ export interface ConnectionConfig {
   returnBuffers?: boolean;
   /** Receives RESP3 push messages that are not pub/sub messages (e.g. client-side caching invalidations). */
   onPush?: (push: unknown[]) => void;
+  /**
+   * Put the command text in `keyslot:command` traces (and so in OpenTelemetry spans, as `db.query.text`): the name
+   * and the arguments that name keys or structure, values replaced by a count. Default false: the name only.
+   */
+  traceCommandText?: boolean;
 }
 
 /** A `ConnectionConfig` with every default applied. */
@@ -41,6 +46,7 @@ export function resolveConnectionConfig(config: ConnectionConfig = {}): Resolved
     maxPending: positive(config.maxPending, 100_000, 'maxPending'),
     returnBuffers: config.returnBuffers ?? false,
     onPush: config.onPush,
+    traceCommandText: config.traceCommandText === true,
   };
 }
 

@@ -11,7 +11,7 @@ export type {
 } from './cluster/cluster-options.js';
 export type { ClusterStats } from './cluster/router.js';
 export type { ScanOptions } from './cluster/scan-iterator.js';
-export { SLOT_COUNT } from './cluster/topology.js';
+export { type NodeHealth, SLOT_COUNT } from './cluster/topology.js';
 export type { NodeSnapshot, TopologySnapshot } from './cluster/topology-snapshot.js';
 export type { Command, CommandExecutor, RedisArg, RedisKey } from './command.js';
 export * from './commands/index.js';
@@ -19,6 +19,19 @@ export type { ConnectionConfig } from './config.js';
 export type { TlsOptions } from './connection/connection-options.js';
 export type { Credentials, CredentialsProvider } from './connection/credentials.js';
 export { MultiplexedConnection } from './connection/multiplexed-connection.js';
+export {
+  type CacheLookupEvent,
+  CHANNELS,
+  type ConnectEvent,
+  type ConnectionCreatedEvent,
+  type ConnectionInstrumentation,
+  checkInstrumentation,
+  type DisconnectEvent,
+  type RedirectEvent,
+  type RetryEvent,
+  type StuckEvent,
+  type TopologyEvent,
+} from './diagnostics-events.js';
 export * from './errors.js';
 export type { PubSubListener, PubSubMessage } from './pubsub/subscriptions.js';
 export { Client } from './standalone/client.js';

@@ -1,6 +1,7 @@
 import { resolveConnectionConfig } from '../config.js';
 import type { NodeConnectionSettings } from '../connection/connection-options.js';
 import { CredentialSource, checkCredentialOptions } from '../connection/credentials.js';
+import { type ConnectionCreatedEvent, connectionChannel } from '../diagnostics-events.js';
 import { ConfigError } from '../errors.js';
 import { ClusterConnection } from './cluster-connection.js';
 import {
@@ -50,6 +51,8 @@ export class ClusterClient {
       connection.destroy();
       throw error;
     }
+    if (connectionChannel.hasSubscribers)
+      connectionChannel.publish({ connection } satisfies ConnectionCreatedEvent);
     return connection;
   }
 

@@ -14,7 +14,13 @@ import {
 import type { PubSubListener } from '../pubsub/subscriptions.js';
 import { encodeCommand } from '../resp/encode-command.js';
 import { type Attempt, classifyFailure, RetryAction, resends } from '../retry/retry-policy.js';
-import { type CommandTraceContext, commandTracing, traceCommand } from '../tracing.js';
+import {
+  type CommandTraceContext,
+  commandTrace,
+  commandTracing,
+  traceCommand,
+  traceNode,
+} from '../tracing.js';
 import { Multi } from '../transaction/multi.js';
 import { backoffDelay } from '../util/backoff.js';
 import { withTimeout } from '../util/timeout.js';
@@ -61,7 +67,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
 
   sendCommand<T>(command: Command<T>): Promise<T> {
     if (commandTracing.hasSubscribers) {
-      const context: CommandTraceContext = { command: command.name };
+      const context = this.traceOf(command);
       return traceCommand(context, () => this.dispatch(command, undefined, context)!);
     }
     return this.dispatch(command, undefined, undefined)!;
@@ -83,7 +89,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
       // A batch's command that is more than one request is traced as a command of its own, as when sent alone.
       return settleWith(
         settler,
-        traceCommand({ command: command.name }, () => this.runPlan(command, plan)),
+        traceCommand(this.traceOf(command), () => this.runPlan(command, plan)),
       );
     }
     return settleWith(settler, this.runPlan(command, plan));
@@ -106,12 +112,15 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     if (request instanceof QueueFullError) return settleWith(settler, Promise.reject(request));
     if (trace !== undefined) {
       // The node that finally answered (after redirects), known once the command settles.
-      const recordNode = (): void => {
-        trace.node = request.lastAddress || undefined;
-      };
+      const recordNode = (): void => traceNode(trace, request.lastAddress);
       request.promise!.then(recordNode, recordNode);
     }
     return request.promise;
+  }
+
+  /** A command's trace payload: built only when someone subscribes. A cluster has one database, 0. */
+  private traceOf(command: Command<unknown>): CommandTraceContext {
+    return commandTrace(command.name, command.args, 0, this.router.config.traceCommandText);
   }
 
   /** Everything that is not one request: fan-out, a dedicated connection, a split, or an error before sending. */
@@ -340,9 +349,19 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     }
   }
 
-  private async runTransaction(
+  private runTransaction(
     commands: readonly Command<unknown>[],
     returnBuffers: boolean,
+  ): Promise<unknown[] | null> {
+    if (!commandTracing.hasSubscribers) return this.transaction(commands, returnBuffers, undefined);
+    const context: CommandTraceContext = { command: 'MULTI', database: 0, batchSize: commands.length };
+    return traceCommand(context, () => this.transaction(commands, returnBuffers, context));
+  }
+
+  private async transaction(
+    commands: readonly Command<unknown>[],
+    returnBuffers: boolean,
+    trace: CommandTraceContext | undefined,
   ): Promise<unknown[] | null> {
     const slots = new Set<number>();
     for (const command of commands) {
@@ -359,6 +378,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     const [slot] = slots;
     for (let attempt = 0; ; attempt++) {
       const handle = slot === undefined ? await this.anyPrimary() : await this.primaryFor(slot);
+      if (trace !== undefined) traceNode(trace, handle.address);
       try {
         return await handle.runTransaction(commands, returnBuffers);
       } catch (error) {

@@ -2,6 +2,17 @@ import { EventEmitter } from 'node:events';
 import type { ResolvedConnectionConfig } from '../config.js';
 import type { NodeConnectionSettings } from '../connection/connection-options.js';
 import { Request } from '../connection/request.js';
+import {
+  type ConnectEvent,
+  connectChannel,
+  type DisconnectEvent,
+  disconnectChannel,
+  publishRetry,
+  type RedirectEvent,
+  redirectChannel,
+  type TopologyEvent,
+  topologyChannel,
+} from '../diagnostics-events.js';
 import { ClosedError, ClusterError, type QueueFullError, type ReplyError, TimeoutError } from '../errors.js';
 import { encodeCommand } from '../resp/encode-command.js';
 import { Admission } from '../util/admission.js';
@@ -199,6 +210,11 @@ export class ClusterRouter implements RequestRouter {
     // Redirects name the address the node announces; behind NAT that is not the one to dial.
     const address = reachableAddress(redirect.announced, this.settings.natMap);
     this.counters.redirects++;
+    if (redirectChannel.hasSubscribers) {
+      const kind = reply.prefix === 'ASK' ? 'ASK' : 'MOVED';
+      const event: RedirectEvent = { kind, command: request.name, slot: redirect.slot, from, to: address };
+      redirectChannel.publish(event);
+    }
     if (reply.prefix === 'ASK') {
       request.route = askRoute(request.route, address);
       this.route(request);
@@ -208,6 +224,7 @@ export class ClusterRouter implements RequestRouter {
     if (address === from) {
       // Told to go where we already are: our connection is stale (e.g. the node was replaced). Replace it.
       this.handles.get(from)?.reset();
+      request.lastError = reply;
       this.retryLater(request, true);
       return;
     }
@@ -217,6 +234,7 @@ export class ClusterRouter implements RequestRouter {
 
   retryLater(request: ClusterRequest<unknown>, refresh: boolean): void {
     this.counters.retries++;
+    publishRetry(request.name, request.attempts + 1, request.lastAddress, request.lastError);
     if (refresh) this.requestRefresh();
     if (this.closed) {
       request.fail(new ClosedError('the cluster connection was closed by the application'));
@@ -295,8 +313,14 @@ export class ClusterRouter implements RequestRouter {
       const host = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
       const port = Number(address.slice(colon + 1));
       handle = new NodeHandle(address, this.settings.nodeSettings(host, port), this.config, {
-        onUp: (node) => this.events.emit('nodeUp', node.address),
+        onUp: (node, reconnect) => {
+          if (connectChannel.hasSubscribers)
+            connectChannel.publish({ address: node.address, reconnect } satisfies ConnectEvent);
+          this.events.emit('nodeUp', node.address);
+        },
         onDown: (node, error) => {
+          if (disconnectChannel.hasSubscribers)
+            disconnectChannel.publish({ address: node.address, error } satisfies DisconnectEvent);
           this.counters.reconnects++;
           this.events.emit('nodeDown', node.address, error);
           this.requestRefresh();
@@ -378,10 +402,27 @@ export class ClusterRouter implements RequestRouter {
       this.failedRefreshes = 0;
       this.lastRefreshError = undefined;
       this.discoveryFailures.clear();
-      this.apply(topology);
+      const changed = this.apply(topology);
+      if (topologyChannel.hasSubscribers) {
+        const event: TopologyEvent = {
+          outcome: changed ? 'changed' : 'unchanged',
+          nodes: topology.addresses().length,
+          coveredSlots: topology.coveredSlots,
+        };
+        topologyChannel.publish(event);
+      }
     } catch (error) {
       this.failedRefreshes++;
       this.lastRefreshError = error as Error;
+      if (topologyChannel.hasSubscribers) {
+        const event: TopologyEvent = {
+          outcome: 'failed',
+          nodes: this.topology?.addresses().length ?? 0,
+          coveredSlots: this.topology?.coveredSlots ?? 0,
+          error: error as Error,
+        };
+        topologyChannel.publish(event);
+      }
       this.events.emit('error', error);
     }
   }
@@ -395,7 +436,8 @@ export class ClusterRouter implements RequestRouter {
     return [...new Set([...up, ...down, ...seeds])];
   }
 
-  private apply(topology: Topology): void {
+  /** Adopts a topology; true when it differs from the one before. */
+  private apply(topology: Topology): boolean {
     const changed = this.topology?.fingerprint !== topology.fingerprint;
     this.topology = topology;
     this.slotOverrides.clear();
@@ -425,6 +467,7 @@ export class ClusterRouter implements RequestRouter {
       }
     }
     if (changed) this.events.emit('topologyChange', topology);
+    return changed;
   }
 
   private pickReplica(route: ShardRoute): NodeHandle {

@@ -6,6 +6,12 @@ import { type ConnectionConfig, type ResolvedConnectionConfig, resolveConnection
 import { addressOf, type NodeConnectionSettings } from '../connection/connection-options.js';
 import { DedicatedConnections } from '../connection/dedicated-connections.js';
 import { MultiplexedConnection } from '../connection/multiplexed-connection.js';
+import {
+  type ConnectEvent,
+  connectChannel,
+  type DisconnectEvent,
+  disconnectChannel,
+} from '../diagnostics-events.js';
 import { ConfigError, ConnectionError, OutcomeUnknownError } from '../errors.js';
 import {
   type PubSubListener,
@@ -15,7 +21,13 @@ import {
   UNSUBSCRIBE_COMMAND,
 } from '../pubsub/subscriptions.js';
 import { encodeCommand } from '../resp/encode-command.js';
-import { commandTracing, traceCommand } from '../tracing.js';
+import {
+  type CommandTraceContext,
+  commandTrace,
+  commandTracing,
+  traceCommand,
+  traceNode,
+} from '../tracing.js';
 import { Multi } from '../transaction/multi.js';
 import { Admission } from '../util/admission.js';
 import { backoffDelay } from '../util/backoff.js';
@@ -38,6 +50,8 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   private reconnecting = false;
   private attempt = 0;
   private lastError: Error | undefined;
+  /** A connection was open once: the next one is a reconnect. */
+  private everUp = false;
   private state: 'open' | 'closing' | 'closed' = 'open';
   private readonly subscriptions = new Subscriptions();
   private readonly dedicated: DedicatedConnections;
@@ -66,7 +80,13 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
 
   sendCommand<T>(command: Command<T>): Promise<T> {
     if (commandTracing.hasSubscribers) {
-      return traceCommand({ command: command.name, node: this.address }, () => this.dispatchCommand(command));
+      const context = commandTrace(
+        command.name,
+        command.args,
+        this.settings.db,
+        this.config.traceCommandText,
+      );
+      return traceCommand(this.onThisNode(context), () => this.dispatchCommand(command));
     }
     return this.dispatchCommand(command);
   }
@@ -105,7 +125,16 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
 
   /** Starts a MULTI/EXEC transaction, written as one uninterrupted unit on the shared connection. */
   multi(): Multi {
-    return new Multi((commands, returnBuffers) => this.runTransaction(commands, returnBuffers));
+    return new Multi((commands, returnBuffers) => {
+      if (!commandTracing.hasSubscribers) return this.runTransaction(commands, returnBuffers);
+      const context = { command: 'MULTI', database: this.settings.db, batchSize: commands.length };
+      return traceCommand(this.onThisNode(context), () => this.runTransaction(commands, returnBuffers));
+    });
+  }
+
+  private onThisNode(context: CommandTraceContext): CommandTraceContext {
+    traceNode(context, this.address);
+    return context;
   }
 
   /** Runs `work` on a dedicated connection after WATCHing `keys`; see `MultiplexedConnection#watch`. */
@@ -214,10 +243,16 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   }
 
   private adopt(connection: MultiplexedConnection): void {
+    if (connectChannel.hasSubscribers) {
+      connectChannel.publish({ address: this.address, reconnect: this.everUp } satisfies ConnectEvent);
+    }
+    this.everUp = true;
     this.connection = connection;
     this.attempt = 0;
     connection.onClose((error) => {
       if (this.connection !== connection) return;
+      if (this.state === 'open' && disconnectChannel.hasSubscribers)
+        disconnectChannel.publish({ address: this.address, error } satisfies DisconnectEvent);
       this.connection = null;
       this.lastError = error;
       if (this.state === 'open') this.startReconnecting();
