@@ -1,3 +1,4 @@
+import { resolveCacheOptions } from '../cache/cache-options.js';
 import { resolveConnectionConfig } from '../config.js';
 import type { NodeConnectionSettings } from '../connection/connection-options.js';
 import { ConfigError } from '../errors.js';
@@ -63,6 +64,8 @@ export class ClusterClient {
       );
     }
     const options = this.#options;
+    const cache =
+      config.cache === undefined ? undefined : resolveCacheOptions(config.cache, options.protocol ?? 3);
     const password = wrapPassword(options.password);
     const tls = options.tls === true ? {} : options.tls === false ? undefined : options.tls;
     const router = new ClusterRouter(
@@ -78,6 +81,7 @@ export class ClusterClient {
           db: 0,
           protocol: options.protocol ?? 3,
           readonly: readFrom !== 'primary',
+          tracking: cache !== undefined,
           connectTimeoutMs: resolved.connectTimeoutMs,
           maxPending: resolved.maxPending,
         }),
@@ -89,7 +93,7 @@ export class ClusterClient {
       },
       resolved,
     );
-    const connection = new ClusterConnection(router);
+    const connection = new ClusterConnection(router, cache);
     void router.refresh();
     return connection;
   }
