@@ -75,7 +75,9 @@ describe('a lost or replaced connection drops what it read', () => {
     // Refuse new connections first, so that the write below is made while this client has no connection at all.
     proxies.get(node.address)!.refuseNewConnections();
     proxies.get(node.address)!.cut();
-    await cluster.waitFor(() => downs.includes(node.address), { timeoutMs: 5_000, message: 'nodeDown' });
+    // The cluster connection knows the node by the proxy's address (natMap).
+    const viaProxy = proxies.get(node.address)!.address;
+    await cluster.waitFor(() => downs.includes(viaProxy), { timeoutMs: 5_000, message: 'nodeDown' });
     expect(conn.cache!.stats().entries).toBe(0);
     await cluster.admin(node, 'SET', key, 'after'); // no connection of this client can hear of it
     proxies.get(node.address)!.restore();
@@ -96,7 +98,7 @@ describe('a lost or replaced connection drops what it read', () => {
     conn.on('nodeDown', (address) => downs.push(address));
     // A command that waits for a reply lets the watchdog see the connection is stuck.
     await conn.uncached.get(key).catch(() => undefined);
-    await cluster.waitFor(() => downs.includes(node.address), {
+    await cluster.waitFor(() => downs.includes(proxy.address), {
       timeoutMs: 5_000,
       message: 'the watchdog to drop the stuck connection',
     });
