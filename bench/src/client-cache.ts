@@ -8,6 +8,9 @@
  * - `hit`: a connection with a cache, warmed first, so every read is served from memory;
  * - `miss`: a connection with a cache of one entry, so (nearly) every read misses, is fetched and stored, and
  *   evicts the previous one: the cost the cache adds to a read it cannot serve.
+ * With `--base <dir>` (a checkout of another commit's `libs/client/src`, e.g. `git archive main libs/client/src`
+ * unpacked inside this repository so its dependencies resolve), a fourth case `base-uncached` runs that commit's
+ * client without a cache: the uncached path before and after, in the same run.
  * Each case runs in rounds, in rotating order; the medians over rounds are printed as a Markdown table with ops/s,
  * client CPU per read (process user + system) and the ratios against `uncached` of the same run.
  */
@@ -25,8 +28,8 @@ interface Figures {
   hitRatio: number;
 }
 
-type CaseName = 'uncached' | 'hit' | 'miss';
-const CASES: CaseName[] = ['uncached', 'hit', 'miss'];
+type CaseName = 'uncached' | 'hit' | 'miss' | 'base-uncached';
+type Connect = (seeds: string[], config: object) => Promise<ClusterConnection>;
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -58,9 +61,16 @@ async function readLoad(conn: ClusterConnection, keys: string[], durationMs: num
   };
 }
 
-async function runCase(name: CaseName, seeds: string[], keys: string[], durationMs: number): Promise<Figures> {
-  const cache = name === 'hit' ? { maxEntries: HOT_KEYS * 2 } : name === 'miss' ? { maxEntries: 1 } : undefined;
-  const conn = await new ClusterClient(seeds).getConnection(cache ? { cache } : {});
+async function runCase(
+  name: CaseName,
+  connect: Connect,
+  seeds: string[],
+  keys: string[],
+  durationMs: number,
+): Promise<Figures> {
+  const cache =
+    name === 'hit' ? { maxEntries: HOT_KEYS * 2 } : name === 'miss' ? { maxEntries: 1 } : undefined;
+  const conn = await connect(seeds, cache ? { cache } : {});
   try {
     // Warm-up: every key once (fills the cache for `hit`), then a short load.
     for (const key of keys) await conn.get(key);
@@ -79,6 +89,20 @@ function median(values: number[]): number {
 async function main(): Promise<void> {
   const rounds = option('rounds', 3);
   const durationMs = option('duration', 3000);
+  const baseIndex = process.argv.indexOf('--base');
+  const connectHere: Connect = (seeds, config) => new ClusterClient(seeds).getConnection(config);
+  const connects = new Map<CaseName, Connect>([
+    ['uncached', connectHere],
+    ['hit', connectHere],
+    ['miss', connectHere],
+  ]);
+  if (baseIndex >= 0) {
+    const base = (await import(`${process.argv[baseIndex + 1]}/index.ts`)) as {
+      ClusterClient: typeof ClusterClient;
+    };
+    connects.set('base-uncached', (seeds, config) => new base.ClusterClient(seeds).getConnection(config));
+  }
+  const CASES = [...connects.keys()];
   const cluster = await startCluster({ primaries: 3, replicasPerPrimary: 0 });
   try {
     const seeds = cluster.seeds;
@@ -90,7 +114,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       for (let n = 0; n < CASES.length; n++) {
         const name = CASES[(round + n) % CASES.length]!;
-        const figures = await runCase(name, seeds, keys, durationMs);
+        const figures = await runCase(name, connects.get(name)!, seeds, keys, durationMs);
         runs.get(name)!.push(figures);
         console.error(`round ${round + 1} ${name}: ${JSON.stringify(figures)}`);
       }
@@ -109,7 +133,9 @@ async function main(): Promise<void> {
       }),
     );
     const base = summary.get('uncached')!;
-    console.log(`| case | reads/s | client CPU µs/read | hit ratio | reads/s vs uncached | CPU/read vs uncached |`);
+    console.log(
+      `| case | reads/s | client CPU µs/read | hit ratio | reads/s vs uncached | CPU/read vs uncached |`,
+    );
     console.log(`| --- | ---: | ---: | ---: | ---: | ---: |`);
     for (const [name, f] of summary) {
       console.log(
