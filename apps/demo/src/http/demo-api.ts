@@ -78,11 +78,15 @@ export class DemoApi {
     return answer(async () => ({ status: 200, body: { top: await this.links.top(parseLimit(limit)) } }));
   }
 
-  /** GET /cluster: the live topology and the connection's counters. */
+  /** GET /cluster: the live topology, the connection's counters and its client-side cache's (null without one). */
   cluster(): Promise<HttpResult> {
     return answer(async () => ({
       status: 200,
-      body: { topology: this.redis.topology(), stats: this.redis.stats() },
+      body: {
+        topology: this.redis.topology(),
+        stats: this.redis.stats(),
+        cache: this.redis.cache?.stats() ?? null,
+      },
     }));
   }
 

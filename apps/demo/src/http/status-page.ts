@@ -2,7 +2,7 @@ import { SLOT_COUNT } from '@keyslot/client';
 
 /**
  * The status page served at `/`: it polls `GET /cluster` every second and shows each node's role, slot ranges,
- * connection state and command count, so a failover or a reshard can be watched as it happens.
+ * connection state and command count (and the client-side cache's hits, misses and invalidations), so a failover or a reshard can be watched as it happens.
  *
  * A node the topology stops listing (a dead primary once its replica took over, a removed node) stays on the page,
  * marked down and `gone`, so a failure does not silently disappear from view. Every row carries `data-address`,
@@ -40,6 +40,7 @@ export const STATUS_PAGE = `<!doctype html>
 <body>
 <h1>keyslot demo: cluster status</h1>
 <div id="summary">loading…</div>
+<div id="cache"></div>
 <div id="updated"></div>
 <div id="error"></div>
 <table>
@@ -50,6 +51,7 @@ export const STATUS_PAGE = `<!doctype html>
 <script>
   const rows = document.getElementById('nodes');
   const summary = document.getElementById('summary');
+  const cacheLine = document.getElementById('cache');
   const updated = document.getElementById('updated');
   const errorBox = document.getElementById('error');
   // Every node seen so far, by address: one the topology no longer lists is shown as gone.
@@ -95,7 +97,7 @@ export const STATUS_PAGE = `<!doctype html>
       const response = await fetch('/cluster', { cache: 'no-store' });
       const data = await response.json();
       if (!response.ok) throw new Error((data && data.message) || 'GET /cluster answered ' + response.status);
-      const { topology, stats } = data;
+      const { topology, stats, cache } = data;
       const now = new Date().toLocaleTimeString();
       const listed = new Set(topology.nodes.map((node) => node.address));
       for (const node of topology.nodes) seen.set(node.address, { node, gone: null });
@@ -109,6 +111,10 @@ export const STATUS_PAGE = `<!doctype html>
       summary.replaceChildren(slots, ' · ' + primaries + ' primaries, ' + (topology.nodes.length - primaries) +
         ' replicas · ' + stats.commands + ' commands · ' + stats.redirects + ' redirects · ' + stats.retries +
         ' retries · ' + stats.reconnects + ' reconnects · ' + stats.refreshes + ' topology refreshes');
+      cacheLine.textContent = cache
+        ? 'client-side cache: ' + cache.hits + ' hits · ' + cache.misses + ' misses · ' + cache.invalidations +
+          ' invalidations · ' + cache.evictions + ' evictions · ' + cache.entries + ' entries'
+        : 'client-side cache: off';
       rows.replaceChildren(
         ...ordered(topology.nodes).map((node) => row(node, null)),
         ...[...seen.values()].filter((entry) => entry.gone).map((entry) => row(entry.node, entry.gone)),
