@@ -465,7 +465,9 @@ export class ClusterRouter implements RequestRouter {
     if (index === NO_OWNER) return '';
     const route = this.routes[index]!;
     if (this.settings.readFrom === 'primary') return route.primary.address;
-    return [route.primary.address, ...route.replicas.map((replica) => replica.address)].join(' ');
+    // Sorted: nodes may list a shard's replicas in any order.
+    const replicas = route.replicas.map((replica) => replica.address).sort();
+    return [route.primary.address, ...replicas].join(' ');
   }
 
   private pickReplica(route: ShardRoute): NodeHandle {
