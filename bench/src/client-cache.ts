@@ -11,10 +11,13 @@
  * With `--base <dir>` (a checkout of another commit's `libs/client/src`, e.g. `git archive main libs/client/src`
  * unpacked inside this repository so its dependencies resolve), a fourth case `base-uncached` runs that commit's
  * client without a cache: the uncached path before and after, in the same run.
- * Each case runs in rounds, in rotating order; the medians over rounds are printed as a Markdown table with ops/s,
+ * Each run of a case is a child process of its own (no JIT state or heap shared between cases); each case runs in
+ * rounds, in rotating order; the medians over rounds are printed as a Markdown table with ops/s,
  * client CPU per read (process user + system) and the ratios against `uncached` of the same run.
  */
+import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 import { ClusterClient, type ClusterConnection } from '@keyslot/client';
 import { startCluster } from '@keyslot/dev-cluster';
 
@@ -86,23 +89,29 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
+/** In a child: one run of one case, its figures as JSON on stdout. */
+async function child(): Promise<void> {
+  const name = process.argv[process.argv.indexOf('--child') + 1] as CaseName;
+  const seeds = process.argv[process.argv.indexOf('--seeds') + 1]!.split(',');
+  const baseIndex = process.argv.indexOf('--base');
+  let connect: Connect = (nodes, config) => new ClusterClient(nodes).getConnection(config);
+  if (name === 'base-uncached') {
+    const base = (await import(`${process.argv[baseIndex + 1]}/index.ts`)) as {
+      ClusterClient: typeof ClusterClient;
+    };
+    connect = (nodes, config) => new base.ClusterClient(nodes).getConnection(config);
+  }
+  const keys = Array.from({ length: HOT_KEYS }, (_, i) => `hot:${i}`);
+  const figures = await runCase(name, connect, seeds, keys, option('duration', 3000));
+  process.stdout.write(JSON.stringify(figures));
+}
+
 async function main(): Promise<void> {
   const rounds = option('rounds', 3);
   const durationMs = option('duration', 3000);
   const baseIndex = process.argv.indexOf('--base');
-  const connectHere: Connect = (seeds, config) => new ClusterClient(seeds).getConnection(config);
-  const connects = new Map<CaseName, Connect>([
-    ['uncached', connectHere],
-    ['hit', connectHere],
-    ['miss', connectHere],
-  ]);
-  if (baseIndex >= 0) {
-    const base = (await import(`${process.argv[baseIndex + 1]}/index.ts`)) as {
-      ClusterClient: typeof ClusterClient;
-    };
-    connects.set('base-uncached', (seeds, config) => new base.ClusterClient(seeds).getConnection(config));
-  }
-  const CASES = [...connects.keys()];
+  const CASES: CaseName[] = ['uncached', 'hit', 'miss'];
+  if (baseIndex >= 0) CASES.push('base-uncached');
   const cluster = await startCluster({ primaries: 3, replicasPerPrimary: 0 });
   try {
     const seeds = cluster.seeds;
@@ -114,7 +123,11 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       for (let n = 0; n < CASES.length; n++) {
         const name = CASES[(round + n) % CASES.length]!;
-        const figures = await runCase(name, connects.get(name)!, seeds, keys, durationMs);
+        const args = [...process.execArgv, process.argv[1]!, '--child', name, '--seeds', seeds.join(',')];
+        args.push('--duration', String(durationMs));
+        if (baseIndex >= 0) args.push('--base', process.argv[baseIndex + 1]!);
+        const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
+        const figures = JSON.parse(stdout) as Figures;
         runs.get(name)!.push(figures);
         console.error(`round ${round + 1} ${name}: ${JSON.stringify(figures)}`);
       }
@@ -148,4 +161,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await (process.argv.includes('--child') ? child() : main());

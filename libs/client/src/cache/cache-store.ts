@@ -3,7 +3,9 @@ import { ENTRY_OVERHEAD_BYTES, replyBytes } from './reply-values.js';
 
 /** One cached reply, as decoded (before the command's transform), with where it came from. */
 export interface CacheEntry {
-  readonly entryKey: string;
+  /** The entry's table: its command in its view (see `CacheStore#lookup`). */
+  readonly table: Map<string, CacheEntry>;
+  readonly argsKey: string;
   /** The Redis key the reply depends on (its text; see `keyText`). */
   readonly key: string;
   readonly reply: unknown;
@@ -13,6 +15,8 @@ export interface CacheEntry {
   /** The node whose connection read it: that connection's tracking will invalidate it. */
   readonly node: string;
   readonly slot: number;
+  /** Its place in the LRU order: the `uses` count when it was last moved to the most recent end. */
+  used: number;
 }
 
 /** Counters of `conn.cache.stats()`. */
@@ -26,30 +30,44 @@ export interface CacheCounters {
 }
 
 /**
- * The entries, least recently used first (a Map keeps insertion order; a hit moves its entry to the end), with the
- * indexes that drop a key's, a node's or a slot's entries in time proportional to what is dropped.
+ * The entries, one table per command and view (so that a GET's lookup key is the caller's own key string), an LRU
+ * order (a Set keeps insertion order; the least recently used is first), and the indexes that drop a key's, a
+ * node's or a slot's entries in time proportional to what is dropped.
+ *
+ * The LRU order is exact for what matters and cheap on a hit: an entry used again is moved to the most recent end
+ * only when it has fallen into the older half of the order (`maxEntries / 2` moves ago or more), so the hot entries
+ * of a steady workload cost one map lookup per hit, and an entry is never evicted while it is in the newer half.
  */
 export class CacheStore {
-  private readonly entries = new Map<string, CacheEntry>();
+  private readonly tables: [Map<string, Map<string, CacheEntry>>, Map<string, Map<string, CacheEntry>>] = [
+    new Map(),
+    new Map(),
+  ];
+  private readonly order = new Set<CacheEntry>();
   private readonly byKey = new Map<string, Set<CacheEntry>>();
   private readonly byNode = new Map<string, Set<CacheEntry>>();
   private readonly bySlot = new Map<number, Set<CacheEntry>>();
   private heldBytes = 0;
+  /** Moves to the most recent end so far (stores included). */
+  private uses = 0;
+  private readonly recentHalf: number;
   readonly counters: CacheCounters = { hits: 0, misses: 0, evictions: 0, invalidations: 0 };
 
-  constructor(private readonly options: ResolvedCacheOptions) {}
+  constructor(private readonly options: ResolvedCacheOptions) {
+    this.recentHalf = options.maxEntries / 2;
+  }
 
   get size(): number {
-    return this.entries.size;
+    return this.order.size;
   }
 
   get bytes(): number {
     return this.heldBytes;
   }
 
-  /** The entry for `entryKey`, made most recently used; undefined (and dropped) when older than `ttlMs`. */
-  lookup(entryKey: string): CacheEntry | undefined {
-    const entry = this.entries.get(entryKey);
+  /** The entry of `name` in one view for `argsKey`; undefined (and dropped) when older than `ttlMs`. */
+  lookup(buffers: boolean, name: string, argsKey: string): CacheEntry | undefined {
+    const entry = this.tables[buffers ? 1 : 0].get(name)?.get(argsKey);
     if (entry === undefined) return undefined;
     const ttlMs = this.options.ttlMs;
     if (ttlMs > 0 && Date.now() - entry.storedAt >= ttlMs) {
@@ -57,26 +75,53 @@ export class CacheStore {
       this.counters.evictions++;
       return undefined;
     }
-    this.entries.delete(entryKey);
-    this.entries.set(entryKey, entry);
+    if (this.uses - entry.used >= this.recentHalf) {
+      this.order.delete(entry);
+      this.order.add(entry);
+      entry.used = ++this.uses;
+    }
     return entry;
   }
 
   /** Stores a reply, evicting the least recently used entries beyond `maxEntries` / `maxBytes`. */
-  store(entryKey: string, key: string, reply: unknown, node: string, slot: number): void {
-    const bytes = ENTRY_OVERHEAD_BYTES + entryKey.length * 2 + replyBytes(reply);
+  store(
+    buffers: boolean,
+    name: string,
+    argsKey: string,
+    key: string,
+    reply: unknown,
+    node: string,
+    slot: number,
+  ): void {
+    const bytes = ENTRY_OVERHEAD_BYTES + argsKey.length * 2 + replyBytes(reply);
     if (bytes > this.options.maxBytes) return; // would evict everything and still not fit
-    const old = this.entries.get(entryKey);
+    const tables = this.tables[buffers ? 1 : 0];
+    let table = tables.get(name);
+    if (table === undefined) {
+      table = new Map();
+      tables.set(name, table);
+    }
+    const old = table.get(argsKey);
     if (old !== undefined) this.remove(old);
-    const entry: CacheEntry = { entryKey, key, reply, bytes, storedAt: Date.now(), node, slot };
-    this.entries.set(entryKey, entry);
+    const entry: CacheEntry = {
+      table,
+      argsKey,
+      key,
+      reply,
+      bytes,
+      storedAt: Date.now(),
+      node,
+      slot,
+      used: ++this.uses,
+    };
+    table.set(argsKey, entry);
+    this.order.add(entry);
     this.heldBytes += bytes;
     addTo(this.byKey, key, entry);
     addTo(this.byNode, node, entry);
     addTo(this.bySlot, slot, entry);
-    while (this.entries.size > this.options.maxEntries || this.heldBytes > this.options.maxBytes) {
-      const oldest = this.entries.values().next().value as CacheEntry;
-      this.remove(oldest);
+    while (this.order.size > this.options.maxEntries || this.heldBytes > this.options.maxBytes) {
+      this.remove(this.order.values().next().value as CacheEntry);
       this.counters.evictions++;
     }
   }
@@ -103,8 +148,9 @@ export class CacheStore {
 
   /** Drops everything. */
   clear(countAsInvalidated: boolean): void {
-    if (countAsInvalidated) this.counters.invalidations += this.entries.size;
-    this.entries.clear();
+    if (countAsInvalidated) this.counters.invalidations += this.order.size;
+    for (const tables of this.tables) tables.clear();
+    this.order.clear();
     this.byKey.clear();
     this.byNode.clear();
     this.bySlot.clear();
@@ -120,8 +166,8 @@ export class CacheStore {
   }
 
   private remove(entry: CacheEntry): void {
-    if (this.entries.get(entry.entryKey) !== entry) return;
-    this.entries.delete(entry.entryKey);
+    if (!this.order.delete(entry)) return;
+    if (entry.table.get(entry.argsKey) === entry) entry.table.delete(entry.argsKey);
     this.heldBytes -= entry.bytes;
     removeFrom(this.byKey, entry.key, entry);
     removeFrom(this.byNode, entry.node, entry);

@@ -65,21 +65,19 @@ export function keyText(key: RedisArg): string | undefined {
 }
 
 /**
- * The entry key of one cacheable command: its name, the view (`s`tring or `b`uffer: cached apart, since their
- * replies differ) and every argument with its type and length, so that no two distinct commands share an entry.
- * Undefined when the command is not cacheable.
+ * What tells apart two entries of one command in one view: for a command of one argument, the key's text itself
+ * (no copy: the caller's string is the lookup key); otherwise the key and every argument with its type and length,
+ * so that no two distinct argument lists share an entry. Undefined when the command is not cacheable.
  */
-export function entryKeyOf(name: string, args: readonly RedisArg[], buffers: boolean): string | undefined {
+export function argsKeyOf(name: string, args: readonly RedisArg[]): string | undefined {
   if (!CACHEABLE_COMMANDS.has(name) || args.length === 0) return undefined;
-  if (name === 'EXISTS' && args.length !== 1) return undefined;
-  let entryKey = buffers ? `${name}\u0000b` : `${name}\u0000s`;
-  for (let i = 0; i < args.length; i++) entryKey += argText(args[i]!);
-  return entryKey;
-}
-
-/** The entry key GET would have for `key` (MGET is served per key as GET). */
-export function getEntryKey(key: string, buffers: boolean): string {
-  return `${buffers ? 'GET\u0000b' : 'GET\u0000s'}${key.length}:s${key}`;
+  const key = keyText(args[0]!);
+  if (key === undefined) return undefined;
+  if (args.length === 1) return key;
+  if (name === 'EXISTS') return undefined;
+  let argsKey = `${key.length}:${key}`;
+  for (let i = 1; i < args.length; i++) argsKey += argText(args[i]!);
+  return argsKey;
 }
 
 function argText(arg: RedisArg): string {

@@ -1,7 +1,7 @@
 import type { Command, RedisArg } from '../command.js';
 import type { ResolvedCacheOptions } from './cache-options.js';
 import { CacheStore } from './cache-store.js';
-import { entryKeyOf, getEntryKey, keyText } from './cacheable-commands.js';
+import { argsKeyOf, keyText } from './cacheable-commands.js';
 import { InFlightReads, type PendingRead } from './in-flight-reads.js';
 import { copyReply } from './reply-values.js';
 
@@ -74,26 +74,23 @@ export class ClientCache implements ConnectionCache {
   read<T>(command: Command<T>): Promise<T> | undefined {
     const buffers = command.returnBuffers ?? this.source.returnBuffers;
     if (command.name === 'MGET') return this.mget(command, buffers) as Promise<T> | undefined;
-    const entryKey = entryKeyOf(command.name, command.args, buffers);
-    if (entryKey === undefined) return undefined;
-    const entry = this.store.lookup(entryKey);
+    const name = command.name;
+    const argsKey = argsKeyOf(name, command.args);
+    if (argsKey === undefined) return undefined;
+    const entry = this.store.lookup(buffers, name, argsKey);
     if (entry !== undefined) {
       this.store.counters.hits++;
       return settled(entry.reply, command.transform);
     }
-    const keyArg = command.args[0]!;
-    const key = keyText(keyArg);
-    if (key === undefined) return undefined;
     this.store.counters.misses++;
-    let shared = this.inFlight.sharedRead(entryKey);
+    const keyArg = command.args[0]!;
+    const sharedKey = `${buffers ? 'b' : 's'}${name}\u0000${argsKey}`;
+    let shared = this.inFlight.sharedRead(sharedKey);
     if (shared === undefined) {
-      shared = new SharedRead(this, key, this.source.slotOf(keyArg), entryKey);
+      const key = command.args.length === 1 ? argsKey : keyText(keyArg)!;
+      shared = new SharedRead(this, key, this.source.slotOf(keyArg), sharedKey, buffers, name, argsKey);
       this.inFlight.begin(shared);
-      this.source.fetch(
-        { name: command.name, args: command.args, returnBuffers: buffers },
-        shared.slot,
-        shared,
-      );
+      this.source.fetch({ name, args: command.args, returnBuffers: buffers }, shared.slot, shared);
     }
     return shared.join(command.transform);
   }
@@ -144,7 +141,7 @@ export class ClientCache implements ConnectionCache {
   /** @internal A shared read's reply is in: cache it unless it turned stale. */
   completed(read: SharedRead, reply: unknown, node: string): void {
     if (this.inFlight.end(read) && !(reply instanceof Error)) {
-      this.store.store(read.entryKey, read.key, reply, node, read.slot);
+      this.store.store(read.buffers, read.name, read.argsKey, read.key, reply, node, read.slot);
     }
   }
 
@@ -165,7 +162,7 @@ export class ClientCache implements ConnectionCache {
     const values: unknown[] = new Array(args.length);
     const missing = new Map<number, number[]>();
     for (let i = 0; i < keys.length; i++) {
-      const entry = this.store.lookup(getEntryKey(keys[i]!, buffers));
+      const entry = this.store.lookup(buffers, 'GET', keys[i]!);
       if (entry !== undefined) {
         this.store.counters.hits++;
         values[i] = copyReply(entry.reply);
@@ -200,7 +197,7 @@ export class ClientCache implements ConnectionCache {
 
   /** @internal */
   storeGet(read: PendingRead, buffers: boolean, value: unknown, node: string): void {
-    this.store.store(getEntryKey(read.key, buffers), read.key, value, node, read.slot);
+    this.store.store(buffers, 'GET', read.key, read.key, value, node, read.slot);
   }
 }
 
@@ -213,7 +210,11 @@ class SharedRead implements PendingRead, FetchReceiver {
     private readonly cache: ClientCache,
     readonly key: string,
     readonly slot: number,
+    /** Concurrent misses with this key share the read. */
     readonly entryKey: string,
+    readonly buffers: boolean,
+    readonly name: string,
+    readonly argsKey: string,
   ) {}
 
   join(transform: ((reply: unknown) => unknown) | undefined): Promise<never> {

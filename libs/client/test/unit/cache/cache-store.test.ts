@@ -2,7 +2,7 @@
 // of the catalogue, and the in-flight marks. The behaviour against real servers is in test/cache-*.test.ts.
 import { describe, expect, it } from 'vitest';
 import { CacheStore } from '../../../src/cache/cache-store.js';
-import { entryKeyOf, getEntryKey, keyText } from '../../../src/cache/cacheable-commands.js';
+import { argsKeyOf, keyText } from '../../../src/cache/cacheable-commands.js';
 import { InFlightReads, type PendingRead } from '../../../src/cache/in-flight-reads.js';
 
 const LIMITS = { maxEntries: 3, maxBytes: 1 << 20, ttlMs: 0 };
@@ -10,17 +10,19 @@ const LIMITS = { maxEntries: 3, maxBytes: 1 << 20, ttlMs: 0 };
 describe('CacheStore', () => {
   it('evicts the least recently used entry beyond maxEntries; a lookup makes an entry the most recent', () => {
     const store = new CacheStore(LIMITS);
-    for (const name of ['a', 'b', 'c']) store.store(name, name, name, 'n1', 1);
-    expect(store.lookup('a')?.reply).toBe('a');
-    store.store('d', 'd', 'd', 'n1', 1);
-    expect(store.lookup('b')).toBeUndefined();
-    expect(['a', 'c', 'd'].map((name) => store.lookup(name)?.reply)).toEqual(['a', 'c', 'd']);
+    const put = (name: string) => store.store(false, 'GET', name, name, name, 'n1', 1);
+    const get = (name: string) => store.lookup(false, 'GET', name)?.reply;
+    for (const name of ['a', 'b', 'c']) put(name);
+    expect(get('a')).toBe('a');
+    put('d');
+    expect(get('b')).toBeUndefined();
+    expect(['a', 'c', 'd'].map(get)).toEqual(['a', 'c', 'd']);
     expect(store.counters.evictions).toBe(1);
   });
 
   it('keeps its byte estimate within maxBytes and back to 0 once empty', () => {
     const store = new CacheStore({ maxEntries: 1000, maxBytes: 4_000, ttlMs: 0 });
-    for (let i = 0; i < 20; i++) store.store(`k${i}`, `k${i}`, 'x'.repeat(500), 'n1', i);
+    for (let i = 0; i < 20; i++) store.store(false, 'GET', `k${i}`, `k${i}`, 'x'.repeat(500), 'n1', i);
     expect(store.bytes).toBeLessThanOrEqual(4_000);
     expect(store.size).toBeLessThan(20);
     store.clear(false);
@@ -29,15 +31,15 @@ describe('CacheStore', () => {
 
   it('drops by key (every command and view of it), by node and by slot, counting invalidations', () => {
     const store = new CacheStore({ ...LIMITS, maxEntries: 100 });
-    store.store('GET|s|a', 'a', '1', 'n1', 10);
-    store.store('GET|b|a', 'a', Buffer.from('1'), 'n1', 10);
-    store.store('GET|s|b', 'b', '2', 'n2', 20);
-    store.store('GET|s|c', 'c', '3', 'n2', 30);
+    store.store(false, 'GET', 'a', 'a', '1', 'n1', 10);
+    store.store(true, 'GET', 'a', 'a', Buffer.from('1'), 'n1', 10);
+    store.store(false, 'GET', 'b', 'b', '2', 'n2', 20);
+    store.store(false, 'GET', 'c', 'c', '3', 'n2', 30);
     store.dropKey('a');
     expect(store.size).toBe(2);
     store.dropNode('n2');
     expect(store.size).toBe(0);
-    store.store('GET|s|d', 'd', '4', 'n3', 40);
+    store.store(false, 'GET', 'd', 'd', '4', 'n3', 40);
     store.dropSlot(40);
     expect(store.size).toBe(0);
     expect(store.counters.invalidations).toBe(5);
@@ -46,27 +48,28 @@ describe('CacheStore', () => {
 });
 
 describe('the catalogue', () => {
-  it('gives distinct entry keys to distinct commands, arguments, argument types and views', () => {
+  it('gives distinct argument keys to distinct arguments and argument types of one command', () => {
     const keys = [
-      entryKeyOf('GET', ['a'], false),
-      entryKeyOf('GET', ['a'], true),
-      entryKeyOf('HGET', ['a', 'b'], false),
-      entryKeyOf('HGET', ['a', Buffer.from('b')], false),
-      entryKeyOf('HMGET', ['a', 'b\u00001:sc'], false),
-      entryKeyOf('HMGET', ['a', 'b', 'c'], false),
-      entryKeyOf('LRANGE', ['a', 0, -1], false),
-      entryKeyOf('LRANGE', ['a', '0', '-1'], false),
+      argsKeyOf('HMGET', ['a', 'b']),
+      argsKeyOf('HMGET', ['a', Buffer.from('b')]),
+      argsKeyOf('HMGET', ['a', 'b1:sc']),
+      argsKeyOf('HMGET', ['a', 'b', 'c']),
+      argsKeyOf('HMGET', ['a1:sb', 'c']),
+      argsKeyOf('HMGET', ['a', 0]),
+      argsKeyOf('HMGET', ['a', '0']),
     ];
     expect(new Set(keys).size).toBe(keys.length);
-    expect(getEntryKey('a', false)).toBe(entryKeyOf('GET', ['a'], false));
+    // One argument: the key's text, whether given as a string or as bytes.
+    expect(argsKeyOf('GET', ['a'])).toBe('a');
+    expect(argsKeyOf('GET', [Buffer.from('a')])).toBe('a');
   });
 
   it('does not cache writes, random or time-dependent reads, nor EXISTS of several keys', () => {
     for (const name of ['SET', 'GETEX', 'GETDEL', 'TTL', 'PTTL', 'SRANDMEMBER', 'HRANDFIELD', 'INCR']) {
-      expect(entryKeyOf(name, ['a'], false)).toBeUndefined();
+      expect(argsKeyOf(name, ['a'])).toBeUndefined();
     }
-    expect(entryKeyOf('EXISTS', ['a', 'b'], false)).toBeUndefined();
-    expect(entryKeyOf('EXISTS', ['a'], false)).toBeDefined();
+    expect(argsKeyOf('EXISTS', ['a', 'b'])).toBeUndefined();
+    expect(argsKeyOf('EXISTS', ['a'])).toBeDefined();
   });
 
   it('names a Buffer key by its UTF-8 text, and refuses one that is not valid UTF-8', () => {
