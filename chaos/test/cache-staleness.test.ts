@@ -1,4 +1,4 @@
-// The client-side cache under faults (chaos/README.md, fault 9): keyslot reads hot keys through its cache while a
+// The client-side cache under faults (chaos/README.md, fault 14): keyslot reads hot keys through its cache while a
 // writer that is not keyslot writes them, during a failover, a resharding, a SIGKILL and every connection cut. No
 // read may return an older value than a write acknowledged more than 100 ms before it started.
 import { expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { chaosSettings } from '../src/settings.js';
 const STALE_BOUND_MS = 100;
 const settings = chaosSettings();
 
-it('9. client-side cache: no read returns a value older than a write acknowledged 100 ms before it, through failover, resharding, SIGKILL and cut connections', async () => {
+it('14. client-side cache: no read returns a value older than a write acknowledged 100 ms before it, through failover, resharding, SIGKILL and cut connections', async () => {
   const full = settings.mode === 'full';
   const result = await runCacheStaleness({
     readers: full ? 100 : 20,
