@@ -235,6 +235,29 @@ describe.each(FLAVOURS)('the %s server', (flavour, build: BuildApp) => {
       });
     });
 
+    it('resolves through the client-side cache: repeated resolves are hits, counted on GET /cluster', async () => {
+      await create({ url: 'https://example.com/cached', code: code('cached') }).expect(201);
+      await visible(code('cached'));
+      const before = (await http.get('/cluster').expect(200)).body.cache;
+      for (let i = 0; i < 5; i++) {
+        await http
+          .get(`/links/${code('cached')}`)
+          .expect(302)
+          .expect('location', 'https://example.com/cached');
+      }
+      const after = (await http.get('/cluster').expect(200)).body.cache;
+      expect(after).toEqual({
+        hits: expect.any(Number),
+        misses: expect.any(Number),
+        evictions: expect.any(Number),
+        invalidations: expect.any(Number),
+        entries: expect.any(Number),
+        bytes: expect.any(Number),
+      });
+      // At most the first resolve misses: the URL is read from memory afterwards.
+      expect(after.hits - before.hits).toBeGreaterThanOrEqual(4);
+    });
+
     it('answers 404 for an unknown code, on both routes', async () => {
       const missing = await http.get(`/links/${code('missing')}`).expect(404);
       expect(missing.body).toEqual({ error: 'not_found', message: `no link with code '${code('missing')}'` });

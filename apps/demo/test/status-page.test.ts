@@ -100,6 +100,10 @@ it('shows the cluster, then a primary going down and its replica taking over, as
     cluster.nodes.map((node) => node.address).sort(),
   );
   await expect(page.textContent('#summary')).resolves.toContain('16384 of 16384 slots served');
+  // The client-side cache's counters: the /info reads above went through it.
+  await expect(page.textContent('#cache')).resolves.toMatch(
+    /client-side cache: \d+ hits · \d+ misses · \d+ invalidations/,
+  );
 
   const victim = cluster.primaries[0]!;
   const [heir] = cluster.replicasOf(victim);

@@ -1,3 +1,4 @@
+import type { CacheOptions } from './cache/cache-options.js';
 import { ConfigError } from './errors.js';
 import type { BackoffPolicy } from './util/backoff.js';
 
@@ -28,10 +29,15 @@ export interface ConnectionConfig {
    * and the arguments that name keys or structure, values replaced by a count. Default false: the name only.
    */
   traceCommandText?: boolean;
+  /**
+   * Client-side caching of read replies, kept correct by the server's invalidation messages (RESP3 `CLIENT
+   * TRACKING`). Off by default; `{}` turns it on with default limits. See `CacheOptions`.
+   */
+  cache?: CacheOptions;
 }
 
 /** A `ConnectionConfig` with every default applied. */
-export type ResolvedConnectionConfig = Required<Omit<ConnectionConfig, 'onPush' | 'backoff'>> &
+export type ResolvedConnectionConfig = Required<Omit<ConnectionConfig, 'onPush' | 'backoff' | 'cache'>> &
   Pick<ConnectionConfig, 'onPush'> & { backoff: Required<BackoffPolicy> };
 
 export function resolveConnectionConfig(config: ConnectionConfig = {}): ResolvedConnectionConfig {

@@ -1,3 +1,6 @@
+export type { CacheOptions } from './cache/cache-options.js';
+export { CACHEABLE_COMMANDS } from './cache/cacheable-commands.js';
+export type { CacheStats, ConnectionCache } from './cache/client-cache.js';
 export { ClusterBatch } from './cluster/cluster-batch.js';
 export { ClusterClient } from './cluster/cluster-client.js';
 export { ClusterConnection, type ClusterEvents } from './cluster/cluster-connection.js';

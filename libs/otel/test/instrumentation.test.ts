@@ -200,6 +200,31 @@ describe('metrics', () => {
     expect(after?.dataPoints.find((p) => p.attributes['server.port'] === owner.port)?.value).toBe(0);
   });
 
+  it('counts client-side cache hits and misses by command, and reports the hit ratio', async () => {
+    const cached = await new ClusterClient(cluster.seeds).getConnection({ cache: {} });
+    try {
+      await cached.set('otel:cached', 'v');
+      for (let i = 0; i < 4; i++) expect(await cached.get('otel:cached')).toBe('v');
+      expect(cached.cache!.stats()).toMatchObject({ hits: 3, misses: 1 });
+      const lookups = await metric('keyslot.client.cache.lookups');
+      expect(lookups!.dataPoints).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            value: 3,
+            attributes: { 'keyslot.cache.result': 'hit', 'db.operation.name': 'GET' },
+          }),
+          expect.objectContaining({
+            value: 1,
+            attributes: { 'keyslot.cache.result': 'miss', 'db.operation.name': 'GET' },
+          }),
+        ]),
+      );
+      expect((await metric('keyslot.client.cache.hit_ratio'))!.dataPoints[0]!.value).toBe(0.75);
+    } finally {
+      await cached.close();
+    }
+  });
+
   it('counts redirects, reconnects and topology refreshes as they happen', async () => {
     const key = 'otel:moving';
     const from = await ownerOf(key);

@@ -83,7 +83,10 @@ export class DemoApi {
     return answer(async () => ({ status: 200, body: { top: await this.links.top(parseLimit(limit)) } }));
   }
 
-  /** GET /cluster: the live topology, the connection's counters and each node's latency percentiles (ms). */
+  /**
+   * GET /cluster: the live topology, the connection's counters, each node's latency percentiles (ms) and the
+   * client-side cache's counters (null without one).
+   */
   cluster(): Promise<HttpResult> {
     return answer(async () => ({
       status: 200,
@@ -91,6 +94,7 @@ export class DemoApi {
         topology: this.redis.topology(),
         stats: this.redis.stats(),
         latency: this.telemetry?.latencyByNode() ?? {},
+        cache: this.redis.cache?.stats() ?? null,
       },
     }));
   }

@@ -2,7 +2,8 @@ import { SLOT_COUNT } from '@keyslot/client';
 
 /**
  * The status page served at `/`: it polls `GET /cluster` every second and shows each node's role, slot ranges,
- * health, connection, command count and latency percentiles, so a failover or a reshard can be watched as it happens.
+ * health, connection, command count and latency percentiles (and the client-side cache's hits, misses and
+ * invalidations), so a failover or a reshard can be watched as it happens.
  *
  * A node's state is the cluster's word on it (`health`: online, failed, loading) together with this client's own
  * experience: a node the cluster calls online but that this client failed to reach is down. A node this client never
@@ -44,6 +45,7 @@ export const STATUS_PAGE = `<!doctype html>
 <body>
 <h1>keyslot demo: cluster status</h1>
 <div id="summary">loading…</div>
+<div id="cache"></div>
 <div id="updated"></div>
 <div id="error"></div>
 <table>
@@ -55,6 +57,7 @@ export const STATUS_PAGE = `<!doctype html>
 <script>
   const rows = document.getElementById('nodes');
   const summary = document.getElementById('summary');
+  const cacheLine = document.getElementById('cache');
   const updated = document.getElementById('updated');
   const errorBox = document.getElementById('error');
   // Every node seen so far, by address: one the topology no longer lists is shown as gone.
@@ -120,7 +123,7 @@ export const STATUS_PAGE = `<!doctype html>
       const response = await fetch('/cluster', { cache: 'no-store' });
       const data = await response.json();
       if (!response.ok) throw new Error((data && data.message) || 'GET /cluster answered ' + response.status);
-      const { topology, stats } = data;
+      const { topology, stats, cache } = data;
       const latency = data.latency || {};
       const now = new Date().toLocaleTimeString();
       const listed = new Set(topology.nodes.map((node) => node.address));
@@ -135,6 +138,10 @@ export const STATUS_PAGE = `<!doctype html>
       summary.replaceChildren(slots, ' · ' + primaries + ' primaries, ' + (topology.nodes.length - primaries) +
         ' replicas · ' + stats.commands + ' commands · ' + stats.redirects + ' redirects · ' + stats.retries +
         ' retries · ' + stats.reconnects + ' reconnects · ' + stats.refreshes + ' topology refreshes');
+      cacheLine.textContent = cache
+        ? 'client-side cache: ' + cache.hits + ' hits · ' + cache.misses + ' misses · ' + cache.invalidations +
+          ' invalidations · ' + cache.evictions + ' evictions · ' + cache.entries + ' entries'
+        : 'client-side cache: off';
       rows.replaceChildren(
         ...ordered(topology.nodes).map((node) => row(node, null, latency[node.address])),
         ...[...seen.values()].filter((entry) => entry.gone).map((entry) => row(entry.node, entry.gone)),

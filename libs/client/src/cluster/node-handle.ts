@@ -41,7 +41,8 @@ export class NodeHandle {
     private readonly config: ResolvedConnectionConfig,
     private readonly events: NodeEvents,
   ) {
-    this.dedicated = new DedicatedConnections(settings, config.commandTimeoutMs);
+    // Blocking commands and WATCH read nothing the cache keeps: no tracking there.
+    this.dedicated = new DedicatedConnections({ ...settings, tracking: false }, config.commandTimeoutMs);
   }
 
   /** True while a connection is open. */

@@ -40,6 +40,16 @@ export interface ClusterStats {
   pending: number;
 }
 
+/** Told when what vouches for cached entries goes away (the client-side cache). */
+export interface OwnershipListener {
+  /** The node's shared connection was lost, replaced, or the node left the cluster. */
+  onNodeLost(address: string): void;
+  /** The slot is served by other nodes than before (MOVED, a refresh, a failover, resharding). */
+  onSlotMoved(slot: number): void;
+  /** Slots whose ownership matters (those holding entries). */
+  cachedSlots(): Iterable<number>;
+}
+
 /** Settings the router needs beyond the connection config. */
 export interface RouterSettings {
   seeds: SeedNode[];
@@ -98,6 +108,8 @@ export class ClusterRouter implements RequestRouter {
   /** The one admission point for `maxPending`: cluster requests created and not settled yet, wherever they wait. */
   private readonly admission: Admission;
   private closed = false;
+  /** @internal The client-side cache, when there is one. */
+  ownership: OwnershipListener | undefined;
   private readonly counters = { commands: 0, redirects: 0, retries: 0, reconnects: 0, refreshes: 0 };
 
   constructor(
@@ -228,7 +240,10 @@ export class ClusterRouter implements RequestRouter {
       this.retryLater(request, true);
       return;
     }
-    if (redirect.slot >= 0 && redirect.slot < SLOT_COUNT) this.slotOverrides.set(redirect.slot, address);
+    if (redirect.slot >= 0 && redirect.slot < SLOT_COUNT) {
+      this.slotOverrides.set(redirect.slot, address);
+      this.ownership?.onSlotMoved(redirect.slot);
+    }
     this.route(request);
   }
 
@@ -321,6 +336,7 @@ export class ClusterRouter implements RequestRouter {
         onDown: (node, error) => {
           if (disconnectChannel.hasSubscribers)
             disconnectChannel.publish({ address: node.address, error } satisfies DisconnectEvent);
+          this.ownership?.onNodeLost(node.address);
           this.counters.reconnects++;
           this.events.emit('nodeDown', node.address, error);
           this.requestRefresh();
@@ -439,6 +455,7 @@ export class ClusterRouter implements RequestRouter {
   /** Adopts a topology; true when it differs from the one before. */
   private apply(topology: Topology): boolean {
     const changed = this.topology?.fingerprint !== topology.fingerprint;
+    const servedBefore = this.ownership === undefined ? undefined : this.cachedSlotServers();
     this.topology = topology;
     this.slotOverrides.clear();
     this.routes = topology.shards.map((shard) => ({
@@ -451,6 +468,12 @@ export class ClusterRouter implements RequestRouter {
       if (!inUse.has(address)) {
         this.handles.delete(address);
         void handle.close();
+        this.ownership?.onNodeLost(address);
+      }
+    }
+    if (servedBefore !== undefined) {
+      for (const [slot, servers] of servedBefore) {
+        if (this.slotServers(slot) !== servers) this.ownership!.onSlotMoved(slot);
       }
     }
     const parked = this.parked;
@@ -468,6 +491,26 @@ export class ClusterRouter implements RequestRouter {
     }
     if (changed) this.events.emit('topologyChange', topology);
     return changed;
+  }
+
+  /** Who serves each slot that holds cache entries, before a new map is applied. */
+  private cachedSlotServers(): Map<number, string> {
+    const servers = new Map<number, string>();
+    for (const slot of this.ownership!.cachedSlots()) servers.set(slot, this.slotServers(slot));
+    return servers;
+  }
+
+  /** The nodes that serve a slot's reads, as one comparable value ('' when nobody does). */
+  private slotServers(slot: number): string {
+    const override = this.slotOverrides.get(slot);
+    if (override !== undefined) return override;
+    const index = this.topology === null ? NO_OWNER : this.topology.slotOwner[slot]!;
+    if (index === NO_OWNER) return '';
+    const route = this.routes[index]!;
+    if (this.settings.readFrom === 'primary') return route.primary.address;
+    // Sorted: nodes may list a shard's replicas in any order.
+    const replicas = route.replicas.map((replica) => replica.address).sort();
+    return [route.primary.address, ...replicas].join(' ');
   }
 
   private pickReplica(route: ShardRoute): NodeHandle {

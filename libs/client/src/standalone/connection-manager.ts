@@ -1,3 +1,6 @@
+import { resolveCacheOptions } from '../cache/cache-options.js';
+import { ClientCache, type ConnectionCache, type FetchReceiver } from '../cache/client-cache.js';
+import { UncachedView } from '../cache/uncached-view.js';
 import type { Command } from '../command.js';
 import { blockingTimeoutMs, ownWritesDeadline, waitsForOwnWrites } from '../commands/blocking.js';
 import { safeToResend } from '../commands/command-info.js';
@@ -60,6 +63,8 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   private readonly settings: NodeConnectionSettings;
   /** @internal The one admission point for `maxPending`: managed requests not settled yet, wherever they wait. */
   readonly admission: Admission;
+  private readonly clientCache: ClientCache | undefined;
+  #uncached: RedisCommands<string> | undefined;
 
   /** Connects, failing within the connect timeout with the reason; afterwards it reconnects by itself. */
   static async create(client: Client, config?: ConnectionConfig): Promise<ConnectionManager> {
@@ -74,11 +79,41 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     this.settings = client.settingsFor(this.config);
     this.address = addressOf(this.settings);
     this.retryWrites = this.config.retryWrites;
-    this.dedicated = new DedicatedConnections(this.settings, this.config.commandTimeoutMs);
+    // Tracking (with a cache) on the shared connection only: blocking commands and WATCH feed no entries.
+    this.dedicated = new DedicatedConnections({ ...this.settings }, this.config.commandTimeoutMs);
     this.admission = new Admission(this.config.maxPending, `for ${this.address}`);
+    if (config?.cache !== undefined) {
+      const options = resolveCacheOptions(config.cache, this.settings.protocol);
+      this.settings.tracking = true;
+      this.clientCache = new ClientCache(options, {
+        returnBuffers: this.config.returnBuffers,
+        slotOf: () => 0,
+        fetch: (command, _slot, receiver) => this.fetchForCache(command, receiver),
+      });
+    }
+  }
+
+  /** The client-side cache (`getConnectionManager({ cache: {...} })`); undefined when caching is off. */
+  get cache(): ConnectionCache | undefined {
+    return this.clientCache;
+  }
+
+  /** The same connection with the cache bypassed: every read goes to the server (`conn.uncached.buffers` too). */
+  get uncached(): RedisCommands<string> {
+    if (this.#uncached === undefined) this.#uncached = new UncachedView(this);
+    return this.#uncached;
   }
 
   sendCommand<T>(command: Command<T>): Promise<T> {
+    if (this.clientCache !== undefined && this.state === 'open') {
+      const cached = this.clientCache.read(command);
+      if (cached !== undefined) return cached;
+    }
+    return this.sendUncached(command);
+  }
+
+  /** @internal The command path without the cache. */
+  sendUncached<T>(command: Command<T>): Promise<T> {
     if (commandTracing.hasSubscribers) {
       const context = commandTrace(
         command.name,
@@ -121,6 +156,14 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     );
     this.dispatch(request as ManagedRequest<unknown>);
     return request.promise;
+  }
+
+  /** A cache miss: sent as any command; the only node is this server. */
+  private fetchForCache(command: Command<unknown>, receiver: FetchReceiver): void {
+    this.dispatchCommand(command).then(
+      (reply) => receiver.received(reply, this.address),
+      (error: Error) => receiver.failed(error),
+    );
   }
 
   /** Starts a MULTI/EXEC transaction, written as one uninterrupted unit on the shared connection. */
@@ -235,6 +278,7 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
       commandTimeoutMs: this.config.commandTimeoutMs,
       returnBuffers: this.config.returnBuffers,
       onPush: (push: unknown[]) => {
+        this.clientCache?.onPush(push, this.address);
         if (!this.subscriptions.dispatch(push, this.address)) this.config.onPush?.(push);
       },
       runBlocking: <T>(command: Command<T>, blockMs: number) => this.dedicated.runBlocking(command, blockMs),
@@ -253,6 +297,8 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
       if (this.connection !== connection) return;
       if (this.state === 'open' && disconnectChannel.hasSubscribers)
         disconnectChannel.publish({ address: this.address, error } satisfies DisconnectEvent);
+      // Its tracking went with it: nothing read through it can be vouched for any more.
+      this.clientCache?.onNodeLost(this.address);
       this.connection = null;
       this.lastError = error;
       if (this.state === 'open') this.startReconnecting();
