@@ -16,6 +16,7 @@ export * from './commands/index.js';
 export type { ConnectionConfig } from './config.js';
 export type { TlsOptions } from './connection/connection-options.js';
 export { MultiplexedConnection } from './connection/multiplexed-connection.js';
+export type { ServerInfo } from './connection/server-info.js';
 export * from './errors.js';
 export type { PubSubListener, PubSubMessage } from './pubsub/subscriptions.js';
 export { Client } from './standalone/client.js';

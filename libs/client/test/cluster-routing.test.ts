@@ -91,7 +91,8 @@ describe(onServer('1. topology discovery and refresh'), () => {
 
   it('builds the same slot map from a real CLUSTER SLOTS reply (the fallback for servers without SHARDS)', async () => {
     const shards = await conn.call('CLUSTER', 'SHARDS');
-    const fromShards = topologyFromShards(shards, '127.0.0.1');
+    const fromShards = topologyFromShards(shards, '127.0.0.1')!;
+    expect(fromShards).toBeDefined();
     for (const protocol of [2, 3] as const) {
       const other = await new ClusterClient(cluster.seeds, { protocol }).getConnection();
       try {

@@ -98,16 +98,26 @@ function endpoint(
   return { ...target, address: `${target.host}:${target.port}` };
 }
 
-/** Builds a topology from a CLUSTER SHARDS reply (RESP2 or RESP3). Replicas not `online` are left out. */
-export function topologyFromShards(reply: unknown, queriedHost: string, natMap?: NatMap): Topology {
+/**
+ * Builds a topology from a CLUSTER SHARDS reply (RESP2 or RESP3). Replicas not `online` are left out, and a shard's
+ * primary is the master not marked failed (after a failover, Redis 7.2+ and Valkey list the replaced primary in the
+ * same shard, as a failed master). Returns undefined when the reply hides slots that a live primary serves: Redis
+ * 7.2 to 7.4 take a shard's slots from the node listed first, so once a failed primary is replaced its shard shows
+ * no slots at all (redis/redis#13414); CLUSTER SLOTS is right then.
+ */
+export function topologyFromShards(
+  reply: unknown,
+  queriedHost: string,
+  natMap?: NatMap,
+): Topology | undefined {
   const shards: Shard[] = [];
   for (const entry of reply as unknown[]) {
     const shard = fields(entry);
     const flat = (shard.get('slots') as unknown[]).map(Number);
     const slots: [number, number][] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) slots.push([flat[i]!, flat[i + 1]!]);
-    if (slots.length === 0) continue;
     let primary: NodeInfo | undefined;
+    let masters = 0;
     const replicas: NodeInfo[] = [];
     for (const nodeValue of shard.get('nodes') as unknown[]) {
       const node = fields(nodeValue);
@@ -115,9 +125,16 @@ export function topologyFromShards(reply: unknown, queriedHost: string, natMap?:
       const port = Number(node.get('port') ?? node.get('tls-port'));
       const info: NodeInfo = { id: String(node.get('id')), ...endpoint(rawHost, port, queriedHost, natMap) };
       const role = String(node.get('role'));
-      const health = String(node.get('health'));
-      if (role === 'master' && health !== 'failed') primary = info;
-      else if (role !== 'master' && health === 'online') replicas.push(info);
+      // The servers say `fail`; the documentation says `failed`.
+      const failed = /^fail(ed)?$/.test(String(node.get('health')));
+      if (role === 'master') {
+        masters++;
+        if (!failed) primary = info;
+      } else if (String(node.get('health')) === 'online') replicas.push(info);
+    }
+    if (slots.length === 0) {
+      if (primary && masters > 1) return undefined;
+      continue;
     }
     if (primary) shards.push({ primary, replicas, slots });
   }

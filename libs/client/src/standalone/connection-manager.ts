@@ -6,6 +6,7 @@ import { type ConnectionConfig, type ResolvedConnectionConfig, resolveConnection
 import { addressOf, type NodeConnectionSettings } from '../connection/connection-options.js';
 import { DedicatedConnections } from '../connection/dedicated-connections.js';
 import { MultiplexedConnection } from '../connection/multiplexed-connection.js';
+import type { ServerInfo } from '../connection/server-info.js';
 import { ConfigError, ConnectionError, OutcomeUnknownError, QueueFullError } from '../errors.js';
 import {
   type PubSubListener,
@@ -43,6 +44,11 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   private readonly wakeups = new Set<NodeJS.Timeout>();
   private readonly config: ResolvedConnectionConfig;
   private readonly settings: NodeConnectionSettings;
+
+  /** What the server said it is when the current connection was made (see `MultiplexedConnection#server`). */
+  get server(): ServerInfo | undefined {
+    return this.connection?.server;
+  }
 
   /** Connects, failing within the connect timeout with the reason; afterwards it reconnects by itself. */
   static async create(client: Client, config?: ConnectionConfig): Promise<ConnectionManager> {
