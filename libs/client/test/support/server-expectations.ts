@@ -5,11 +5,11 @@ import { server } from './server.js';
 
 /** How CLUSTER SHARDS shows a shard whose primary failed, was replaced, and is still down. */
 export type ShardsAfterFailover =
-  /** The failed primary in a slotless shard of its own; the promoted replica's shard has the slots (7.0). */
+  /** The failed primary in a slotless shard of its own; the promoted replica's shard has the slots. */
   | 'failed-primary-apart'
-  /** Both in one shard, whose slots are taken from the failed primary, so none are shown (7.2 to 7.4). */
+  /** Both in one shard, with no slots shown (the slots of the failed primary, which has none now). */
   | 'slots-hidden'
-  /** Both in one shard, with the slots the promoted primary serves (Valkey 8). */
+  /** Both in one shard, with the slots the promoted primary serves. */
   | 'failed-primary-listed';
 
 /** One server's answers where servers differ. */
@@ -24,7 +24,11 @@ export interface ServerExpectations {
   commands: { hexpire: boolean; waitaof: boolean };
   /** The NOPERM reply to user `bob` running DEBUG. */
   noPermission: string;
-  shardsAfterFailover: ShardsAfterFailover;
+  /**
+   * What CLUSTER SHARDS shows after a failover whose old primary stays down, by which of the two each node happens
+   * to list first in the shard (Redis 7.2 to 7.4 take the shard's slots from the node listed first).
+   */
+  shardsAfterFailover: { failedListedFirst: ShardsAfterFailover; promotedListedFirst: ShardsAfterFailover };
 }
 
 const EXPECTATIONS: Record<string, ServerExpectations> = {
@@ -39,7 +43,10 @@ const EXPECTATIONS: Record<string, ServerExpectations> = {
     clientSetInfo: false,
     commands: { hexpire: false, waitaof: false },
     noPermission: "NOPERM this user has no permissions to run the 'debug' command",
-    shardsAfterFailover: 'failed-primary-apart',
+    shardsAfterFailover: {
+      failedListedFirst: 'failed-primary-apart',
+      promotedListedFirst: 'failed-primary-apart',
+    },
   },
   'redis-7.4': {
     hello: { name: 'redis', version: server.version },
@@ -52,7 +59,7 @@ const EXPECTATIONS: Record<string, ServerExpectations> = {
     clientSetInfo: true,
     commands: { hexpire: true, waitaof: true },
     noPermission: "NOPERM User bob has no permissions to run the 'debug' command",
-    shardsAfterFailover: 'slots-hidden',
+    shardsAfterFailover: { failedListedFirst: 'slots-hidden', promotedListedFirst: 'failed-primary-listed' },
   },
   'valkey-8.0': {
     hello: { name: 'valkey', version: server.version },
@@ -66,7 +73,10 @@ const EXPECTATIONS: Record<string, ServerExpectations> = {
     clientSetInfo: true,
     commands: { hexpire: false, waitaof: true },
     noPermission: "NOPERM User bob has no permissions to run the 'debug' command",
-    shardsAfterFailover: 'failed-primary-listed',
+    shardsAfterFailover: {
+      failedListedFirst: 'failed-primary-listed',
+      promotedListedFirst: 'failed-primary-listed',
+    },
   },
 };
 
