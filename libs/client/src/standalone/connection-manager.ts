@@ -215,11 +215,14 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
 
   private adopt(connection: MultiplexedConnection): void {
     this.connection = connection;
-    this.attempt = 0;
+    const adoptedAt = Date.now();
     connection.onClose((error) => {
       if (this.connection !== connection) return;
       this.connection = null;
       this.lastError = error;
+      // Only a connection that stayed up a while makes the next attempt immediate: one lost right after its
+      // handshake (a server that hangs up on every command) keeps the backoff growing, or reconnecting would spin.
+      if (Date.now() - adoptedAt >= this.config.backoff.maxMs) this.attempt = 0;
       if (this.state === 'open') this.startReconnecting();
     });
   }
@@ -232,6 +235,11 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
 
   private async reconnectLoop(): Promise<void> {
     while (this.state === 'open') {
+      if (this.attempt > 0) {
+        await this.pause(backoffDelay(this.attempt - 1, this.config.backoff));
+        if (this.state !== 'open') break;
+      }
+      this.attempt++;
       try {
         const connection = await MultiplexedConnection.connect(this.settings, this.behaviour());
         if (this.state !== 'open') {
@@ -247,7 +255,6 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
         return;
       } catch (error) {
         this.lastError = error as Error;
-        await this.pause(backoffDelay(this.attempt++, this.config.backoff));
       }
     }
     this.reconnecting = false;
