@@ -60,6 +60,15 @@ describe('topologyFromShards', () => {
     }
   });
 
+  it('a failed primary not replaced yet stays the primary of its slots (commands to it fail and prompt refreshes)', () => {
+    const topology = topologyFromShards(
+      [shard([0, 5460], node('a', 7001, 'master', 'fail'), node('a1', 7004, 'replica')), ...healthy],
+      '127.0.0.1',
+    )!;
+    expect(topology.coveredSlots).toBe(16384);
+    expect(topology.shardFor(0)).toMatchObject({ primary: { address: '127.0.0.1:7001' } });
+  });
+
   it('Redis 7.2 to 7.4 after a failover: a shard whose live primary shows no slots makes the reply unusable (CLUSTER SLOTS is asked instead)', () => {
     const hidden = shard([], node('a', 7001, 'master', 'fail'), node('a1', 7004, 'master'));
     expect(topologyFromShards([hidden, ...healthy], '127.0.0.1')).toBeUndefined();

@@ -100,8 +100,8 @@ function endpoint(
 
 /**
  * Builds a topology from a CLUSTER SHARDS reply (RESP2 or RESP3). Replicas not `online` are left out, and a shard's
- * primary is the master not marked failed (after a failover, Redis 7.2+ and Valkey list the replaced primary in the
- * same shard, as a failed master). Returns undefined when the reply hides slots that a live primary serves: Redis
+ * primary is its master not marked failed where there is one (after a failover, Redis 7.2+ and Valkey list the
+ * replaced primary in the same shard, as a failed master). Returns undefined when the reply hides slots that a live primary serves: Redis
  * 7.2 to 7.4 take a shard's slots from the node listed first, so once a failed primary is replaced its shard shows
  * no slots at all (redis/redis#13414); CLUSTER SLOTS is right then.
  */
@@ -129,7 +129,8 @@ export function topologyFromShards(
       const failed = /^fail(ed)?$/.test(String(node.get('health')));
       if (role === 'master') {
         masters++;
-        if (!failed) primary = info;
+        // A failed primary keeps its slots until a replica takes over: it is the primary unless a live one is listed.
+        if (!failed || primary === undefined) primary = info;
       } else if (String(node.get('health')) === 'online') replicas.push(info);
     }
     if (slots.length === 0) {
