@@ -31,15 +31,20 @@ export interface ServerExpectations {
   shardsAfterFailover: { failedListedFirst: ShardsAfterFailover; promotedListedFirst: ShardsAfterFailover };
 }
 
+// How every Redis names itself in HELLO and INFO.
+const REDIS_IDENTITY = {
+  hello: { name: 'redis', version: server.version },
+  info: {
+    redis_version: server.version,
+    redis_mode: 'standalone',
+    server_name: undefined,
+    valkey_version: undefined,
+  },
+};
+
 const EXPECTATIONS: Record<string, ServerExpectations> = {
   'redis-7.0': {
-    hello: { name: 'redis', version: server.version },
-    info: {
-      redis_version: server.version,
-      redis_mode: 'standalone',
-      server_name: undefined,
-      valkey_version: undefined,
-    },
+    ...REDIS_IDENTITY,
     clientSetInfo: false,
     commands: { hexpire: false, waitaof: false },
     noPermission: "NOPERM this user has no permissions to run the 'debug' command",
@@ -49,13 +54,7 @@ const EXPECTATIONS: Record<string, ServerExpectations> = {
     },
   },
   'redis-7.4': {
-    hello: { name: 'redis', version: server.version },
-    info: {
-      redis_version: server.version,
-      redis_mode: 'standalone',
-      server_name: undefined,
-      valkey_version: undefined,
-    },
+    ...REDIS_IDENTITY,
     clientSetInfo: true,
     commands: { hexpire: true, waitaof: true },
     noPermission: "NOPERM User bob has no permissions to run the 'debug' command",
