@@ -7,7 +7,7 @@ import { addressOf, type NodeConnectionSettings } from '../connection/connection
 import { DedicatedConnections } from '../connection/dedicated-connections.js';
 import { MultiplexedConnection } from '../connection/multiplexed-connection.js';
 import type { ServerInfo } from '../connection/server-info.js';
-import { ConfigError, ConnectionError, OutcomeUnknownError, QueueFullError } from '../errors.js';
+import { ConfigError, ConnectionError, OutcomeUnknownError } from '../errors.js';
 import {
   type PubSubListener,
   SUBSCRIBE_COMMAND,
@@ -18,6 +18,7 @@ import {
 import { encodeCommand } from '../resp/encode-command.js';
 import { commandTracing, traceCommand } from '../tracing.js';
 import { Multi } from '../transaction/multi.js';
+import { Admission } from '../util/admission.js';
 import { backoffDelay } from '../util/backoff.js';
 import { Fifo } from '../util/fifo.js';
 import type { Client } from './client.js';
@@ -44,6 +45,8 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   private readonly wakeups = new Set<NodeJS.Timeout>();
   private readonly config: ResolvedConnectionConfig;
   private readonly settings: NodeConnectionSettings;
+  /** @internal The one admission point for `maxPending`: managed requests not settled yet, wherever they wait. */
+  readonly admission: Admission;
 
   /** What the server said it is when the current connection was made (see `MultiplexedConnection#server`). */
   get server(): ServerInfo | undefined {
@@ -64,6 +67,7 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     this.address = addressOf(this.settings);
     this.retryWrites = this.config.retryWrites;
     this.dedicated = new DedicatedConnections(this.settings, this.config.commandTimeoutMs);
+    this.admission = new Admission(this.config.maxPending, `for ${this.address}`);
   }
 
   sendCommand<T>(command: Command<T>): Promise<T> {
@@ -83,6 +87,8 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     } catch (error) {
       return Promise.reject(error);
     }
+    const full = this.admission.refusal(command.name);
+    if (full !== undefined) return Promise.reject(full);
     const request = new ManagedRequest<T>(
       command.name,
       payload,
@@ -183,15 +189,8 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
       connection.send(request);
       return;
     }
+    // Requests were admitted already; drop the ones that settled while waiting as they pile up.
     if (this.waiting.length >= this.config.maxPending) this.compactWaiting();
-    if (this.waiting.length >= this.config.maxPending) {
-      request.fail(
-        new QueueFullError(
-          `${request.name} rejected: ${this.config.maxPending} commands are already waiting for ${this.address} to come back (raise maxPending)`,
-        ),
-      );
-      return;
-    }
     this.waiting.push(request);
     this.startReconnecting();
   }
