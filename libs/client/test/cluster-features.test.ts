@@ -532,7 +532,7 @@ describe(onServer('13. close and destroy'), () => {
   );
 });
 
-describe('10. one health report (conn.health)', () => {
+describe(onServer('10. one health report (conn.health)'), () => {
   it('is up when every slot is served and every primary answers PING, listing every node the topology reports', async () => {
     await cluster.refresh();
     const health = await conn.health({ timeoutMs: 1000 });

@@ -22,6 +22,9 @@ export interface RequestOwner {
  * to retrying writes. One deadline covers every attempt.
  */
 export class ManagedRequest<T> extends SettlingRequest<T> {
+  /** The failure that last made it go out again: a timeout on the next connection still says why. */
+  private resentAfter: Error | undefined;
+
   constructor(
     name: string,
     payload: string | Buffer,
@@ -55,6 +58,7 @@ export class ManagedRequest<T> extends SettlingRequest<T> {
     if (resends(action)) {
       // It did not run (or may run twice): a later connection loss must not take it for a written write.
       this.written = false;
+      this.resentAfter = error;
       this.owner.resend(this as ManagedRequest<unknown>, action !== RetryAction.Reconnect);
       return;
     }
@@ -66,7 +70,9 @@ export class ManagedRequest<T> extends SettlingRequest<T> {
   }
 
   protected timeoutError(): Error {
-    const state = this.owner.describeState();
+    // Reconnected but timed out again (a server that hangs up on every command): still name the last loss.
+    const state =
+      this.owner.describeState() || (this.resentAfter ? `sent again after: ${this.resentAfter.message}` : '');
     const where = this.written
       ? `waiting for its reply from ${this.owner.address}`
       : `waiting for ${this.owner.address}`;
