@@ -105,9 +105,9 @@ function endpoint(
 /**
  * Builds a topology from a CLUSTER SHARDS reply (RESP2 or RESP3). Replicas not `online` are left out, and a shard's
  * primary is its master not marked failed where there is one (after a failover, Redis 7.2+ and Valkey list the
- * replaced primary in the same shard, as a failed master). Returns undefined when the reply hides slots that a live primary serves: Redis
- * 7.2 to 7.4 take a shard's slots from the node listed first, so once a failed primary is replaced its shard shows
- * no slots at all (redis/redis#13414); CLUSTER SLOTS is right then.
+ * replaced primary in the same shard, as a failed master). Returns undefined when the reply hides slots that a live
+ * primary serves: Redis 7.2 to 7.4 take a shard's slots from the node listed first, so once a failed primary is
+ * replaced its shard shows no slots at all (redis/redis#13414); CLUSTER SLOTS is right then.
  */
 export function topologyFromShards(
   reply: unknown,
