@@ -74,6 +74,17 @@ describe('topologyFromShards', () => {
     expect(topologyFromShards([hidden, ...healthy], '127.0.0.1')).toBeUndefined();
   });
 
+  it('an old primary back from a restart, listed as a live master beside its replacement, makes the reply unusable in either order (CLUSTER SLOTS is asked instead)', () => {
+    const restarted = node('a', 7001, 'master');
+    const replacement = node('a1', 7004, 'master');
+    for (const pair of [
+      [restarted, replacement],
+      [replacement, restarted],
+    ]) {
+      expect(topologyFromShards([shard([0, 5460], ...pair), ...healthy], '127.0.0.1')).toBeUndefined();
+    }
+  });
+
   it('an empty primary just added (one master, no slots) is no reason to distrust the reply', () => {
     const topology = topologyFromShards([shard([], node('new', 7007, 'master')), ...healthy], '127.0.0.1');
     expect(topology?.coveredSlots).toBe(16384 - 5461);

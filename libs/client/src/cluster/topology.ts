@@ -107,7 +107,8 @@ function endpoint(
  * primary is its master not marked failed where there is one (after a failover, Redis 7.2+ and Valkey list the
  * replaced primary in the same shard, as a failed master). Returns undefined when the reply hides slots that a live
  * primary serves: Redis 7.2 to 7.4 take a shard's slots from the node listed first, so once a failed primary is
- * replaced its shard shows no slots at all (redis/redis#13414); CLUSTER SLOTS is right then.
+ * replaced its shard shows no slots at all (redis/redis#13414); CLUSTER SLOTS is right then. Undefined too while
+ * a shard lists two live masters (a restarted old primary not yet turned replica): which one serves is not said.
  */
 export function topologyFromShards(
   reply: unknown,
@@ -122,6 +123,7 @@ export function topologyFromShards(
     for (let i = 0; i + 1 < flat.length; i += 2) slots.push([flat[i]!, flat[i + 1]!]);
     let primary: NodeInfo | undefined;
     let masters = 0;
+    let liveMasters = 0;
     const replicas: NodeInfo[] = [];
     for (const nodeValue of shard.get('nodes') as unknown[]) {
       const node = fields(nodeValue);
@@ -133,10 +135,14 @@ export function topologyFromShards(
       const failed = /^fail(ed)?$/.test(String(node.get('health')));
       if (role === 'master') {
         masters++;
+        if (!failed) liveMasters++;
         // A failed primary keeps its slots until a replica takes over: it is the primary unless a live one is listed.
         if (!failed || primary === undefined) primary = info;
       } else if (String(node.get('health')) === 'online') replicas.push(info);
     }
+    // An old primary back from a restart is listed as a live master beside the one that replaced it until it
+    // learns it was replaced: the reply does not say which of the two serves the slots, CLUSTER SLOTS does.
+    if (liveMasters > 1) return undefined;
     if (slots.length === 0) {
       if (primary && masters > 1) return undefined;
       continue;
