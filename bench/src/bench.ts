@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startCluster } from '@keyslot/dev-cluster';
+import { defaultServerChoice, ensureServer, startCluster } from '@keyslot/dev-cluster';
 import { bullmqTable, runBullmq } from './bullmq.js';
 import type { ChildResult, ChildTask } from './child.js';
 import type { ClusterAddresses } from './clients/driver.js';
@@ -44,11 +44,12 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const started = Date.now();
-  const machine = machineInfo();
+  const server = await ensureServer(options.server ?? defaultServerChoice());
+  const machine = machineInfo(server);
   const resultsDir = path.join(BENCH_DIR, 'results');
   const outFile = path.resolve(options.out ?? path.join(resultsDir, 'latest.json'));
   console.log(
-    `bench: ${machine.nproc} × ${machine.cpuModel}, Node ${machine.node}, ${machine.redisServer.split(' ').slice(0, 3).join(' ')}; load average ${machine.loadAverageAtStart.join(' ')}`,
+    `bench: ${machine.nproc} × ${machine.cpuModel}, Node ${machine.node}, ${machine.redisServer}; load average ${machine.loadAverageAtStart.join(' ')}`,
   );
   if (machine.loadAverageAtStart[0]! > machine.nproc * 0.5) {
     console.log(
@@ -59,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     `bench: ${options.rounds} round(s) × ${options.clients.length} clients × ${options.scenarios.length} scenarios, ${options.warmupMs} ms warm-up + ${options.durationMs} ms each`,
   );
 
-  const cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1 });
+  const cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1, server: server.name });
   try {
     const addresses: ClusterAddresses = {
       seeds: cluster.seeds,

@@ -28,6 +28,8 @@ export interface BenchOptions {
   bullmq: boolean;
   profileDurationMs: number;
   out: string | undefined;
+  /** The Redis server the cluster runs (dev-cluster's choice): undefined for its default. */
+  server: string | undefined;
 }
 
 export const USAGE = `npm run bench [-- options]
@@ -48,10 +50,12 @@ export const USAGE = `npm run bench [-- options]
   --no-profile          skip the keyslot CPU profiles
   --profile             profile even in --quick mode
   --out FILE            JSON results (default bench/results/latest.json)
+  --server NAME         the cluster's server: system (Debian's redis-server, the default), redis-7.4.1,
+                        valkey-8.0.1... (built once from its tarball; see tools/dev-cluster/README.md)
   --help
 
 Environment: BENCH_QUICK=1, BENCH_ROUNDS, BENCH_DURATION_MS, BENCH_WARMUP_MS, BENCH_CLIENTS, BENCH_SCENARIOS,
-BENCH_HTTP=0, BENCH_HTTP_DURATION_S, BENCH_PROFILE=0, BENCH_OTEL=1 (flags win).`;
+BENCH_HTTP=0, BENCH_HTTP_DURATION_S, BENCH_PROFILE=0, BENCH_OTEL=1, KEYSLOT_SERVER (flags win).`;
 
 function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
   const items = value
@@ -91,6 +95,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     bullmq: false,
     profileDurationMs: quick ? 1000 : 4000,
     out: undefined,
+    server: undefined,
   };
   if (env.BENCH_ROUNDS) options.rounds = Math.round(positiveNumber(env.BENCH_ROUNDS, 'BENCH_ROUNDS'));
   if (env.BENCH_DURATION_MS) options.durationMs = positiveNumber(env.BENCH_DURATION_MS, 'BENCH_DURATION_MS');
@@ -156,6 +161,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
         break;
       case '--out':
         options.out = next();
+        break;
+      case '--server':
+        options.server = next();
         break;
       default:
         throw new Error(`unknown option ${arg}\n\n${USAGE}`);

@@ -35,6 +35,7 @@ export {
   type StuckEvent,
   type TopologyEvent,
 } from './diagnostics-events.js';
+export type { ServerInfo } from './connection/server-info.js';
 export * from './errors.js';
 export type { PubSubListener, PubSubMessage } from './pubsub/subscriptions.js';
 export { Client } from './standalone/client.js';

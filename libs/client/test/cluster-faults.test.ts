@@ -15,6 +15,7 @@ import {
   tagOn,
   timed,
 } from './cluster-helpers.js';
+import { onServer } from './support/server.js';
 
 v8.setFlagsFromString('--expose-gc');
 const collectGarbage = vm.runInNewContext('gc') as () => void;
@@ -30,7 +31,7 @@ function report(scenario: string, figures: Record<string, unknown>): void {
   console.log(`[${scenario}] ${JSON.stringify(figures)}`);
 }
 
-describe('a primary SIGKILLed under 1,000 concurrent callers', () => {
+describe(onServer('a primary SIGKILLed under 1,000 concurrent callers'), () => {
   let cluster: DevCluster;
   let conn: ClusterConnection;
   beforeAll(async () => {
@@ -157,7 +158,7 @@ describe('a primary SIGKILLed under 1,000 concurrent callers', () => {
   });
 });
 
-describe('a graceful CLUSTER FAILOVER and 100 slots moved with their keys, under load', () => {
+describe(onServer('a graceful CLUSTER FAILOVER and 100 slots moved with their keys, under load'), () => {
   let cluster: DevCluster;
   let conn: ClusterConnection;
   beforeAll(async () => {
@@ -208,7 +209,7 @@ describe('a graceful CLUSTER FAILOVER and 100 slots moved with their keys, under
   });
 });
 
-describe('every node stopped for 10 s', () => {
+describe(onServer('every node stopped for 10 s'), () => {
   let cluster: DevCluster;
   let conn: ClusterConnection;
   const maxPending = 2000;

@@ -22,6 +22,7 @@ import {
   TimeoutError,
 } from '../src/index.js';
 import { callsOf, keysInSlot, settle, slotOf, spreadKeys, tagOn, timed } from './cluster-helpers.js';
+import { onServer } from './support/server.js';
 
 let cluster: DevCluster;
 let conn: ClusterConnection;
@@ -45,7 +46,7 @@ async function whilePaused<T>(node: DevClusterNode, work: () => Promise<T>): Pro
   }
 }
 
-describe('5. deadlines, retry safety and the pending limit', () => {
+describe(onServer('5. deadlines, retry safety and the pending limit'), () => {
   it('rejects at the deadline with a timeout naming the command and the node, never the arguments', async () => {
     await cluster.refresh();
     const node = cluster.primaries[0]!;
@@ -243,7 +244,7 @@ describe('5. deadlines, retry safety and the pending limit', () => {
   });
 });
 
-describe('8. pipelines, transactions, WATCH and blocking commands', () => {
+describe(onServer('8. pipelines, transactions, WATCH and blocking commands'), () => {
   it('runs a batch over any keys: results in order, failures per command', async () => {
     const keys = spreadKeys(100, 'batch:');
     await conn.set('batch:text', 'not a number');
@@ -380,7 +381,7 @@ describe('8. pipelines, transactions, WATCH and blocking commands', () => {
   });
 });
 
-describe('11. scripts', () => {
+describe(onServer('11. scripts'), () => {
   it('runs EVALSHA, falling back to EVAL on NOSCRIPT, on whichever node the keys route to', async () => {
     await cluster.refresh();
     const script = defineScript(`return redis.call('INCRBY', KEYS[1], ARGV[1]) .. ':${Date.now()}'`, {
@@ -406,7 +407,7 @@ describe('11. scripts', () => {
   });
 });
 
-describe('12. introspection', () => {
+describe(onServer('12. introspection'), () => {
   it('reports topology, stats, and events for topology changes and nodes going down and up', async () => {
     const watched = await new ClusterClient(cluster.seeds).getConnection({
       topologyCheckIntervalMs: 600_000,
@@ -457,7 +458,7 @@ describe('12. introspection', () => {
   });
 });
 
-describe('13. close and destroy', () => {
+describe(onServer('13. close and destroy'), () => {
   async function slowNodeCommands(target: ClusterConnection) {
     await cluster.refresh();
     const node = cluster.primaries[0]!;
@@ -531,7 +532,7 @@ describe('13. close and destroy', () => {
   );
 });
 
-describe('10. one health report (conn.health)', () => {
+describe(onServer('10. one health report (conn.health)'), () => {
   it('is up when every slot is served and every primary answers PING, listing every node the topology reports', async () => {
     await cluster.refresh();
     const health = await conn.health({ timeoutMs: 1000 });

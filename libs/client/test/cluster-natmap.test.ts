@@ -4,6 +4,7 @@ import { type DevCluster, startCluster, TcpProxy } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slotOfKey } from '../src/cluster/key-slots.js';
 import { ClusterClient } from '../src/index.js';
+import { onServer } from './support/server.js';
 
 let cluster: DevCluster;
 const proxies: TcpProxy[] = [];
@@ -17,7 +18,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-describe('natMap', () => {
+describe(onServer('natMap'), () => {
   it('maps the topology and the targets of MOVED redirects: the announced addresses are never dialled', async () => {
     const natMap = Object.fromEntries(
       cluster.nodes.map((node, index) => [node.address, { host: '127.0.0.1', port: proxies[index]!.port }]),

@@ -4,6 +4,7 @@ import { type DevCluster, type DevClusterNode, startCluster } from '@keyslot/dev
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient, type ClusterConnection, type PubSubMessage } from '../src/index.js';
 import { slotOf, spreadKeys, tagOn } from './cluster-helpers.js';
+import { onServer } from './support/server.js';
 
 let cluster: DevCluster;
 let conn: ClusterConnection;
@@ -40,7 +41,7 @@ async function replicasCaughtUp(): Promise<void> {
   }
 }
 
-describe('9. scanIterator', () => {
+describe(onServer('9. scanIterator'), () => {
   const keys = spreadKeys(3000, 'scan:');
   beforeAll(async () => {
     await conn.mset(Object.fromEntries(keys.map((key) => [key, '1'])));
@@ -114,7 +115,7 @@ describe('9. scanIterator', () => {
   });
 });
 
-describe('10. pub/sub', () => {
+describe(onServer('10. pub/sub'), () => {
   const got: PubSubMessage[] = [];
   const listener = (message: PubSubMessage) => got.push(message);
   const shardChannel = '{sport}scores';

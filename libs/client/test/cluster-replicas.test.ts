@@ -5,6 +5,7 @@ import { type DevCluster, type DevClusterNode, startCluster } from '@keyslot/dev
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient, type ClusterConnection, type ReadFrom } from '../src/index.js';
 import { callsOf, settle, tagOn } from './cluster-helpers.js';
+import { onServer } from './support/server.js';
 
 let cluster: DevCluster;
 const open: ClusterConnection[] = [];
@@ -31,7 +32,7 @@ async function getsDuring(nodes: readonly DevClusterNode[], work: () => Promise<
   return after.map((calls, i) => calls - before[i]!);
 }
 
-describe('3. readFrom', () => {
+describe(onServer('3. readFrom'), () => {
   it("'primary' sends reads and writes to the primary", async () => {
     await cluster.refresh();
     const primary = cluster.primaries[0]!;
@@ -147,7 +148,7 @@ describe('3. readFrom', () => {
   });
 });
 
-describe('2. MASTERDOWN (and CLUSTERDOWN) while a primary is replaced', () => {
+describe(onServer('2. MASTERDOWN (and CLUSTERDOWN) while a primary is replaced'), () => {
   it('waits out MASTERDOWN from a replica cut off from its primary, within the deadline', async () => {
     await cluster.refresh();
     const primary = cluster.primaries[1]!;

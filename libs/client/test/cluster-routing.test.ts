@@ -25,6 +25,7 @@ import {
   tagOn,
   timed,
 } from './cluster-helpers.js';
+import { onServer } from './support/server.js';
 
 let cluster: DevCluster;
 let conn: ClusterConnection;
@@ -44,7 +45,7 @@ function slotsOf(node: DevClusterNode, count: number): number[] {
   return Array.from({ length: count }, (_, i) => start + i);
 }
 
-describe('1. topology discovery and refresh', () => {
+describe(onServer('1. topology discovery and refresh'), () => {
   it('discovers every node, role and slot range from the seeds, asking more than one node', async () => {
     await cluster.refresh();
     const before = await Promise.all(cluster.nodes.map((node) => callsOf(cluster, node, 'cluster|shards')));
@@ -91,7 +92,8 @@ describe('1. topology discovery and refresh', () => {
 
   it('builds the same slot map from a real CLUSTER SLOTS reply (the fallback for servers without SHARDS)', async () => {
     const shards = await conn.call('CLUSTER', 'SHARDS');
-    const fromShards = topologyFromShards(shards, '127.0.0.1');
+    const fromShards = topologyFromShards(shards, '127.0.0.1')!;
+    expect(fromShards).toBeDefined();
     for (const protocol of [2, 3] as const) {
       const other = await new ClusterClient(cluster.seeds, { protocol }).getConnection();
       try {
@@ -288,7 +290,7 @@ describe('1. topology discovery and refresh', () => {
   });
 });
 
-describe('2. routing by hash slot, redirects and retries', () => {
+describe(onServer('2. routing by hash slot, redirects and retries'), () => {
   it('sends each key to the primary of its slot; keys sharing a hash tag share a node', async () => {
     await cluster.refresh();
     const keys = [...spreadKeys(60, 'route:'), '{user1}:a', '{user1}:b', '{user1}:c'];
@@ -344,7 +346,10 @@ describe('2. routing by hash slot, redirects and retries', () => {
   });
 });
 
-describe('2. retryable replies (unit: LOADING cannot be produced on demand against a real cluster)', () => {
+// A unit test among the server suites: its title still names the server the file runs on.
+const retryableRepliesTitle =
+  '2. retryable replies (unit: LOADING cannot be produced on demand against a real cluster)';
+describe(onServer(retryableRepliesTitle), () => {
   function fakeRouter() {
     const calls: string[] = [];
     const router = {
@@ -409,7 +414,9 @@ describe('2. retryable replies (unit: LOADING cannot be produced on demand again
   });
 });
 
-describe('6. multi-key commands split per slot; other cross-slot commands refused before sending', () => {
+const crossSlotTitle =
+  '6. multi-key commands split per slot; other cross-slot commands refused before sending';
+describe(onServer(crossSlotTitle), () => {
   it('splits MGET, MSET, DEL, UNLINK, EXISTS and TOUCH per slot and merges in key order', async () => {
     const keys = spreadKeys(40, 'split:');
     const pairs = Object.fromEntries(keys.map((key) => [key, `value-${key}`]));
@@ -469,7 +476,7 @@ describe('6. multi-key commands split per slot; other cross-slot commands refuse
   });
 });
 
-describe('7. keyless commands fan out with the documented aggregation', () => {
+describe(onServer('7. keyless commands fan out with the documented aggregation'), () => {
   it('DBSIZE sums, KEYS concatenates, PING/FLUSHDB/FLUSHALL all succeed, INFO per node', async () => {
     await conn.flushall();
     await cluster.refresh();

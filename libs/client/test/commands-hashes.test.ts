@@ -1,6 +1,7 @@
 import { type DevStandalone, startStandalone } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client, type MultiplexedConnection } from '../src/index.js';
+import { onServer } from './support/server.js';
 
 let server: DevStandalone;
 beforeAll(async () => {
@@ -10,7 +11,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe.each([2, 3] as const)('hash commands over RESP%i', (protocol) => {
+describe.each([2, 3] as const)(onServer('hash commands over RESP%i'), (protocol) => {
   let conn: MultiplexedConnection;
   beforeAll(async () => {
     conn = await new Client({ host: '127.0.0.1', port: server.port }).getMultiplexedConnection({ protocol });

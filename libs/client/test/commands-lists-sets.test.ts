@@ -1,6 +1,7 @@
 import { type DevStandalone, startStandalone, waitFor } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client, type MultiplexedConnection } from '../src/index.js';
+import { onServer } from './support/server.js';
 import { untilBlocked } from './support/until-blocked.js';
 
 let server: DevStandalone;
@@ -11,7 +12,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe.each([2, 3] as const)('list and set commands over RESP%i', (protocol) => {
+describe.each([2, 3] as const)(onServer('list and set commands over RESP%i'), (protocol) => {
   let conn: MultiplexedConnection;
   beforeAll(async () => {
     conn = await new Client({ host: '127.0.0.1', port: server.port }).getMultiplexedConnection({ protocol });
@@ -131,7 +132,7 @@ describe.each([2, 3] as const)('list and set commands over RESP%i', (protocol) =
   });
 });
 
-describe('a blocking command inside watch()', () => {
+describe(onServer('a blocking command inside watch()'), () => {
   it('waits out its own block time, not just the command timeout', async () => {
     const manager = await new Client({ host: '127.0.0.1', port: server.port }).getConnectionManager({
       commandTimeoutMs: 300,

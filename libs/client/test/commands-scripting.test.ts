@@ -1,6 +1,7 @@
 import { type DevStandalone, startStandalone } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ArgumentError, Client, defineScript, type MultiplexedConnection, ReplyError } from '../src/index.js';
+import { onServer } from './support/server.js';
 
 let server: DevStandalone;
 beforeAll(async () => {
@@ -15,7 +16,7 @@ redis.register_function('echo_key', function(keys, args) return redis.call('GET'
 redis.register_function{function_name='read_only', callback=function(keys, args) return args[1] end, flags={'no-writes'}}
 `;
 
-describe.each([2, 3] as const)('scripting commands over RESP%i', (protocol) => {
+describe.each([2, 3] as const)(onServer('scripting commands over RESP%i'), (protocol) => {
   let conn: MultiplexedConnection;
   beforeAll(async () => {
     conn = await new Client({ host: '127.0.0.1', port: server.port }).getMultiplexedConnection({ protocol });

@@ -1,6 +1,8 @@
 import { type DevStandalone, startStandalone } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { Client, type MultiplexedConnection } from '../src/index.js';
+import { onServer } from './support/server.js';
+import { expected } from './support/server-expectations.js';
 
 let server: DevStandalone;
 beforeAll(async () => {
@@ -10,7 +12,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe.each([2, 3] as const)('server and pub/sub commands over RESP%i', (protocol) => {
+describe.each([2, 3] as const)(onServer('server and pub/sub commands over RESP%i'), (protocol) => {
   let conn: MultiplexedConnection;
   beforeAll(async () => {
     conn = await new Client({ host: '127.0.0.1', port: server.port }).getMultiplexedConnection({ protocol });
@@ -85,11 +87,8 @@ describe.each([2, 3] as const)('server and pub/sub commands over RESP%i', (proto
     expect(await conn.wait(0, 100)).toBe(0);
   });
 
-  it('waitaof: typed on servers that have it (7.2+), the server error otherwise', async () => {
-    const version = /redis_version:(\d+)\.(\d+)/.exec(await conn.info('server'));
-    const major = Number(version?.[1]);
-    const minor = Number(version?.[2]);
-    if (major > 7 || (major === 7 && minor >= 2)) {
+  it('waitaof: typed on servers that have it (Redis 7.2+, Valkey), the server error otherwise', async () => {
+    if (expected().commands.waitaof) {
       expect(await conn.waitaof(0, 0, 100)).toEqual({ local: 0, replicas: 0 });
     } else {
       await expect(conn.waitaof(0, 0, 100)).rejects.toMatchObject({ prefix: 'ERR' });

@@ -1,6 +1,7 @@
 import { type DevStandalone, startStandalone } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client, type MultiplexedConnection } from '../src/index.js';
+import { onServer } from './support/server.js';
 import { untilBlocked } from './support/until-blocked.js';
 
 let server: DevStandalone;
@@ -11,7 +12,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe.each([2, 3] as const)('stream commands over RESP%i', (protocol) => {
+describe.each([2, 3] as const)(onServer('stream commands over RESP%i'), (protocol) => {
   let conn: MultiplexedConnection;
   beforeAll(async () => {
     conn = await new Client({ host: '127.0.0.1', port: server.port }).getMultiplexedConnection({ protocol });

@@ -9,6 +9,7 @@ import calculateSlot from 'cluster-key-slot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, ClusterClient, KeyslotError, TimeoutError } from '../src/index.js';
 import { failure } from './support/failure.js';
+import { onServer } from './support/server.js';
 
 const PASSWORD = 'Right-Pa55word-never-print-7f3a';
 const WRONG = 'Wrong-Pa55word-never-print-91c2';
@@ -137,7 +138,7 @@ afterAll(() => {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-describe('a password-protected cluster', () => {
+describe(onServer('a password-protected cluster'), () => {
   let cluster: DevCluster;
   beforeAll(async () => {
     cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1, password: PASSWORD });
@@ -213,7 +214,7 @@ describe('a password-protected cluster', () => {
   });
 });
 
-describe('a password-protected standalone server', () => {
+describe(onServer('a password-protected standalone server'), () => {
   let server: DevStandalone;
   beforeAll(async () => {
     server = await startStandalone({ password: PASSWORD });

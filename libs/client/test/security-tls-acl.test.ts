@@ -5,6 +5,7 @@ import calculateSlot from 'cluster-key-slot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, ClusterClient, type ClusterConnection, KeyslotError, ReplyError } from '../src/index.js';
 import { failure } from './support/failure.js';
+import { onServer } from './support/server.js';
 
 /** The error and its causes' messages, outermost first. */
 function messages(error: unknown): string {
@@ -13,7 +14,7 @@ function messages(error: unknown): string {
   return parts.join(' <- ');
 }
 
-describe('a TLS-only cluster', () => {
+describe(onServer('a TLS-only cluster'), () => {
   let cluster: DevCluster;
   let ca: string;
   beforeAll(async () => {
@@ -100,7 +101,7 @@ function expectNoPerm(error: Error, command: string): void {
   if (command !== '') expect((error as ReplyError).command).toBe(command);
 }
 
-describe('ACL: a denied command surfaces NOPERM, on a standalone server', () => {
+describe(onServer('ACL: a denied command surfaces NOPERM, on a standalone server'), () => {
   let server: DevStandalone;
   beforeAll(async () => {
     server = await startStandalone();
@@ -158,7 +159,7 @@ describe('ACL: a denied command surfaces NOPERM, on a standalone server', () => 
   });
 });
 
-describe('ACL: a denied command surfaces NOPERM, on a cluster', () => {
+describe(onServer('ACL: a denied command surfaces NOPERM, on a cluster'), () => {
   let cluster: DevCluster;
   let conn: ClusterConnection;
   beforeAll(async () => {

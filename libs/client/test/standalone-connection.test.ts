@@ -10,6 +10,7 @@ import {
   ReplyError,
   TimeoutError,
 } from '../src/index.js';
+import { onServer } from './support/server.js';
 
 let server: DevStandalone;
 let client: Client;
@@ -51,7 +52,7 @@ async function blockedClients(): Promise<number> {
   return Number(/blocked_clients:(\d+)/.exec(info)?.[1] ?? -1);
 }
 
-describe('one connection shared by many callers', () => {
+describe(onServer('one connection shared by many callers'), () => {
   let conn: MultiplexedConnection;
   beforeAll(async () => {
     conn = await client.getMultiplexedConnection();
@@ -181,7 +182,7 @@ describe('one connection shared by many callers', () => {
   });
 });
 
-describe('deadlines', () => {
+describe(onServer('deadlines'), () => {
   it('a command times out while the server is stopped, naming the command and the server; later replies stay matched', async () => {
     const conn = await client.getMultiplexedConnection({ commandTimeoutMs: 300 });
     try {
@@ -258,7 +259,7 @@ describe('deadlines', () => {
   });
 });
 
-describe('blocking commands do not stall the shared connection', () => {
+describe(onServer('blocking commands do not stall the shared connection'), () => {
   it('BLPOP waits on a dedicated connection while other commands flow, then gets the pushed value', async () => {
     const conn = await client.getMultiplexedConnection();
     try {
@@ -300,7 +301,7 @@ describe('blocking commands do not stall the shared connection', () => {
   });
 });
 
-describe('lifecycle', () => {
+describe(onServer('lifecycle'), () => {
   it('close() lets in-flight commands finish, then every command rejects at once with ClosedError', async () => {
     const conn = await client.getMultiplexedConnection();
     const slow = conn.call('DEBUG', 'SLEEP', '0.2');

@@ -14,6 +14,7 @@ import {
   type PubSubMessage,
   TimeoutError,
 } from '../src/index.js';
+import { onServer } from './support/server.js';
 
 /** How a promise ended, without throwing. */
 function outcome<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
@@ -81,7 +82,7 @@ async function killClientsNamed(name: string): Promise<number> {
   return ids.length;
 }
 
-describe('retry rules after a lost connection', () => {
+describe(onServer('retry rules after a lost connection'), () => {
   let proxy: TcpProxy;
   beforeAll(async () => {
     proxy = await TcpProxy.start(server);
@@ -361,7 +362,7 @@ describe('retry rules after a lost connection', () => {
   });
 });
 
-describe('deadlines on a managed connection', () => {
+describe(onServer('deadlines on a managed connection'), () => {
   it('a command times out while the server is stopped; afterwards replies are matched correctly', async () => {
     const manager = await managerFor({ port: server.port }, { commandTimeoutMs: 300 });
     await manager.mset({ 'deadline:a': 'A', 'deadline:b': 'B' });
@@ -381,7 +382,7 @@ describe('deadlines on a managed connection', () => {
   });
 });
 
-describe('subscriptions', () => {
+describe(onServer('subscriptions'), () => {
   it('SUBSCRIBE and PSUBSCRIBE come back after CLIENT KILL and after a server restart', async () => {
     const manager = await managerFor({ port: server.port, clientName: 'subscriber' });
     const received: PubSubMessage[] = [];
@@ -453,7 +454,7 @@ describe('subscriptions', () => {
   });
 });
 
-describe('transactions and blocking commands', () => {
+describe(onServer('transactions and blocking commands'), () => {
   it('MULTI/EXEC on the shared connection runs as one unit between other callers', async () => {
     const manager = await managerFor({ port: server.port });
     await manager.del('tx-counter');
@@ -513,7 +514,7 @@ describe('transactions and blocking commands', () => {
   });
 });
 
-describe('lifecycle', () => {
+describe(onServer('lifecycle'), () => {
   it('close() lets in-flight commands finish; then every command rejects at once with ClosedError', async () => {
     const manager = await managerFor({ port: server.port });
     const slow = manager.call('DEBUG', 'SLEEP', '0.2');
@@ -558,7 +559,7 @@ describe('lifecycle', () => {
   });
 });
 
-describe('under load', () => {
+describe(onServer('under load'), () => {
   interface CallerStats {
     acked: number;
     unknown: number;

@@ -11,6 +11,7 @@ import {
   type ConnectionManager,
   type MultiplexedConnection,
 } from '../src/index.js';
+import { onServer } from './support/server.js';
 
 /** A TCP listener that only counts the connections made to it. */
 let listener: Server;
@@ -44,7 +45,7 @@ function configErrorOf(make: () => unknown): ConfigError {
   return error as ConfigError;
 }
 
-describe('bad URLs and options throw ConfigError at once', () => {
+describe(onServer('bad URLs and options throw ConfigError at once'), () => {
   it.each([
     ['http://127.0.0.1:6379', /scheme must be redis:\/\/ or rediss:\/\/, not http:/],
     ['127.0.0.1:6379', /invalid Redis URL: expected redis:\/\/\[user/],
@@ -126,7 +127,7 @@ describe('bad URLs and options throw ConfigError at once', () => {
   });
 });
 
-describe('bad arguments reject with ArgumentError before anything is sent', () => {
+describe(onServer('bad arguments reject with ArgumentError before anything is sent'), () => {
   let conn: MultiplexedConnection;
   let manager: ConnectionManager;
   beforeAll(async () => {

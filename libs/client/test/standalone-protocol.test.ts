@@ -2,6 +2,7 @@
 import { type DevStandalone, startStandalone } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client, type MultiplexedConnection, ReplyError } from '../src/index.js';
+import { onServer } from './support/server.js';
 
 let server: DevStandalone;
 beforeAll(async () => {
@@ -11,7 +12,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe('RESP3 replies from a real server', () => {
+describe(onServer('RESP3 replies from a real server'), () => {
   let conn: MultiplexedConnection;
   const pushes: unknown[][] = [];
   beforeAll(async () => {
@@ -167,7 +168,7 @@ describe('RESP3 replies from a real server', () => {
   });
 });
 
-describe('RESP2 replies from a real server', () => {
+describe(onServer('RESP2 replies from a real server'), () => {
   let conn: MultiplexedConnection;
   beforeAll(async () => {
     conn = await new Client({ host: '127.0.0.1', port: server.port }).getMultiplexedConnection({
@@ -224,7 +225,7 @@ describe('RESP2 replies from a real server', () => {
   });
 });
 
-describe('RESP2 fallback where the server does not know HELLO', () => {
+describe(onServer('RESP2 fallback where the server does not know HELLO'), () => {
   let legacy: DevStandalone;
   beforeAll(async () => {
     legacy = await startStandalone({

@@ -3,8 +3,9 @@ import { inspect } from 'node:util';
 import { type DevStandalone, startStandalone } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, ConfigError, ConnectionError } from '../src/index.js';
+import { onServer } from './support/server.js';
 
-describe('TLS', () => {
+describe(onServer('TLS'), () => {
   let server: DevStandalone;
   let tlsPort: number;
   let ca: string;
@@ -96,7 +97,7 @@ describe('TLS', () => {
   });
 });
 
-describe('passwords and ACL users', () => {
+describe(onServer('passwords and ACL users'), () => {
   const DEFAULT_PASSWORD = 'default-user-Pa55word';
   const ALICE_PASSWORD = 'alice-Secret-Pa55word';
   const WRONG_PASSWORD = 'WRONG-Pa55word-do-not-print';

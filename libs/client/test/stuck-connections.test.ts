@@ -12,6 +12,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client, ClusterClient, type ConnectionConfig, TimeoutError } from '../src/index.js';
 import { settle, tagOn } from './cluster-helpers.js';
+import { onServer } from './support/server.js';
 import { untilBlocked } from './support/until-blocked.js';
 
 /** Short deadlines and fast reconnects: a stuck connection is noticed after half a second of silence. */
@@ -39,7 +40,7 @@ async function proxyTo(target: { host: string; port: number }): Promise<TcpProxy
   return proxy;
 }
 
-describe('a standalone server', () => {
+describe(onServer('a standalone server'), () => {
   let server: DevStandalone;
   beforeAll(async () => {
     server = await startStandalone();
@@ -112,7 +113,7 @@ describe('a standalone server', () => {
   });
 });
 
-describe('a cluster', () => {
+describe(onServer('a cluster'), () => {
   let cluster: DevCluster;
   beforeAll(async () => {
     cluster = await startCluster({ primaries: 3, replicasPerPrimary: 0 });

@@ -15,6 +15,8 @@ export interface ClusterState {
   /** Run folder under os.tmpdir(). */
   dir: string;
   startedAt: string;
+  /** The server it runs (`redis-7.0.15`, `valkey-8.0.1`); absent in files written before servers were chosen. */
+  server?: string;
   /** Pid of `start --foreground`, which stops the cluster itself; absent for a detached cluster. */
   foregroundPid?: number;
   nodes: { id: string; port: number; pid: number; role: string }[];

@@ -17,6 +17,8 @@ const USAGE = `Usage: npm run cluster -- <command> [options]
 
 Commands:
   start [--primaries N] [--replicas N]   start a cluster that keeps running after this command
+        [--server NAME]                  system (redis-server on PATH, the default), or redis-7.4.1,
+                                         valkey-8.0.1...: built once from its tarball (see the README)
   start --foreground                     start a cluster and stop it on Ctrl-C
   stop                                   stop the recorded cluster and remove its files
   status                                 show the recorded cluster's nodes (exit code 1 if any is down)
@@ -30,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       primaries: { type: 'string' },
       replicas: { type: 'string' },
+      server: { type: 'string' },
       foreground: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -44,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
       return start({
         primaries: parseCount(values.primaries, 3, 'primaries', 1),
         replicas: parseCount(values.replicas, 1, 'replicas', 0),
+        server: values.server,
         foreground: values.foreground,
       });
     case 'stop':
@@ -56,7 +60,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function start(options: { primaries: number; replicas: number; foreground: boolean }): Promise<number> {
+async function start(options: {
+  primaries: number;
+  replicas: number;
+  server: string | undefined;
+  foreground: boolean;
+}): Promise<number> {
   const file = stateFilePath();
   const existing = readState(file);
   if (existing && liveServers(existing).length > 0) {
@@ -76,12 +85,13 @@ async function start(options: { primaries: number; replicas: number; foreground:
   const cluster = await startCluster({
     primaries: options.primaries,
     replicasPerPrimary: options.replicas,
+    ...(options.server === undefined ? {} : { server: options.server }),
     detached: true,
   });
   const state = recordState(cluster, options.foreground ? process.pid : undefined);
   writeState(file, state);
   console.log(
-    `Redis Cluster ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${options.primaries} primaries, ${options.replicas} replica(s) each`,
+    `${cluster.server.name} cluster ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${options.primaries} primaries, ${options.replicas} replica(s) each`,
   );
   for (const node of cluster.nodes) {
     console.log(`  ${node.address}  ${node.role.padEnd(7)}  pid ${node.pid}`);
@@ -131,7 +141,9 @@ async function status(): Promise<number> {
     return 1;
   }
   const nodes = await recordedClusterStatus(state);
-  console.log(`Dev cluster in ${state.dir} (started ${state.startedAt})`);
+  console.log(
+    `Dev cluster${state.server ? ` (${state.server})` : ''} in ${state.dir} (started ${state.startedAt})`,
+  );
   for (const node of nodes) {
     const health = node.up ? `up    pid ${node.pid}` : 'DOWN';
     console.log(`  ${node.address}  ${node.role.padEnd(7)}  ${health}  ${node.detail}`);
@@ -147,6 +159,7 @@ function recordState(cluster: DevCluster, foregroundPid: number | undefined): Cl
     version: 1,
     dir: cluster.dir,
     startedAt: new Date().toISOString(),
+    server: cluster.server.name,
     ...(foregroundPid === undefined ? {} : { foregroundPid }),
     nodes: cluster.nodes.map(({ id, port, pid, role }) => ({ id, port, pid, role })),
     seeds: cluster.seeds,

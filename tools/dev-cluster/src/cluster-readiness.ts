@@ -5,6 +5,7 @@ import {
   type ClusterNodeLine,
   parseClusterNodes,
   parseInfo,
+  replicaPortsInClusterShards,
   replicaPortsInClusterSlots,
 } from './cluster-topology.js';
 import type { RespEndpoint } from './resp-connection.js';
@@ -30,20 +31,23 @@ export interface NodeReport {
   replication: Record<string, string>;
   /** Ports of the replicas this node lists in CLUSTER SLOTS. */
   slotsReplicaPorts: Set<number>;
+  /** Ports of the replicas this node lists in CLUSTER SHARDS in the same shard as a primary. */
+  shardsReplicaPorts: Set<number>;
 }
 
-/** Asks every running member for CLUSTER INFO, CLUSTER NODES, INFO replication and CLUSTER SLOTS. */
+/** Asks every running member for CLUSTER INFO, CLUSTER NODES, INFO replication, CLUSTER SLOTS and SHARDS. */
 export function inspectMembers(members: readonly ClusterMember[], admin: AdminClient): Promise<NodeReport[]> {
   return Promise.all(members.filter((member) => member.up).map((member) => inspectMember(member, admin)));
 }
 
 async function inspectMember(member: ClusterMember, admin: AdminClient): Promise<NodeReport> {
   const ask = (...args: string[]) => admin.command(member.endpoint, args, { timeoutMs: INSPECT_TIMEOUT_MS });
-  const [info, nodes, replication, slots] = await Promise.all([
+  const [info, nodes, replication, slots, shards] = await Promise.all([
     ask('CLUSTER', 'INFO'),
     ask('CLUSTER', 'NODES'),
     ask('INFO', 'replication'),
     ask('CLUSTER', 'SLOTS'),
+    ask('CLUSTER', 'SHARDS'),
   ]);
   const lines = parseClusterNodes(String(nodes));
   const self = lines.find((line) => line.myself);
@@ -55,6 +59,7 @@ async function inspectMember(member: ClusterMember, admin: AdminClient): Promise
     self,
     replication: parseInfo(String(replication)),
     slotsReplicaPorts: replicaPortsInClusterSlots(slots),
+    shardsReplicaPorts: replicaPortsInClusterShards(shards),
   };
 }
 
@@ -75,7 +80,8 @@ export function notAcquaintedReason(members: readonly ClusterMember[], reports: 
 /**
  * Why the cluster is not ready yet; undefined once it is: every running node reports cluster_state:ok,
  * knows every node, and agrees with the others on roles and slots; every running replica (of a running
- * primary) has its link up and, if its primary serves slots, is listed in CLUSTER SLOTS on every running node.
+ * primary) has its link up and, if its primary serves slots, is listed in CLUSTER SLOTS and in its primary's
+ * shard in CLUSTER SHARDS on every running node.
  */
 export function notReadyReason(members: readonly ClusterMember[], reports: readonly NodeReport[]) {
   for (const report of reports) {
@@ -100,6 +106,9 @@ export function notReadyReason(members: readonly ClusterMember[], reports: reado
     if (primary.self.slots.length === 0) continue;
     const notListing = reports.find((report) => !report.slotsReplicaPorts.has(replica.member.port));
     if (notListing) return `${notListing.member.address} does not list replica ${where} in CLUSTER SLOTS yet`;
+    // Valkey 8 lists a new replica in a shard of its own until its primary's shard id reaches every node.
+    const apart = reports.find((report) => !report.shardsReplicaPorts.has(replica.member.port));
+    if (apart) return `${apart.member.address} does not list replica ${where} in its primary's shard yet`;
   }
   return undefined;
 }

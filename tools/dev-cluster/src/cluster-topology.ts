@@ -76,3 +76,31 @@ export function replicaPortsInClusterSlots(reply: RespReply): Set<number> {
   }
   return ports;
 }
+
+/**
+ * Ports of the replicas a CLUSTER SHARDS reply lists in the same shard as a primary. Valkey 8 groups nodes by
+ * shard id, which reaches the other nodes by gossip: for a moment after CLUSTER REPLICATE, a replica is listed in
+ * a shard of its own, without its primary.
+ */
+export function replicaPortsInClusterShards(reply: RespReply): Set<number> {
+  const ports = new Set<number>();
+  if (!Array.isArray(reply)) return ports;
+  for (const shard of reply) {
+    const nodes = pairs(shard).get('nodes');
+    const members = (Array.isArray(nodes) ? nodes : []).map(pairs);
+    if (!members.some((node) => node.get('role') === 'master')) continue;
+    for (const node of members) {
+      const port = node.get('port') ?? node.get('tls-port');
+      if (node.get('role') === 'replica' && typeof port === 'number') ports.add(port);
+    }
+  }
+  return ports;
+}
+
+// A RESP2 flat list of alternating names and values, as a map.
+function pairs(reply: RespReply): Map<string, RespReply> {
+  const map = new Map<string, RespReply>();
+  if (!Array.isArray(reply)) return map;
+  for (let i = 0; i + 1 < reply.length; i += 2) map.set(String(reply[i]), reply[i + 1]!);
+  return map;
+}

@@ -11,11 +11,12 @@ import {
 } from './cluster-readiness.js';
 import { type ClusterNodeLine, parseClusterNodes } from './cluster-topology.js';
 import { LOOPBACK_HOST } from './free-port.js';
-import { type LifecycleOptions, ManagedRun } from './managed-run.js';
+import { type LifecycleOptions, ManagedRun, type ServerOptions } from './managed-run.js';
 import { launchNode, startProcess, waitUntilAnswering } from './node-launcher.js';
 import { readProcStat } from './processes.js';
 import { clusterConfigLines, renderConfig, toConfigLines } from './redis-config.js';
 import type { RespArg, RespEndpoint, RespReply } from './resp-connection.js';
+import type { ServerBinary } from './servers.js';
 import { moveSlotsBetweenPrimaries, type SendCommand } from './slot-migration.js';
 import { rangesContain, SLOT_COUNT, spreadSlots, subtractRanges } from './slot-ranges.js';
 import { createTlsFiles, loadTlsMaterial, type TlsFiles, type TlsMaterial } from './tls-files.js';
@@ -25,7 +26,7 @@ const DEFAULT_READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 
 /** Options of {@link startCluster}. */
-export interface StartClusterOptions extends LifecycleOptions {
+export interface StartClusterOptions extends LifecycleOptions, ServerOptions {
   /** Number of primaries; the 16384 slots are spread evenly over them. Default 3. */
   primaries?: number;
   /** Replicas of each primary. Default 1. */
@@ -85,7 +86,7 @@ export class DevCluster {
     if (!Number.isInteger(replicasPerPrimary) || replicasPerPrimary < 0) {
       throw new Error('replicasPerPrimary must be a non-negative integer');
     }
-    const run = await ManagedRun.create(options);
+    const run = await ManagedRun.create({ ...options, tls: Boolean(options.tls) });
     try {
       const tls =
         options.tls === true
@@ -105,6 +106,11 @@ export class DevCluster {
       await run.stop();
       throw error;
     }
+  }
+
+  /** The server binary its nodes run: name (`valkey-8.0.1`), family, version, path. */
+  get server(): ServerBinary {
+    return this.run.server;
   }
 
   /** The run folder under os.tmpdir(); one sub-folder per node, named after its port. */

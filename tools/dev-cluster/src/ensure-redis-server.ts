@@ -1,10 +1,6 @@
-import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
+import { aptInstall, canInstallWithApt, findOnPath } from './debian-packages.js';
 import { listRedisServerPids, readCommandLine, signalProcess, waitForProcessExit } from './processes.js';
-
-const execFileAsync = promisify(execFile);
+import { readServerVersion } from './server-version.js';
 
 /** The redis-server binary dev-cluster runs. */
 export interface RedisServerInfo {
@@ -44,8 +40,7 @@ export function ensureRedisServer(options: EnsureRedisServerOptions = {}): Promi
 async function locateOrInstall({ env = process.env, allowInstall = true }: EnsureRedisServerOptions) {
   const found = findOnPath('redis-server', env.PATH);
   if (found) return describe(found);
-  const aptGet = findOnPath('apt-get', env.PATH);
-  if (!allowInstall || process.getuid?.() !== 0 || !aptGet) {
+  if (!allowInstall || !canInstallWithApt(env)) {
     throw new Error(`redis-server was not found on PATH. ${INSTALL_HINT}`);
   }
   await installWithApt(env);
@@ -55,9 +50,7 @@ async function locateOrInstall({ env = process.env, allowInstall = true }: Ensur
 }
 
 async function describe(binary: string): Promise<RedisServerInfo> {
-  const { stdout } = await execFileAsync(binary, ['--version']);
-  const version = /v=(\d+\.\d+\.\d+)/.exec(stdout)?.[1];
-  if (!version) throw new Error(`Could not read the version of ${binary} from: ${stdout.trim()}`);
+  const { version } = await readServerVersion(binary);
   if (Number(version.split('.')[0]) < MINIMUM_MAJOR_VERSION) {
     throw new Error(`${binary} is version ${version}; dev-cluster needs 7 or later. ${INSTALL_HINT}`);
   }
@@ -66,30 +59,11 @@ async function describe(binary: string): Promise<RedisServerInfo> {
 
 async function installWithApt(env: NodeJS.ProcessEnv): Promise<void> {
   const runningBefore = new Set(listRedisServerPids());
-  const installEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
-  await execFileAsync('sh', ['-c', 'apt-get update && apt-get install -y redis-server'], {
-    env: installEnv,
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  await aptInstall(['redis-server'], env);
   // Debian's postinst may start the packaged service on 6379; tests must not leave it running.
   const startedByInstall = listRedisServerPids().filter(
     (pid) => !runningBefore.has(pid) && readCommandLine(pid)?.includes(':6379'),
   );
   for (const pid of startedByInstall) signalProcess(pid, 'SIGTERM');
   await Promise.all(startedByInstall.map((pid) => waitForProcessExit(pid, 10_000)));
-}
-
-/** The first executable named `name` in the PATH directories; undefined when there is none. */
-export function findOnPath(name: string, searchPath = process.env.PATH): string | undefined {
-  for (const dir of (searchPath ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
 }

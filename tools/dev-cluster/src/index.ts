@@ -3,6 +3,8 @@
  *
  * @packageDocumentation
  */
+
+export { type BuildOptions, type BuiltServer, ensureBuiltServer, serverCacheRoot } from './build-server.js';
 export {
   type DevCluster,
   type FailoverOptions,
@@ -13,6 +15,7 @@ export {
 export { keysStartingWith, primaryOfKey } from './cluster-keys.js';
 export type { DevClusterNode, NodeState } from './cluster-node.js';
 export type { NodeRole } from './cluster-topology.js';
+export { compareVersions, currentServer, type TestServer } from './current-server.js';
 export {
   type EnsureRedisServerOptions,
   ensureRedisServer,
@@ -20,9 +23,25 @@ export {
 } from './ensure-redis-server.js';
 export { findFreePort } from './free-port.js';
 export { cleanupLeftovers } from './leftovers.js';
-export type { LifecycleOptions } from './managed-run.js';
+export type { LifecycleOptions, ServerOptions } from './managed-run.js';
 export { RedisReplyError, type RespArg, type RespReply } from './resp-connection.js';
 export { RUN_FOLDER_PREFIX } from './run-folder.js';
+export { ensureServerProfile, readServerProfile, type ServerProfile } from './server-profile.js';
+export {
+  findServerTarballs,
+  parseServerName,
+  type ServerFamily,
+  type ServerName,
+  type ServerTarball,
+  serverSourceFolders,
+} from './server-sources.js';
+export {
+  defaultServerChoice,
+  ensureServer,
+  type ServerBinary,
+  SYSTEM_SERVER,
+  tarballServerNames,
+} from './servers.js';
 export { SLOT_COUNT, type SlotRange } from './slot-ranges.js';
 export { type DevStandalone, type StartStandaloneOptions, startStandalone } from './standalone.js';
 export { type ProxyMode, type ProxyStats, TcpProxy } from './tcp-proxy.js';

@@ -2,11 +2,11 @@
 // their admin connections, and the exit hooks that clean up if the owner forgets or crashes.
 import { rmSync } from 'node:fs';
 import { AdminClient } from './admin-client.js';
-import { ensureRedisServer } from './ensure-redis-server.js';
 import { registerExitCleanup } from './exit-hooks.js';
 import { cleanupLeftovers } from './leftovers.js';
 import type { RedisProcess } from './redis-process.js';
 import { createRunFolder, writeOwner } from './run-folder.js';
+import { defaultServerChoice, ensureServer, type ServerBinary } from './servers.js';
 
 /** How started processes relate to this Node process. */
 export interface LifecycleOptions {
@@ -21,6 +21,15 @@ export interface LifecycleOptions {
   cleanupOnSignals?: boolean;
 }
 
+/** Which server binary to run, for clusters and standalone servers alike. */
+export interface ServerOptions {
+  /**
+   * `system` (Debian's redis-server on PATH), or `<redis|valkey>-<x.y.z>` built once from its tarball (found in
+   * `KEYSLOT_SERVER_SOURCES` or `../shared/servers`). Default: `KEYSLOT_SERVER`, else `system`.
+   */
+  server?: string;
+}
+
 export class ManagedRun {
   readonly admin = new AdminClient();
   private readonly processes = new Set<RedisProcess>();
@@ -30,21 +39,40 @@ export class ManagedRun {
 
   private constructor(
     readonly dir: string,
-    readonly binary: string,
+    readonly server: ServerBinary,
     readonly detached: boolean,
   ) {}
 
-  /** Checks for redis-server, cleans leftovers of crashed runs, and creates a fresh run folder. */
-  static async create({ detached = false, cleanupOnExit = true, cleanupOnSignals = true }: LifecycleOptions) {
-    const redis = await ensureRedisServer();
+  /**
+   * Finds (or builds) the server, cleans leftovers of crashed runs, and creates a fresh run folder. `tls`: the
+   * caller needs a server that can serve TLS.
+   */
+  static async create({
+    detached = false,
+    cleanupOnExit = true,
+    cleanupOnSignals = true,
+    server: choice = defaultServerChoice(),
+    tls = false,
+  }: LifecycleOptions & ServerOptions & { tls?: boolean }) {
+    const server = await ensureServer(choice);
+    if (tls && !server.tls) {
+      throw new Error(
+        `${server.name} (${server.path}) was built without TLS: install libssl-dev, delete ${server.path.replace(/\/bin\/[^/]+$/, '')} and run again to rebuild it with TLS.`,
+      );
+    }
     await cleanupLeftovers();
-    const run = new ManagedRun(createRunFolder(), redis.path, detached);
+    const run = new ManagedRun(createRunFolder(), server, detached);
     if (cleanupOnExit) {
       run.unregisterExitCleanup = registerExitCleanup(() => run.cleanupSync(), {
         onSignals: cleanupOnSignals,
       });
     }
     return run;
+  }
+
+  /** The server executable. */
+  get binary(): string {
+    return this.server.path;
   }
 
   /** Remembers a started process so stop() and the exit hooks end it. */

@@ -36,14 +36,18 @@ export function readCommandLine(pid: number): string | undefined {
   }
 }
 
+// The executables dev-cluster runs: Debian's redis-server, and redis-server or valkey-server built from source.
+const SERVER_BINARY = /(?:redis|valkey)-server/;
+
 /**
- * True when the pid is a live redis-server started for `port` or from a config under `dir`. Redis rewrites
- * its title to `redis-server 127.0.0.1:<port> [cluster]`; before that the command line names the config file.
+ * True when the pid is a live redis-server (or valkey-server) started for `port` or from a config under `dir`.
+ * The server rewrites its title to `<binary> 127.0.0.1:<port> [cluster]`; before that the command line names
+ * the config file.
  */
 export function isOurRedisServer(pid: number, { port, dir }: { port?: number; dir?: string }): boolean {
   if (!isProcessAlive(pid)) return false;
   const commandLine = readCommandLine(pid);
-  if (!commandLine?.includes('redis-server')) return false;
+  if (!commandLine || !SERVER_BINARY.test(commandLine)) return false;
   return (
     (port !== undefined && commandLine.includes(`:${port}`)) ||
     (dir !== undefined && commandLine.includes(dir))

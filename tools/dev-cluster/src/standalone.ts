@@ -1,19 +1,20 @@
 // One redis-server without cluster mode, for client tests of auth, ACL, TLS and single-node behaviour.
 import path from 'node:path';
 import { findFreePort, LOOPBACK_HOST } from './free-port.js';
-import { type LifecycleOptions, ManagedRun } from './managed-run.js';
+import { type LifecycleOptions, ManagedRun, type ServerOptions } from './managed-run.js';
 import { launchNode, startProcess, waitUntilAnswering } from './node-launcher.js';
 import { readProcStat } from './processes.js';
 import { renderConfig, serverConfigLines, toConfigLines } from './redis-config.js';
 import type { RedisProcess } from './redis-process.js';
 import type { RespArg, RespEndpoint, RespReply } from './resp-connection.js';
+import type { ServerBinary } from './servers.js';
 import { createTlsFiles, loadTlsMaterial, type TlsFiles, type TlsMaterial } from './tls-files.js';
 import { type WaitForOptions, waitFor } from './wait-for.js';
 
 const STOP_TIMEOUT_MS = 5_000;
 
 /** Options of {@link startStandalone}. */
-export interface StartStandaloneOptions extends LifecycleOptions {
+export interface StartStandaloneOptions extends LifecycleOptions, ServerOptions {
   /** Plain TCP port: a free one by default; `0` disables it (TLS only, needs `tls`). */
   port?: number;
   /** Extra redis.conf lines, applied last: `requirepass`, ACL `user` lines, `maxmemory`... */
@@ -55,7 +56,7 @@ export class DevStandalone {
     }
     // 6379 belongs to the system's redis service, if there is one; dev servers never touch it.
     if (options.port === 6379) throw new Error('Port 6379 is left to the system redis service; pick another');
-    const run = await ManagedRun.create(options);
+    const run = await ManagedRun.create({ ...options, tls: Boolean(options.tls) });
     try {
       const tls =
         options.tls === true
@@ -142,6 +143,11 @@ export class DevStandalone {
   get state(): 'running' | 'paused' | 'stopped' {
     if (!this.process.running) return 'stopped';
     return this.paused ? 'paused' : 'running';
+  }
+
+  /** The server binary it runs: name (`valkey-8.0.1`), family, version, path. */
+  get server(): ServerBinary {
+    return this.run.server;
   }
 
   /** The run folder under os.tmpdir(). */

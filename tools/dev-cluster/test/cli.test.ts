@@ -6,9 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ClusterState } from '../src/cli-state.js';
-import { waitFor } from '../src/index.js';
+import { tarballServerNames, waitFor } from '../src/index.js';
 import { isProcessAlive, signalProcess } from '../src/processes.js';
 import { cliPath, rawCommand, repoRoot, runCli, seedsFrom } from './helpers.js';
+
+// The last server tarball found, else Debian's redis-server.
+const cliServer = tarballServerNames().at(-1) ?? 'system';
 
 // Each test has its own state file, so the tests can run at the same time.
 const stateDir = mkdtempSync(path.join(os.tmpdir(), 'keyslot-cli-test-'));
@@ -108,6 +111,27 @@ describe.concurrent('cluster CLI', () => {
       expect(existsSync(stateFile)).toBe(false);
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+
+  it(`start --server ${cliServer} runs that server; status names it`, async () => {
+    const { env, readState } = newStateFile();
+    const started = await runCli(
+      ['start', '--primaries', '1', '--replicas', '0', '--server', cliServer],
+      env,
+    );
+    expect(started.code).toBe(0);
+    const state = readState();
+    try {
+      expect(started.stdout).toMatch(new RegExp(`^${state.server} cluster ready in`, 'm'));
+      if (cliServer !== 'system') expect(state.server).toBe(cliServer);
+      const port = Number(seedsFrom(started.stdout)[0]!.split(':')[1]);
+      const info = String(await rawCommand(port, ['INFO', 'server']));
+      expect(info).toContain(`${state.server!.split('-')[0]}_version:${state.server!.split('-')[1]}`);
+      const status = await runCli(['status'], env);
+      expect(status.stdout).toContain(`Dev cluster (${state.server}) in ${state.dir}`);
+    } finally {
+      expect((await runCli(['stop'], env)).code).toBe(0);
     }
   });
 

@@ -8,17 +8,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findFreePort } from '../src/free-port.js';
-import { cleanupLeftovers, RUN_FOLDER_PREFIX, waitFor } from '../src/index.js';
+import { cleanupLeftovers, RUN_FOLDER_PREFIX, tarballServerNames, waitFor } from '../src/index.js';
 import { isProcessAlive, readProcStat, signalProcess } from '../src/processes.js';
 import { rawCommand, repoRoot } from './helpers.js';
 
 const fixture = path.join(repoRoot, 'tools/dev-cluster/test/fixtures/start-standalone.ts');
 
 /** Starts the fixture and resolves with the child and what it printed once its server is up. */
-async function startOwner(mode: 'exit' | 'wait'): Promise<{ child: ChildProcess; pid: number; dir: string }> {
+async function startOwner(
+  mode: 'exit' | 'wait',
+  server?: string,
+): Promise<{ child: ChildProcess; pid: number; dir: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, mode], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: server === undefined ? process.env : { ...process.env, KEYSLOT_SERVER: server },
   });
   let output = '';
   child.stdout!.on('data', (chunk) => {
@@ -66,21 +70,24 @@ describe('exit hooks', () => {
 });
 
 describe('cleanupLeftovers', () => {
-  it('cleans up after an owner that was SIGKILLed', async () => {
-    const { child, pid, dir } = await startOwner('wait');
-    try {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-      // Nothing could run in the owner: the server is still there.
-      expect(isProcessAlive(pid)).toBe(true);
-      await cleanupLeftovers();
-      expect(isProcessAlive(pid)).toBe(false);
-      expect(existsSync(dir)).toBe(false);
-    } finally {
-      signalProcess(pid, 'SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it.each(['system', ...tarballServerNames()])(
+    'cleans up after an owner that was SIGKILLed (server: %s)',
+    async (server) => {
+      const { child, pid, dir } = await startOwner('wait', server);
+      try {
+        child.kill('SIGKILL');
+        await once(child, 'exit');
+        // Nothing could run in the owner: the server is still there.
+        expect(isProcessAlive(pid)).toBe(true);
+        await cleanupLeftovers();
+        expect(isProcessAlive(pid)).toBe(false);
+        expect(existsSync(dir)).toBe(false);
+      } finally {
+        signalProcess(pid, 'SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('kills a redis-server recorded in a folder whose owner is dead', async () => {
     const dir = fakeRunFolder(await deadPid());

@@ -4,6 +4,7 @@ import type { NodeConnectionSettings } from '../connection/connection-options.js
 import { DedicatedConnections } from '../connection/dedicated-connections.js';
 import { MultiplexedConnection } from '../connection/multiplexed-connection.js';
 import type { Request } from '../connection/request.js';
+import type { ServerInfo } from '../connection/server-info.js';
 import { ConnectionError } from '../errors.js';
 import { backoffDelay } from '../util/backoff.js';
 
@@ -48,6 +49,11 @@ export class NodeHandle {
   /** True while a connection is open. */
   get isUp(): boolean {
     return this.connection?.isOpen === true;
+  }
+
+  /** What the node said it is when the current connection was made. */
+  get server(): ServerInfo | undefined {
+    return this.connection?.server;
   }
 
   get pendingCount(): number {

@@ -7,8 +7,9 @@ import { type Topology, topologyFromShards, topologyFromSlots, withNodesHealth }
 const VIEWS_PER_REFRESH = 3;
 
 /**
- * Asks several nodes for the slot map (CLUSTER SHARDS, or CLUSTER SLOTS where SHARDS is unknown) and picks the view
- * most of them agree on, preferring the one that covers more slots on a tie. Fails with every node's reason.
+ * Asks several nodes for the slot map (CLUSTER SHARDS, or CLUSTER SLOTS where SHARDS is unknown or hides slots) and
+ * picks the view most of them agree on, preferring the one that covers more slots on a tie. Fails with every node's
+ * reason.
  */
 export async function discoverTopology(
   candidates: readonly NodeHandle[],
@@ -64,14 +65,16 @@ async function askNode(handle: NodeHandle, timeoutMs: number, natMap: NatMap | u
   const host = handle.address.slice(0, handle.address.lastIndexOf(':'));
   try {
     const reply = await handle.exec({ name: 'CLUSTER', args: ['SHARDS'] }, timeoutMs);
-    return topologyFromShards(reply, host, natMap);
+    const topology = topologyFromShards(reply, host, natMap);
+    if (topology) return topology;
+    // A reply that hides a replaced primary's slots (Redis 7.2 to 7.4): CLUSTER SLOTS lists them.
   } catch (error) {
     if (!(error instanceof ReplyError) || !/unknown subcommand|unknown command/i.test(error.message))
       throw error;
-    const reply = await handle.exec({ name: 'CLUSTER', args: ['SLOTS'] }, timeoutMs);
-    const topology = topologyFromSlots(reply, host, natMap);
-    // SLOTS says nothing of health: CLUSTER NODES' flags do. Without them the slot map still routes.
-    const nodes = await handle.exec({ name: 'CLUSTER', args: ['NODES'] }, timeoutMs).catch(() => undefined);
-    return typeof nodes === 'string' ? withNodesHealth(topology, nodes, host, natMap) : topology;
   }
+  const reply = await handle.exec({ name: 'CLUSTER', args: ['SLOTS'] }, timeoutMs);
+  const topology = topologyFromSlots(reply, host, natMap);
+  // SLOTS says nothing of health: CLUSTER NODES' flags do. Without them the slot map still routes.
+  const nodes = await handle.exec({ name: 'CLUSTER', args: ['NODES'] }, timeoutMs).catch(() => undefined);
+  return typeof nodes === 'string' ? withNodesHealth(topology, nodes, host, natMap) : topology;
 }

@@ -1,3 +1,4 @@
+import type { ServerInfo } from '../connection/server-info.js';
 import type { ClusterRouter } from './router.js';
 import type { NodeHealth } from './topology.js';
 
@@ -28,6 +29,8 @@ export interface NodeSnapshot {
   pending: number;
   /** Why its last connection attempt failed, if it did. */
   lastError?: string;
+  /** What the node said it is (HELLO's `server` and `version`) when its connection was made; not over RESP2. */
+  server?: ServerInfo;
 }
 
 /** The cluster as known now. */
@@ -48,6 +51,7 @@ export function describeTopology(router: ClusterRouter): TopologySnapshot {
       commands: handle?.commandCount ?? 0,
       pending: handle?.pendingCount ?? 0,
       ...(handle?.lastError ? { lastError: handle.lastError.message } : {}),
+      ...(handle?.server ? { server: handle.server } : {}),
     };
   };
   const nodes: NodeSnapshot[] = [];

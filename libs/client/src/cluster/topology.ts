@@ -130,11 +130,21 @@ function shardsHealth(value: unknown): NodeHealth {
 
 /**
  * Builds a topology from a CLUSTER SHARDS reply (RESP2 or RESP3). Requests go to each shard's primary (one that has
- * not failed, when the shard lists another primary beside it: a failed one keeps its slots until the cluster
- * promotes a replica, and requests to it are retried meanwhile) and to its `online` replicas; the other nodes are
- * kept as `unrouted`, with their health.
+ * not failed, when the shard lists another primary beside it: after a failover, Redis 7.2+ and Valkey list the
+ * replaced primary in the same shard as a failed master; a failed one keeps its slots until the cluster promotes a
+ * replica, and requests to it are retried meanwhile) and to its `online` replicas; the other nodes are kept as
+ * `unrouted`, with their health.
+ *
+ * Returns undefined when the reply hides slots that a live primary serves: Redis 7.2 to 7.4 take a shard's slots
+ * from the node listed first, so once a failed primary is replaced its shard shows no slots at all
+ * (redis/redis#13414); CLUSTER SLOTS is right then. Undefined too while a shard lists two live masters (a restarted
+ * old primary not yet turned replica): which one serves is not said.
  */
-export function topologyFromShards(reply: unknown, queriedHost: string, natMap?: NatMap): Topology {
+export function topologyFromShards(
+  reply: unknown,
+  queriedHost: string,
+  natMap?: NatMap,
+): Topology | undefined {
   const shards: Shard[] = [];
   const unrouted: UnroutedNode[] = [];
   for (const entry of reply as unknown[]) {
@@ -154,12 +164,14 @@ export function topologyFromShards(reply: unknown, queriedHost: string, natMap?:
         ...endpoint(rawHost, port, queriedHost, natMap),
         health: shardsHealth(node.get('health')),
       };
-      const isPrimary = String(node.get('role')) === 'master';
-      if (slots.length > 0 && isPrimary) primaries.push(info);
+      if (String(node.get('role')) === 'master') primaries.push(info);
       else if (slots.length > 0 && info.health === 'online') replicas.push(info);
-      else others.push({ ...info, role: isPrimary ? 'primary' : 'replica' });
+      else others.push({ ...info, role: 'replica' });
     }
-    const primary = primaries.find((node) => node.health !== 'failed') ?? primaries[0];
+    const live = primaries.filter((node) => node.health !== 'failed');
+    if (live.length > 1) return undefined;
+    if (slots.length === 0 && primaries.length > 1) return undefined;
+    const primary = slots.length === 0 ? undefined : (live[0] ?? primaries[0]);
     for (const node of primaries) if (node !== primary) others.push({ ...node, role: 'primary' });
     if (primary) shards.push({ primary, replicas, slots });
     for (const other of others) {

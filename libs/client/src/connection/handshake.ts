@@ -2,13 +2,15 @@ import { ConnectionError, OutcomeUnknownError, ReplyError } from '../errors.js';
 import type { NodeConnectionSettings } from './connection-options.js';
 import type { Fetched } from './credentials.js';
 import type { MultiplexedConnection } from './multiplexed-connection.js';
+import { knowsClientSetInfo, serverInfoFromHello } from './server-info.js';
 
 const LIB_NAME = 'keyslot';
 const LIB_VERSION = '0.1.0';
 
 /**
  * Agrees on the protocol and identifies the client: HELLO 3 with AUTH and SETNAME, falling back to RESP2 (AUTH,
- * CLIENT SETNAME) where HELLO is unknown; then CLIENT SETINFO where supported, SELECT and READONLY when asked.
+ * CLIENT SETNAME) where HELLO is unknown; then CLIENT SETINFO where the server (as HELLO described it) knows it,
+ * SELECT and READONLY when asked.
  */
 export async function handshake(
   connection: MultiplexedConnection,
@@ -30,7 +32,7 @@ export async function handshake(
       if (password !== undefined) args.push('AUTH', username, password);
       if (settings.clientName !== undefined) args.push('SETNAME', settings.clientName);
       try {
-        await connection.execHere({ name: 'HELLO', args }, timeout);
+        connection.server = serverInfoFromHello(await connection.execHere({ name: 'HELLO', args }, timeout));
         connection.protocol = 3;
       } catch (error) {
         if (!(error instanceof ReplyError) || !isUnknownHello(error)) throw error;
@@ -54,11 +56,16 @@ export async function handshake(
   } catch (error) {
     throw explainHandshakeFailure(error, connection.address, settings, named);
   }
-  const steps: Promise<unknown>[] = [
-    // Older servers do not know SETINFO; that is fine.
-    connection.execHere({ name: 'CLIENT', args: ['SETINFO', 'LIB-NAME', LIB_NAME] }, timeout).catch(ignore),
-    connection.execHere({ name: 'CLIENT', args: ['SETINFO', 'LIB-VER', LIB_VERSION] }, timeout).catch(ignore),
-  ];
+  const steps: Promise<unknown>[] = [];
+  if (knowsClientSetInfo(connection.server)) {
+    // A server HELLO did not describe (RESP2) may not know SETINFO either; that is fine.
+    steps.push(
+      connection.execHere({ name: 'CLIENT', args: ['SETINFO', 'LIB-NAME', LIB_NAME] }, timeout).catch(ignore),
+      connection
+        .execHere({ name: 'CLIENT', args: ['SETINFO', 'LIB-VER', LIB_VERSION] }, timeout)
+        .catch(ignore),
+    );
+  }
   if (settings.db !== 0) steps.push(connection.execHere({ name: 'SELECT', args: [settings.db] }, timeout));
   if (settings.readonly) steps.push(connection.execHere({ name: 'READONLY', args: [] }, timeout));
   // Before any read: every key this connection reads is then tracked, and its invalidation comes back here.

@@ -20,6 +20,7 @@ import { openSocket } from './open-socket.js';
 import { PromiseRequest } from './promise-request.js';
 import { ReplyWatchdog } from './reply-watchdog.js';
 import type { Request } from './request.js';
+import type { ServerInfo } from './server-info.js';
 
 /** Per-connection behaviour chosen by whoever owns the connection. */
 export interface ConnectionBehaviour {
@@ -66,6 +67,11 @@ export class MultiplexedConnection extends RedisCommands<string> {
   readonly address: string;
   /** The RESP version agreed in the handshake. */
   protocol: 2 | 3 = 2;
+  /**
+   * What the server said it is in the handshake (HELLO's `server` and `version`): `{ name: 'valkey', version:
+   * '8.0.1' }`. Undefined over RESP2, where no HELLO is sent.
+   */
+  server: ServerInfo | undefined;
   private readonly inflight = new Fifo<Request>();
   private outbox: Request[] = [];
   private flushScheduled = false;

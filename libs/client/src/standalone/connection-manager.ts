@@ -15,6 +15,7 @@ import {
   type DisconnectEvent,
   disconnectChannel,
 } from '../diagnostics-events.js';
+import type { ServerInfo } from '../connection/server-info.js';
 import { ConfigError, ConnectionError, OutcomeUnknownError } from '../errors.js';
 import {
   type PubSubListener,
@@ -65,6 +66,11 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   readonly admission: Admission;
   private readonly clientCache: ClientCache | undefined;
   #uncached: RedisCommands<string> | undefined;
+
+  /** What the server said it is when the current connection was made (see `MultiplexedConnection#server`). */
+  get server(): ServerInfo | undefined {
+    return this.connection?.server;
+  }
 
   /** Connects, failing within the connect timeout with the reason; afterwards it reconnects by itself. */
   static async create(client: Client, config?: ConnectionConfig): Promise<ConnectionManager> {
@@ -293,7 +299,7 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     }
     this.everUp = true;
     this.connection = connection;
-    this.attempt = 0;
+    const adoptedAt = Date.now();
     connection.onClose((error) => {
       if (this.connection !== connection) return;
       if (this.state === 'open' && disconnectChannel.hasSubscribers)
@@ -302,6 +308,9 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
       this.clientCache?.onNodeLost(this.address);
       this.connection = null;
       this.lastError = error;
+      // Only a connection that stayed up a while makes the next attempt immediate: one lost right after its
+      // handshake (a server that hangs up on every command) keeps the backoff growing, or reconnecting would spin.
+      if (Date.now() - adoptedAt >= this.config.backoff.maxMs) this.attempt = 0;
       if (this.state === 'open') this.startReconnecting();
     });
   }
@@ -314,6 +323,11 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
 
   private async reconnectLoop(): Promise<void> {
     while (this.state === 'open') {
+      if (this.attempt > 0) {
+        await this.pause(backoffDelay(this.attempt - 1, this.config.backoff));
+        if (this.state !== 'open') break;
+      }
+      this.attempt++;
       try {
         const connection = await MultiplexedConnection.connect(this.settings, this.behaviour());
         if (this.state !== 'open') {
@@ -329,7 +343,6 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
         return;
       } catch (error) {
         this.lastError = error as Error;
-        await this.pause(backoffDelay(this.attempt++, this.config.backoff));
       }
     }
     this.reconnecting = false;

@@ -25,6 +25,8 @@ export interface RequestOwner {
 export class ManagedRequest<T> extends SettlingRequest<T> {
   /** Times it was sent again, for the `keyslot:retry` channel. */
   private retries = 0;
+  /** The failure that last made it go out again: a timeout on the next connection still says why. */
+  private resentAfter: Error | undefined;
 
   constructor(
     name: string,
@@ -60,6 +62,7 @@ export class ManagedRequest<T> extends SettlingRequest<T> {
       // It did not run (or may run twice): a later connection loss must not take it for a written write.
       this.written = false;
       publishRetry(this.name, ++this.retries, address, error);
+      this.resentAfter = error;
       this.owner.resend(this as ManagedRequest<unknown>, action !== RetryAction.Reconnect);
       return;
     }
@@ -71,7 +74,9 @@ export class ManagedRequest<T> extends SettlingRequest<T> {
   }
 
   protected timeoutError(): Error {
-    const state = this.owner.describeState();
+    // Reconnected but timed out again (a server that hangs up on every command): still name the last loss.
+    const state =
+      this.owner.describeState() || (this.resentAfter ? `sent again after: ${this.resentAfter.message}` : '');
     const where = this.written
       ? `waiting for its reply from ${this.owner.address}`
       : `waiting for ${this.owner.address}`;
