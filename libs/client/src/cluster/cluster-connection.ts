@@ -1,6 +1,7 @@
 import type { Command, RedisKey } from '../command.js';
 import { blockingDeadlineMs, blockingTimeoutMs } from '../commands/blocking.js';
 import { safeToResend, singleKeyCommand } from '../commands/command-info.js';
+import { learnUnknownCommands } from '../commands/learned-commands.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import type { MultiplexedConnection } from '../connection/multiplexed-connection.js';
 import {
@@ -52,6 +53,9 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
   /** @internal Waits for the first topology. */
   async connect(timeoutMs: number): Promise<void> {
     await this.router.connect(timeoutMs);
+    // Module commands (JSON.GET...) route by their keys once COMMAND INFO has described them. A server that
+    // refuses COMMAND leaves them to redirects: they still work, one hop later.
+    await learnUnknownCommands(this).catch(() => 0);
   }
 
   sendCommand<T>(command: Command<T>): Promise<T> {

@@ -1,13 +1,13 @@
-import { list } from '@ioredis/commands';
 import { describe, expect, it } from 'vitest';
 import { blockingTimeoutMs } from '../commands/blocking.js';
 import { commandFlags, keyIndexes, singleKeyCommand } from '../commands/command-info.js';
+import { COMMAND_TABLE } from '../commands/generated/command-table.js';
 import { fanOutPolicy } from './fan-out-policy.js';
 
 // `ClusterConnection.routeSimple` hashes `args[keyIndex]` of a single-key command and sends it, skipping the
 // fan-out, blocking and key-index questions. These check, over every command the table knows, that skipping them
 // changes nothing.
-const names = list.map((name) => name.toUpperCase());
+const names = Object.keys(COMMAND_TABLE).map((name) => name.toUpperCase());
 const args = Array.from({ length: 12 }, (_, i) => `a${i}`);
 
 describe('the single-key fast path', () => {
