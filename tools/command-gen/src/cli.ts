@@ -1,7 +1,7 @@
 // `npm run commands:generate`: reads the newest Redis and Valkey tarballs found and rewrites the generated files.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { commandSetOf, generateFiles, OUTPUT_DIR } from './generate.js';
+import { commandSetOf, generateFiles, handWrittenMethods, OUTPUT_DIR } from './generate.js';
 import { newestTarballs, REPOSITORY_ROOT, sourceFolders } from './sources.js';
 
 const tarballs = newestTarballs();
@@ -13,7 +13,7 @@ if (tarballs.length === 0) {
   process.exit(1);
 }
 console.log(`reading the command specs of ${tarballs.map((t) => t.name).join(', ')}`);
-const files = generateFiles(commandSetOf(tarballs));
+const files = generateFiles(commandSetOf(tarballs), await handWrittenMethods());
 const outputDir = path.join(REPOSITORY_ROOT, OUTPUT_DIR);
 // Files of commands that no longer exist must go: the output folder is rewritten whole.
 for (const entry of readdirSync(outputDir, { recursive: true, withFileTypes: true })) {

@@ -90,6 +90,8 @@ export interface Command {
   readonly spec: RawCommand;
   /** Which source servers have it. */
   readonly servers: readonly ServerRelease[];
+  /** The one-line summary from a BSD-licensed spec (Valkey's), when one has the command. */
+  readonly summary: string | undefined;
   /** For a container (OBJECT, CLIENT...): its subcommands, by upper-case name. */
   readonly subcommands: ReadonlyMap<string, Command>;
 }
@@ -107,6 +109,7 @@ interface Builder {
   subcommand: string | undefined;
   spec: RawCommand;
   servers: ServerRelease[];
+  summary: string | undefined;
   subcommands: Map<string, Builder>;
 }
 
@@ -146,6 +149,7 @@ export function mergeSpecs(servers: readonly ServerSpecs[]): CommandSet {
         subcommand: container ? name : undefined,
         spec,
         servers: [],
+        summary: undefined,
         subcommands: new Map(),
       };
       map.set(name, builder);
@@ -157,6 +161,7 @@ export function mergeSpecs(servers: readonly ServerSpecs[]): CommandSet {
     if (spec.container) continue;
     const builder = get(top, name.toUpperCase(), undefined, spec);
     if (!builder.servers.some((s) => s.name === server.name)) builder.servers.push(release(server));
+    if (server.family === 'valkey' && builder.summary === undefined) builder.summary = spec.summary;
   }
   for (const { server, name, spec } of entries) {
     if (!spec.container) continue;
@@ -164,6 +169,7 @@ export function mergeSpecs(servers: readonly ServerSpecs[]): CommandSet {
     if (!parent) throw new Error(`${server.name}: ${spec.container} ${name} has no container entry`);
     const builder = get(parent.subcommands, name.toUpperCase(), parent.name, spec);
     if (!builder.servers.some((s) => s.name === server.name)) builder.servers.push(release(server));
+    if (server.family === 'valkey' && builder.summary === undefined) builder.summary = spec.summary;
   }
   const commands = new Map<string, Command>();
   for (const name of [...top.keys()].sort()) commands.set(name, freeze(top.get(name)!));

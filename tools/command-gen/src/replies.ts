@@ -1,0 +1,186 @@
+// From a reply schema to the method's TypeScript reply type and the conversion that makes RESP2 and RESP3 give
+// the same JavaScript value (a map is an object in both, a double a number in both).
+import { literal, propertyName } from './emit.js';
+import type { ReplySchema } from './spec.js';
+
+/**
+ * How a reply is converted (the client's `ReplyShape`, see libs/client/src/commands/reply-shape.ts): undefined
+ * where the decoded value is already right.
+ */
+export type Shape =
+  | 'double'
+  | 'boolean'
+  | { list: Shape }
+  | { tuple: (Shape | 0)[]; rest?: Shape }
+  | { record: Record<string, Shape | 0>; rest?: Shape | 0 };
+
+export interface ReplyPlan {
+  /** The reply's TypeScript type; `S` stands for bulk strings (string, or Buffer on the Buffer view). */
+  readonly type: string;
+  readonly shape: Shape | undefined;
+}
+
+/** How the reply of one command is mapped. */
+export interface ReplyContext {
+  /** Bulk strings follow the view (`S`); otherwise they are text (`string`) in both views. */
+  readonly data: boolean;
+  /** Properties of objects that the server may leave out, by dotted path (`library_code`, `nodes.hostname`). */
+  readonly optional: ReadonlySet<string>;
+  /** Where in the reply this is, for errors and optional properties. */
+  readonly path: string;
+  readonly command: string;
+}
+
+function union(types: string[]): string {
+  const unique = [...new Set(types)];
+  // A general number swallows integer literals (`-2 | -1 | number` is `number`).
+  const general = unique.includes('number') ? unique.filter((t) => !/^-?\d+$/.test(t)) : unique;
+  return general.join(' | ');
+}
+
+function wrap(type: string): string {
+  return /[|&]/.test(type) ? `(${type})` : type;
+}
+
+function sameShape(a: Shape | 0 | undefined, b: Shape | 0 | undefined): boolean {
+  return JSON.stringify(a ?? 0) === JSON.stringify(b ?? 0);
+}
+
+/**
+ * One conversion for the branches of a union: the same, or objects whose fields do not conflict (COMMAND INFO's
+ * key specs are objects of different fields per kind). False when the branches cannot share one conversion.
+ */
+function mergeShapes(a: Shape | undefined, b: Shape | undefined, first: boolean): Shape | undefined | false {
+  if (first || sameShape(a, b)) return first ? b : a;
+  if (a !== undefined && b !== undefined && typeof a === 'object' && typeof b === 'object') {
+    if ('record' in a && 'record' in b) {
+      const record: Record<string, Shape | 0> = { ...a.record };
+      for (const [name, inner] of Object.entries(b.record)) {
+        if (name in record && !sameShape(record[name], inner)) {
+          const merged = mergeShapes(record[name] || undefined, inner || undefined, false);
+          if (merged === false) return false;
+          record[name] = merged ?? 0;
+        } else record[name] = inner;
+      }
+      if (!sameShape(a.rest, b.rest) && a.rest !== undefined && b.rest !== undefined) return false;
+      const rest = a.rest ?? b.rest;
+      return rest === undefined ? { record } : { record, rest };
+    }
+    if ('list' in a && 'list' in b) {
+      const list = mergeShapes(a.list, b.list, false);
+      return list === false ? false : list === undefined ? undefined : { list };
+    }
+  }
+  return false;
+}
+
+function at(context: ReplyContext, part: string): ReplyContext {
+  return { ...context, path: context.path ? `${context.path}.${part}` : part };
+}
+
+/** The type and conversion of a schema. */
+export function planReply(schema: ReplySchema | undefined, context: ReplyContext): ReplyPlan {
+  if (schema === undefined) return { type: 'unknown', shape: undefined };
+  const branches = schema.oneOf ?? schema.anyOf;
+  if (branches) {
+    const plans = branches.map((branch) => planReply(branch, context));
+    let shape: Shape | undefined;
+    let first = true;
+    for (const plan of plans) {
+      if (plan.type === 'null') continue;
+      const merged = mergeShapes(shape, plan.shape, first);
+      first = false;
+      if (merged === false) {
+        throw new Error(
+          `${context.command}: the reply at '${context.path}' converts differently per branch; shape it in overrides.ts`,
+        );
+      }
+      shape = merged;
+    }
+    return { type: union(plans.map((p) => p.type)), shape };
+  }
+  if (schema.const !== undefined) return { type: literal(schema.const), shape: undefined };
+  if (schema.enum !== undefined)
+    return { type: schema.enum.map((v) => literal(v)).join(' | '), shape: undefined };
+  switch (schema.type) {
+    case 'null':
+      return { type: 'null', shape: undefined };
+    case 'string':
+      return { type: context.data ? 'S' : 'string', shape: undefined };
+    case 'integer':
+      return { type: 'number', shape: undefined };
+    case 'number':
+      return { type: 'number', shape: 'double' };
+    case 'boolean':
+      return { type: 'boolean', shape: 'boolean' };
+    case 'array':
+      return planArray(schema, context);
+    case 'object':
+      return planObject(schema, context);
+    default:
+      return { type: 'unknown', shape: undefined };
+  }
+}
+
+function planArray(schema: ReplySchema, context: ReplyContext): ReplyPlan {
+  const items = schema.items;
+  if (Array.isArray(items)) {
+    const plans = (items as readonly ReplySchema[]).map((item, i) => planReply(item, at(context, String(i))));
+    const extra =
+      typeof schema.additionalItems === 'object'
+        ? planReply(schema.additionalItems, at(context, 'n'))
+        : undefined;
+    const minItems = schema.minItems ?? plans.length;
+    const types = plans.map((p, i) => (i < minItems ? p.type : `${wrap(p.type)}?`));
+    if (extra) types.push(`...${wrap(extra.type)}[]`);
+    const type = `[${types.join(', ')}]`;
+    const needs = plans.some((p) => p.shape !== undefined) || extra?.shape !== undefined;
+    const shape: Shape | undefined = needs
+      ? { tuple: plans.map((p) => p.shape ?? 0), ...(extra?.shape ? { rest: extra.shape } : {}) }
+      : undefined;
+    return { type, shape };
+  }
+  const element =
+    items === undefined ? { type: 'unknown', shape: undefined } : planReply(items as ReplySchema, context);
+  return { type: `${wrap(element.type)}[]`, shape: element.shape ? { list: element.shape } : undefined };
+}
+
+function planObject(schema: ReplySchema, context: ReplyContext): ReplyPlan {
+  const fields: string[] = [];
+  const fieldTypes: string[] = [];
+  const record: Record<string, Shape | 0> = {};
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    const inner = at(context, name);
+    const plan = planReply(property, inner);
+    const optional = context.optional.has(inner.path) ? '?' : '';
+    fields.push(`${propertyName(name)}${optional}: ${plan.type}`);
+    fieldTypes.push(optional ? `${plan.type} | undefined` : plan.type);
+    record[name] = plan.shape ?? 0;
+  }
+  const others = [
+    ...Object.values(schema.patternProperties ?? {}),
+    ...(typeof schema.additionalProperties === 'object' ? [schema.additionalProperties] : []),
+  ].map((property) => planReply(property, at(context, '*')));
+  let rest: Shape | 0 | undefined;
+  if (others.length > 0) {
+    const type = union(others.map((p) => p.type));
+    rest = others[0]!.shape ?? 0;
+    if (fields.length === 0) return { type: `Record<string, ${type}>`, shape: { record: {}, rest } };
+    // An index signature must admit the named fields too.
+    fields.push(`[field: string]: ${union([...fieldTypes, ...others.map((p) => p.type)].map(wrap))}`);
+  }
+  if (fields.length === 0) {
+    // An object the schema says nothing about (COMMAND DOCS' reply_schema): anything may be in it.
+    const type = schema.additionalProperties === false ? 'Record<string, never>' : 'Record<string, unknown>';
+    return { type, shape: { record } };
+  }
+  return {
+    type: `{ ${fields.join('; ')} }`,
+    shape: rest === undefined ? { record } : { record, rest },
+  };
+}
+
+/** The shape as a TypeScript literal. */
+export function shapeLiteral(shape: Shape): string {
+  return literal(shape);
+}
