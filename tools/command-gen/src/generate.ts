@@ -2,12 +2,15 @@
 // what it would write with what is committed.
 import { formatSource } from './format.js';
 import { emitMethods } from './methods.js';
+import { emitSamples } from './samples.js';
 import { readSpecs, type ServerTarball } from './sources.js';
 import { type CommandSet, mergeSpecs } from './spec.js';
 import { emitCommandTable } from './table.js';
 
-/** Where the generated files go, from the repository root. */
+/** Where the generated files go, from the repository root: the client's command table and methods... */
 export const OUTPUT_DIR = 'libs/client/src/commands/generated';
+/** ...and the routing test's samples. */
+export const SAMPLES_FILE = 'libs/client/test/generated/command-samples.ts';
 
 function headerOf(set: CommandSet): string {
   const names = set.sources.map((source) => source.name).join(' and ');
@@ -18,18 +21,17 @@ function headerOf(set: CommandSet): string {
 }
 
 /**
- * Every generated file, by path below `OUTPUT_DIR`, formatted. `handWritten` are the method names the
+ * Every generated file, by path from the repository root, formatted. `handWritten` are the method names the
  * hand-written families have (see `handWrittenMethods`).
  */
 export function generateFiles(set: CommandSet, handWritten: ReadonlySet<string>): Map<string, string> {
   const header = headerOf(set);
   const files = new Map<string, string>();
-  for (const [file, text] of emitCommandTable(set, header)) files.set(file, text);
-  for (const [file, text] of emitMethods(set, handWritten, header)) files.set(file, text);
+  for (const [file, text] of emitCommandTable(set, header)) files.set(`${OUTPUT_DIR}/${file}`, text);
+  for (const [file, text] of emitMethods(set, handWritten, header)) files.set(`${OUTPUT_DIR}/${file}`, text);
+  files.set(SAMPLES_FILE, emitSamples(set, header));
   const formatted = new Map<string, string>();
-  for (const file of [...files.keys()].sort()) {
-    formatted.set(file, formatSource(`${OUTPUT_DIR}/${file}`, files.get(file)!));
-  }
+  for (const file of [...files.keys()].sort()) formatted.set(file, formatSource(file, files.get(file)!));
   return formatted;
 }
 

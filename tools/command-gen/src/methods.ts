@@ -57,7 +57,7 @@ function typeDeclarations(plan: ArgumentPlan, command: Command): string[] {
 }
 
 function methodOf(command: Command): Method {
-  const name = methodNameOf(command);
+  const name = methodNameOf(command.name);
   const typePrefix = name[0]!.toUpperCase() + name.slice(1);
   const args = command.spec.arguments ?? [];
   const prefix = command.subcommand ? [command.subcommand] : [];
@@ -196,7 +196,7 @@ export function emitMethods(
 ): Map<string, string> {
   const byGroup = new Map<string, Method[]>();
   for (const command of commandsWithMethods(set)) {
-    if (handWritten.has(methodNameOf(command))) continue;
+    if (handWritten.has(methodNameOf(command.name))) continue;
     const group = groupOf(command, set);
     if (!byGroup.has(group)) byGroup.set(group, []);
     byGroup.get(group)!.push(methodOf(command));
@@ -242,6 +242,6 @@ export function emitMethods(
 /** Every command with a method, and its method's name (for the coverage test and the README). */
 export function methodNames(set: CommandSet): Map<string, string> {
   const out = new Map<string, string>();
-  for (const command of commandsWithMethods(set)) out.set(command.name, methodNameOf(command));
+  for (const command of commandsWithMethods(set)) out.set(command.name, methodNameOf(command.name));
   return out;
 }

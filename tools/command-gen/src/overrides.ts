@@ -67,5 +67,39 @@ export const TEXT_REPLIES: ReadonlySet<string> = new Set(['GEOHASH']);
 
 /** Properties the server leaves out at times (the specs never say which are required), by command and path. */
 export const OPTIONAL_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+  // Only with WITHCODE.
   'FUNCTION LIST': ['library_code'],
+  // Only when TLS is on, or a hostname is announced.
+  'CLUSTER SHARDS': ['nodes.tls-port', 'nodes.hostname'],
+  'CLUSTER SLOTS': ['2.3.hostname', '2.3.ip', 'n.3.hostname', 'n.3.ip'],
+  // Valkey sends the CPU and network figures only when cluster-slot-stats-enabled is on.
+  'CLUSTER SLOT-STATS': ['1.cpu-usec', '1.network-bytes-in', '1.network-bytes-out'],
+  // Each command documents what applies to it.
+  'COMMAND DOCS': [
+    '*.complexity',
+    '*.module',
+    '*.doc_flags',
+    '*.deprecated_since',
+    '*.replaced_by',
+    '*.history',
+    '*.arguments',
+    '*.reply_schema',
+    '*.subcommands',
+    '*.arguments.display_text',
+    '*.arguments.key_spec_index',
+    '*.arguments.token',
+    '*.arguments.summary',
+    '*.arguments.since',
+    '*.arguments.deprecated_since',
+    '*.arguments.flags',
+    '*.arguments.arguments',
+  ],
+  'COMMAND INFO': ['8.notes'],
+  // Redis 7.2 and 7.4 added these.
+  'MEMORY STATS': [
+    'overhead.db.hashtable.lut',
+    'overhead.db.hashtable.rehashing',
+    'db.dict.rehashing.count',
+    'allocator.muzzy',
+  ],
 };

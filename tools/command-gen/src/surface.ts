@@ -57,29 +57,32 @@ const EXCLUDED: Readonly<Record<string, Exclusion>> = {
   LOLWUT: 'internal',
 };
 
-/** Why a command gets no typed method, or undefined when it must have one. Containers themselves never do. */
-export function exclusionOf(command: Command): Exclusion | undefined {
-  const flags = flagsOf(command);
+/**
+ * Why a command gets no typed method, or undefined when it must have one. `name` is upper case with its container
+ * (`OBJECT HELP`), `flags` the server's in lower case. Containers themselves never have one.
+ */
+export function exclusionOf(name: string, flags: readonly string[]): Exclusion | undefined {
   if (flags.includes('only_sentinel')) return 'sentinel';
   if (flags.includes('admin')) return 'admin';
-  if (command.subcommand === 'HELP') return 'help';
-  return EXCLUDED[command.name];
+  if (name.endsWith(' HELP')) return 'help';
+  return EXCLUDED[name];
 }
 
 /** The method's name: `get`, `evalRo`, `objectEncoding`, or a name chosen in overrides.ts. */
-export function methodNameOf(command: Command): string {
-  const chosen = METHOD_NAMES[command.name];
+export function methodNameOf(name: string): string {
+  const chosen = METHOD_NAMES[name];
   if (chosen) return chosen;
-  if (!command.container) return camel(command.name);
-  const sub = camel(command.subcommand!);
-  return camel(command.container) + sub[0]!.toUpperCase() + sub.slice(1);
+  const [container, subcommand] = name.split(' ');
+  if (subcommand === undefined) return camel(container!);
+  const sub = camel(subcommand);
+  return camel(container!) + sub[0]!.toUpperCase() + sub.slice(1);
 }
 
 /** Every command that must have a typed method: not a container, not excluded. */
 export function* commandsWithMethods(set: CommandSet): Generator<Command> {
   for (const command of allCommands(set)) {
     if (command.subcommands.size > 0) continue;
-    if (exclusionOf(command) === undefined) yield command;
+    if (exclusionOf(command.name, flagsOf(command)) === undefined) yield command;
   }
 }
 
@@ -87,7 +90,7 @@ export function* commandsWithMethods(set: CommandSet): Generator<Command> {
 export function* commandsWithoutMethods(set: CommandSet): Generator<[Command, Exclusion]> {
   for (const command of allCommands(set)) {
     if (command.subcommands.size > 0) continue;
-    const exclusion = exclusionOf(command);
+    const exclusion = exclusionOf(command.name, flagsOf(command));
     if (exclusion !== undefined) yield [command, exclusion];
   }
 }

@@ -34,10 +34,10 @@ export type ClusterShardsReply = {
   nodes: {
     id: string;
     port: number;
-    'tls-port': number;
+    'tls-port'?: number;
     ip: string;
     endpoint: string;
-    hostname: string;
+    hostname?: string;
     role: 'master' | 'replica';
     'replication-offset': number;
     health: 'fail' | 'loading' | 'online';
@@ -84,7 +84,7 @@ export interface ClusterSlotStatsOrderby {
 /** The reply of CLUSTER SLOT-STATS. */
 export type ClusterSlotStatsReply = [
   number,
-  { 'key-count': number; 'cpu-usec': number; 'network-bytes-in': number; 'network-bytes-out': number },
+  { 'key-count': number; 'cpu-usec'?: number; 'network-bytes-in'?: number; 'network-bytes-out'?: number },
 ][];
 
 const clusterSlotStatsReply = shapedBy({
@@ -97,8 +97,8 @@ const clusterSlotStatsReply = shapedBy({
 export type ClusterSlotsReply = [
   number,
   number,
-  [string | null, number, string, { hostname: string; ip: string }],
-  ...[string | null, number, string, { hostname: string; ip: string }][],
+  [string | null, number, string, { hostname?: string; ip?: string }],
+  ...[string | null, number, string, { hostname?: string; ip?: string }][],
 ][];
 
 const clusterSlotsReply = shapedBy({

@@ -32,26 +32,26 @@ export type CommandDocsReply = Record<
       | 'stream'
       | 'string'
       | 'transactions';
-    complexity: string;
-    module: string;
-    doc_flags: ('deprecated' | 'syscmd')[];
-    deprecated_since: string;
-    replaced_by: string;
-    history: [string, string][];
-    arguments: {
+    complexity?: string;
+    module?: string;
+    doc_flags?: ('deprecated' | 'syscmd')[];
+    deprecated_since?: string;
+    replaced_by?: string;
+    history?: [string, string][];
+    arguments?: {
       name: string;
       type: string;
-      display_text: string;
-      key_spec_index: number;
-      token: string;
-      summary: string;
-      since: string;
-      deprecated_since: string;
-      flags: string[];
-      arguments: unknown[];
+      display_text?: string;
+      key_spec_index?: number;
+      token?: string;
+      summary?: string;
+      since?: string;
+      deprecated_since?: string;
+      flags?: string[];
+      arguments?: unknown[];
     }[];
-    reply_schema: Record<string, unknown>;
-    subcommands: unknown;
+    reply_schema?: Record<string, unknown>;
+    subcommands?: unknown;
   }
 >;
 
@@ -103,7 +103,7 @@ export type CommandInfoReply = (
       string[],
       string[],
       {
-        notes: string;
+        notes?: string;
         flags: string[];
         begin_search: {
           type: string;
@@ -170,10 +170,10 @@ export type MemoryStatsReply = {
   'aof.buffer': number;
   'lua.caches': number;
   'functions.caches': number;
-  'overhead.db.hashtable.lut': number;
-  'overhead.db.hashtable.rehashing': number;
+  'overhead.db.hashtable.lut'?: number;
+  'overhead.db.hashtable.rehashing'?: number;
   'overhead.total': number;
-  'db.dict.rehashing.count': number;
+  'db.dict.rehashing.count'?: number;
   'keys.count': number;
   'keys.bytes-per-key': number;
   'dataset.bytes': number;
@@ -182,7 +182,7 @@ export type MemoryStatsReply = {
   'allocator.allocated': number;
   'allocator.active': number;
   'allocator.resident': number;
-  'allocator.muzzy': number;
+  'allocator.muzzy'?: number;
   'allocator-fragmentation.ratio': number;
   'allocator-fragmentation.bytes': number;
   'allocator-rss.ratio': number;
@@ -191,7 +191,10 @@ export type MemoryStatsReply = {
   'rss-overhead.bytes': number;
   fragmentation: number;
   'fragmentation.bytes': number;
-  [field: string]: number | { 'overhead.hashtable.main': number; 'overhead.hashtable.expires': number };
+  [field: string]:
+    | number
+    | (number | undefined)
+    | { 'overhead.hashtable.main': number; 'overhead.hashtable.expires': number };
 };
 
 const memoryStatsReply = shapedBy({
