@@ -58,7 +58,9 @@ async function seenBy(sample: CommandSample, work: () => Promise<unknown>) {
 
 /** The sample's arguments with its keys put in place. */
 function argsWith(args: readonly (string | number)[], keys: readonly string[]): (string | number)[] {
-  return args.map((arg) => (typeof arg === 'string' && arg.startsWith('$key') ? keys[Number(arg.slice(4))]! : arg));
+  return args.map((arg) =>
+    typeof arg === 'string' && arg.startsWith('$key') ? keys[Number(arg.slice(4))]! : arg,
+  );
 }
 
 function keyCount(args: readonly (string | number)[]): number {
@@ -75,21 +77,18 @@ const samples = COMMAND_SAMPLES.filter((sample) => serverHas(sample.command));
 const SPLIT = new Set(['MGET', 'MSET', 'DEL', 'UNLINK', 'EXISTS', 'TOUCH']);
 
 describe('every command with keys goes to the owner of its keys', () => {
-  it.each(samples.map((sample, i) => [sample.command, sample, i] as const))(
-    '%s',
-    async (_, sample, i) => {
-      const node = cluster.primaries[i % cluster.primaries.length]!;
-      const tag = tagOn(cluster, node, `r${i}`);
-      const keys = Array.from({ length: keyCount(sample.args) }, (_, n) => `${tag}${n}`);
-      const owner = await ownerOfKey(keys[0]!);
-      expect(owner.id).toBe(node.id);
-      const seen = await seenBy(sample, () => conn.call(sample.name, ...argsWith(sample.args, keys)));
-      // A reply error (a wrong type, a missing group) is fine: the command reached a node that ran it.
-      expect(seen.error).not.toBeInstanceOf(CrossSlotError);
-      expect(seen.rejected, 'no node redirected it').toEqual(cluster.primaries.map(() => 0));
-      expect(seen.ran, 'only the owner ran it').toEqual(cluster.primaries.map((p) => (p === owner ? 1 : 0)));
-    },
-  );
+  it.each(samples.map((sample, i) => [sample.command, sample, i] as const))('%s', async (_, sample, i) => {
+    const node = cluster.primaries[i % cluster.primaries.length]!;
+    const tag = tagOn(cluster, node, `r${i}`);
+    const keys = Array.from({ length: keyCount(sample.args) }, (_, n) => `${tag}${n}`);
+    const owner = await ownerOfKey(keys[0]!);
+    expect(owner.id).toBe(node.id);
+    const seen = await seenBy(sample, () => conn.call(sample.name, ...argsWith(sample.args, keys)));
+    // A reply error (a wrong type, a missing group) is fine: the command reached a node that ran it.
+    expect(seen.error).not.toBeInstanceOf(CrossSlotError);
+    expect(seen.rejected, 'no node redirected it').toEqual(cluster.primaries.map(() => 0));
+    expect(seen.ran, 'only the owner ran it').toEqual(cluster.primaries.map((p) => (p === owner ? 1 : 0)));
+  });
 });
 
 describe('the client finds the keys the server finds', () => {
@@ -100,10 +99,15 @@ describe('the client finds the keys the server finds', () => {
       for (const args of [sample.args, sample.multiKeyArgs ?? sample.args]) {
         const keys = Array.from({ length: keyCount(args) }, (_, n) => `key${n}`);
         const full = argsWith(args, keys);
-        const server = await cluster.admin(node, 'COMMAND', 'GETKEYS', sample.name, ...full).catch(() => undefined);
+        const server = await cluster
+          .admin(node, 'COMMAND', 'GETKEYS', sample.name, ...full)
+          .catch(() => undefined);
         // The server cannot tell the keys of some commands (SORT's patterns aside, a shard channel is no key).
         if (!Array.isArray(server)) continue;
-        expect(keyIndexes(sample.name, full).map((index) => full[index]), sample.command).toEqual(server);
+        expect(
+          keyIndexes(sample.name, full).map((index) => full[index]),
+          sample.command,
+        ).toEqual(server);
         compared++;
       }
     }
@@ -124,7 +128,9 @@ describe('keys in two slots', () => {
     expect(seen.rejected, 'no node redirected it').toEqual(cluster.primaries.map(() => 0));
     if (SPLIT.has(sample.name)) {
       expect(seen.error).toBeUndefined();
-      expect(seen.ran, 'one part per node').toEqual(cluster.primaries.map((p) => (p === first || p === second ? 1 : 0)));
+      expect(seen.ran, 'one part per node').toEqual(
+        cluster.primaries.map((p) => (p === first || p === second ? 1 : 0)),
+      );
     } else {
       expect(seen.error).toBeInstanceOf(CrossSlotError);
       expect(seen.error).toMatchObject({ code: 'ERR_KEYSLOT_CROSS_SLOT' });

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { EXCLUSION_REASONS, exclusionOf, methodNameOf } from '../../../tools/command-gen/src/surface.js';
 import { BitfieldCommands } from '../src/commands/bitfield.js';
-import { GeneratedCommands } from '../src/commands/generated/index.js';
 import { COMMAND_TABLE } from '../src/commands/generated/command-table.js';
+import { GeneratedCommands } from '../src/commands/generated/index.js';
 import { GeoCommands } from '../src/commands/geo.js';
 import { HandWrittenCommands } from '../src/commands/hand-written.js';
 import { LcsCommands } from '../src/commands/lcs.js';
@@ -21,7 +21,9 @@ import { serverCases } from './support/cases/server.js';
 function* commands(): Generator<[string, CommandSpec]> {
   for (const [name, spec] of Object.entries(COMMAND_TABLE)) {
     if (spec.subcommands === undefined) yield [name.toUpperCase(), spec];
-    else for (const [sub, inner] of Object.entries(spec.subcommands)) yield [`${name} ${sub}`.toUpperCase(), inner];
+    else
+      for (const [sub, inner] of Object.entries(spec.subcommands))
+        yield [`${name} ${sub}`.toUpperCase(), inner];
   }
 }
 
@@ -41,7 +43,8 @@ describe('command coverage', () => {
     for (const [name, spec] of commands()) {
       if (exclusionOf(name, spec.flags) !== undefined) continue;
       const method = methodNameOf(name);
-      if (typeof conn[method] !== 'function' || typeof buffers[method] !== 'function') missing.push(`${name} (${method})`);
+      if (typeof conn[method] !== 'function' || typeof buffers[method] !== 'function')
+        missing.push(`${name} (${method})`);
       typed++;
     }
     expect(missing).toEqual([]);

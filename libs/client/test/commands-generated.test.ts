@@ -1,11 +1,11 @@
 import { type DevStandalone, startStandalone, waitFor } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, type MultiplexedConnection, ReplyError } from '../src/index.js';
-import { registerCases } from './support/command-cases.js';
-import { serverHas } from './support/command-availability.js';
 import { dataCases } from './support/cases/data.js';
 import { geoCases } from './support/cases/geo.js';
 import { serverCases } from './support/cases/server.js';
+import { serverHas } from './support/command-availability.js';
+import { registerCases } from './support/command-cases.js';
 
 let server: DevStandalone;
 let resp2: MultiplexedConnection;
@@ -91,7 +91,9 @@ describe('methods that need a second connection or server', () => {
       await resp2.mset({ a: '1', b: '2', c: '3' });
       expect(await resp2.migrate('127.0.0.1', target.port, 'a', 0, 5000)).toBe('OK');
       expect(await resp2.migrate('127.0.0.1', target.port, 'missing', 0, 5000)).toBe('NOKEY');
-      expect(await resp2.migrate('127.0.0.1', target.port, '', 0, 5000, { keys: ['b', 'c'], copy: true })).toBe('OK');
+      expect(
+        await resp2.migrate('127.0.0.1', target.port, '', 0, 5000, { keys: ['b', 'c'], copy: true }),
+      ).toBe('OK');
       expect(await there.mget('a', 'b', 'c')).toEqual(['1', '2', '3']);
       expect(await resp2.mget('a', 'b', 'c')).toEqual([null, '2', '3']);
     } finally {

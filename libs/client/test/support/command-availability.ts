@@ -34,6 +34,7 @@ export function serverHas(name: string): boolean {
   const spec = specOf(name);
   if (spec === undefined) throw new Error(`${name} is not in the command table`);
   if (spec.only !== undefined && spec.only !== testServer.family) return false;
-  const level = testServer.family === 'valkey' && spec.only !== 'valkey' ? VALKEY_REDIS_LEVEL : testServer.version;
+  const level =
+    testServer.family === 'valkey' && spec.only !== 'valkey' ? VALKEY_REDIS_LEVEL : testServer.version;
   return atLeast(level, spec.since ?? '0.0.0');
 }

@@ -11,7 +11,12 @@ export const dataCases = [
     methods: ['setbit', 'getbit'],
     command: 'SETBIT',
     setup: (c) => c.setbit('b', 7, 1),
-    run: async (c) => [await c.setbit('b', 7, 0), await c.setbit('b', 7, 1), await c.getbit('b', 7), await c.getbit('b', 100)],
+    run: async (c) => [
+      await c.setbit('b', 7, 0),
+      await c.setbit('b', 7, 1),
+      await c.getbit('b', 7),
+      await c.getbit('b', 100),
+    ],
     check: (v) => expect(v).toEqual([1, 0, 1, 0]),
   }),
   defineCase({
@@ -56,7 +61,10 @@ export const dataCases = [
         { overflow: 'SAT' },
         { incrby: { encoding: 'i8', offset: 8, increment: 200 } },
       ]),
-      await c.bitfieldRo('b', [{ encoding: 'u8', offset: 0 }, { encoding: 'i8', offset: 8 }]),
+      await c.bitfieldRo('b', [
+        { encoding: 'u8', offset: 0 },
+        { encoding: 'i8', offset: 8 },
+      ]),
     ],
     check: (v) =>
       expect(v).toEqual([
@@ -87,7 +95,13 @@ export const dataCases = [
     run: async (c) => {
       const set = await c.hexpire('h', 100, ['a', 'missing']);
       const ttl = await c.httl('h', ['a', 'b', 'missing']);
-      return [set, await c.hexpire('h', 50, 'a', { condition: 'GT' }), ttl[0]! > 90, ttl.slice(1), await c.hpersist('h', ['a', 'b'])];
+      return [
+        set,
+        await c.hexpire('h', 50, 'a', { condition: 'GT' }),
+        ttl[0]! > 90,
+        ttl.slice(1),
+        await c.hpersist('h', ['a', 'b']),
+      ];
     },
     check: (v) => expect(v).toEqual([[1, -2], [0], true, [-1, -2], [1, -1]]),
   }),
@@ -100,7 +114,12 @@ export const dataCases = [
       const [pttl] = await c.hpttl('h', 'a');
       const [seconds] = await c.hexpiretime('h', 'a');
       const [ms] = await c.hpexpiretime('h', ['a', 'missing']);
-      return [set, pttl! > 90_000, Math.abs(seconds! - Date.now() / 1000 - 100) < 5, Math.abs(ms! - Date.now() - 100_000) < 5000];
+      return [
+        set,
+        pttl! > 90_000,
+        Math.abs(seconds! - Date.now() / 1000 - 100) < 5,
+        Math.abs(ms! - Date.now() - 100_000) < 5000,
+      ];
     },
     check: (v) => expect(v).toEqual([[1], true, true, true]),
   }),
@@ -127,7 +146,11 @@ export const dataCases = [
   defineCase({
     methods: ['hmset'],
     command: 'HMSET',
-    run: async (c) => [await c.hmset('h', { a: '1', b: 2 }), await c.hmset('h', new Map([['c', '3']])), await c.hgetall('h')],
+    run: async (c) => [
+      await c.hmset('h', { a: '1', b: 2 }),
+      await c.hmset('h', new Map([['c', '3']])),
+      await c.hgetall('h'),
+    ],
     check: (v) => expect(v).toEqual(['OK', 'OK', { a: '1', b: '2', c: '3' }]),
   }),
   // Strings, keys, lists, streams
@@ -198,7 +221,11 @@ export const dataCases = [
     methods: ['rpoplpush'],
     command: 'RPOPLPUSH',
     setup: (c) => c.rpush('{l}a', 'x', 'y'),
-    run: async (c) => [await c.rpoplpush('{l}a', '{l}b'), await c.rpoplpush('{l}missing', '{l}b'), await c.lrange('{l}b', 0, -1)],
+    run: async (c) => [
+      await c.rpoplpush('{l}a', '{l}b'),
+      await c.rpoplpush('{l}missing', '{l}b'),
+      await c.lrange('{l}b', 0, -1),
+    ],
     check: (v) => expect(v).toEqual(['y', null, ['y']]),
   }),
   defineCase({
@@ -229,12 +256,7 @@ export const dataCases = [
       await c.zrevrangebyscoreWithScores('z', 10, '-inf', { limit: { offset: 0, count: 1 } }),
     ],
     check: (v) =>
-      expect(v).toEqual([
-        ['b', 'c'],
-        [{ value: 'b', score: 2 }],
-        ['c', 'b'],
-        [{ value: 'c', score: 3.5 }],
-      ]),
+      expect(v).toEqual([['b', 'c'], [{ value: 'b', score: 2 }], ['c', 'b'], [{ value: 'c', score: 3.5 }]]),
   }),
   defineCase({
     methods: ['zrevrange', 'zrevrangeWithScores'],
@@ -250,20 +272,18 @@ export const dataCases = [
   defineCase({
     methods: ['zrangebylex', 'zrevrangebylex', 'zlexcount'],
     command: 'ZRANGEBYLEX',
-    setup: (c) => c.zadd('z', ['a', 'b', 'c', 'd'].map((value) => ({ score: 0, value }))),
+    setup: (c) =>
+      c.zadd(
+        'z',
+        ['a', 'b', 'c', 'd'].map((value) => ({ score: 0, value })),
+      ),
     run: async (c) => [
       await c.zrangebylex('z', '[b', '+'),
       await c.zrangebylex('z', '-', '+', { limit: { offset: 1, count: 2 } }),
       await c.zrevrangebylex('z', '(c', '-'),
       await c.zlexcount('z', '[b', '[c'),
     ],
-    check: (v) =>
-      expect(v).toEqual([
-        ['b', 'c', 'd'],
-        ['b', 'c'],
-        ['b', 'a'],
-        2,
-      ]),
+    check: (v) => expect(v).toEqual([['b', 'c', 'd'], ['b', 'c'], ['b', 'a'], 2]),
   }),
   defineCase({
     methods: ['zunion', 'zunionWithScores', 'zinter', 'zinterWithScores', 'zintercard'],

@@ -29,21 +29,43 @@ export const geoCases = [
     setup: sicily,
     run: async (c) => [
       await c.geoadd('{g}sicily', { ...PALERMO, member: 'Palermo' }, { condition: 'NX', change: true }),
-      await c.geoadd('{g}sicily', { longitude: 15.29, latitude: 37.08, member: 'Syracuse' }, { change: true }),
+      await c.geoadd(
+        '{g}sicily',
+        { longitude: 15.29, latitude: 37.08, member: 'Syracuse' },
+        { change: true },
+      ),
       rounded(await c.geodist('{g}sicily', 'Palermo', 'Catania', 'km'), 0),
       await c.geodist('{g}sicily', 'Palermo', 'missing'),
       await c.geohash('{g}sicily', 'Catania', 'missing'),
       rounded(await c.geopos('{g}sicily', ['Catania', 'missing']), 4),
     ],
-    check: (v) => expect(v).toEqual([0, 1, 166, null, ['sqdtr74hyu0', null], [{ longitude: 15.0873, latitude: 37.5027 }, null]]),
+    check: (v) =>
+      expect(v).toEqual([
+        0,
+        1,
+        166,
+        null,
+        ['sqdtr74hyu0', null],
+        [{ longitude: 15.0873, latitude: 37.5027 }, null],
+      ]),
   }),
   defineCase({
     methods: ['geosearch', 'geosearchWith', 'geosearchstore'],
     command: 'GEOSEARCH',
     setup: sicily,
     run: async (c) => [
-      await c.geosearch('{g}sicily', { longitude: 15, latitude: 37 }, { radius: 200, unit: 'km' }, { order: 'ASC' }),
-      await c.geosearch('{g}sicily', { member: 'Palermo' }, { width: 400, height: 400, unit: 'km' }, { count: 1, order: 'DESC' }),
+      await c.geosearch(
+        '{g}sicily',
+        { longitude: 15, latitude: 37 },
+        { radius: 200, unit: 'km' },
+        { order: 'ASC' },
+      ),
+      await c.geosearch(
+        '{g}sicily',
+        { member: 'Palermo' },
+        { width: 400, height: 400, unit: 'km' },
+        { count: 1, order: 'DESC' },
+      ),
       rounded(
         await c.geosearchWith(
           '{g}sicily',
@@ -55,7 +77,13 @@ export const geoCases = [
         2,
       ),
       await c.geosearchstore('{g}near', '{g}sicily', { member: 'Catania' }, { radius: 10, unit: 'km' }),
-      await c.geosearchstore('{g}near', '{g}sicily', { member: 'Catania' }, { radius: 500, unit: 'km' }, { storeDistances: true }),
+      await c.geosearchstore(
+        '{g}near',
+        '{g}sicily',
+        { member: 'Catania' },
+        { radius: 500, unit: 'km' },
+        { storeDistances: true },
+      ),
       rounded(await c.zrangeWithScores('{g}near', 0, -1), 0),
     ],
     check: (v) =>
@@ -63,8 +91,18 @@ export const geoCases = [
         ['Catania', 'Palermo'],
         ['Catania'],
         [
-          { member: 'Catania', distance: 56.44, hash: 3479447370796909, coordinates: { longitude: 15.09, latitude: 37.5 } },
-          { member: 'Palermo', distance: 190.44, hash: 3479099956230698, coordinates: { longitude: 13.36, latitude: 38.12 } },
+          {
+            member: 'Catania',
+            distance: 56.44,
+            hash: 3479447370796909,
+            coordinates: { longitude: 15.09, latitude: 37.5 },
+          },
+          {
+            member: 'Palermo',
+            distance: 190.44,
+            hash: 3479099956230698,
+            coordinates: { longitude: 13.36, latitude: 38.12 },
+          },
         ],
         1,
         2,
@@ -80,11 +118,19 @@ export const geoCases = [
     setup: sicily,
     run: async (c) => [
       await c.georadius('{g}sicily', { longitude: 15, latitude: 37 }, 200, 'km', { order: 'ASC' }),
-      rounded(await c.georadiusWith('{g}sicily', { longitude: 15, latitude: 37 }, 100, 'km', { distance: true }), 2),
+      rounded(
+        await c.georadiusWith('{g}sicily', { longitude: 15, latitude: 37 }, 100, 'km', { distance: true }),
+        2,
+      ),
       await c.georadiusStore('{g}sicily', { longitude: 15, latitude: 37 }, 200, 'km', '{g}out'),
       await c.zcard('{g}out'),
       await c.georadiusRo('{g}sicily', { longitude: 15, latitude: 37 }, 100, 'km'),
-      rounded(await c.georadiusRoWith('{g}sicily', { longitude: 15, latitude: 37 }, 100, 'km', { coordinates: true }), 2),
+      rounded(
+        await c.georadiusRoWith('{g}sicily', { longitude: 15, latitude: 37 }, 100, 'km', {
+          coordinates: true,
+        }),
+        2,
+      ),
     ],
     check: (v) =>
       expect(v).toEqual([
@@ -108,10 +154,16 @@ export const geoCases = [
     setup: sicily,
     run: async (c) => [
       await c.georadiusbymember('{g}sicily', 'Palermo', 200, 'km', { order: 'DESC' }),
-      rounded(await c.georadiusbymemberWith('{g}sicily', 'Palermo', 200, 'km', { hash: true }, { count: 1 }), 0),
+      rounded(
+        await c.georadiusbymemberWith('{g}sicily', 'Palermo', 200, 'km', { hash: true }, { count: 1 }),
+        0,
+      ),
       await c.georadiusbymemberStore('{g}sicily', 'Palermo', 200, 'km', '{g}out', { storeDistances: true }),
       await c.georadiusbymemberRo('{g}sicily', 'Catania', 10, 'km'),
-      rounded(await c.georadiusbymemberRoWith('{g}sicily', 'Catania', 10, 'km', { distance: true, hash: true }), 1),
+      rounded(
+        await c.georadiusbymemberRoWith('{g}sicily', 'Catania', 10, 'km', { distance: true, hash: true }),
+        1,
+      ),
     ],
     check: (v) =>
       expect(v).toEqual([

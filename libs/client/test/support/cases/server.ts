@@ -2,7 +2,8 @@
 import { expect } from 'vitest';
 import { defineCase } from '../command-cases.js';
 
-const LIBRARY = "#!lua name=cases\nredis.register_function{function_name='noop', callback=function() return 1 end, flags={'no-writes'}}";
+const LIBRARY =
+  "#!lua name=cases\nredis.register_function{function_name='noop', callback=function() return 1 end, flags={'no-writes'}}";
 
 export const serverCases = [
   defineCase({
@@ -11,7 +12,13 @@ export const serverCases = [
     run: async (c) => {
       const categories = await c.aclCat();
       const inString = await c.aclCat('string');
-      return [categories.includes('keyspace'), inString.includes('get'), (await c.aclGenPass()).length, (await c.aclGenPass(32)).length, await c.aclWhoAmI()];
+      return [
+        categories.includes('keyspace'),
+        inString.includes('get'),
+        (await c.aclGenPass()).length,
+        (await c.aclGenPass(32)).length,
+        await c.aclWhoAmI(),
+      ];
     },
     check: (v) => expect(v).toEqual([true, true, 64, 8, 'default']),
   }),
@@ -142,7 +149,13 @@ export const serverCases = [
         true,
         'OK',
         'OK',
-        [{ library_name: 'cases', engine: 'LUA', functions: [{ name: 'noop', description: null, flags: ['no-writes'] }] }],
+        [
+          {
+            library_name: 'cases',
+            engine: 'LUA',
+            functions: [{ name: 'noop', description: null, flags: ['no-writes'] }],
+          },
+        ],
         true,
         { running_script: null, engines: { LUA: { libraries_count: 1, functions_count: 1 } } },
       ]),
