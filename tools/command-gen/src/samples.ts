@@ -18,11 +18,11 @@ interface Sampler {
   repeat: number;
 }
 
-function valueOf(arg: RawArgument): string | number {
+function placeholderOf(arg: RawArgument): string | number {
   const name = arg.name.toLowerCase();
   switch (arg.type) {
     case 'integer':
-      if (name === 'port') return 1;
+      // Port 1 for MIGRATE: nothing listens there, so it fails at once instead of moving the key.
       return 1;
     case 'double':
       // Blocking commands take their timeout in seconds: 10 ms keeps the sample short.
@@ -67,7 +67,7 @@ function sampleOne(arg: RawArgument, sampler: Sampler, out: (string | number)[])
       sampleArgs(arg.arguments ?? [], sampler, out);
       return;
     default:
-      out.push(valueOf(arg));
+      out.push(placeholderOf(arg));
   }
 }
 
