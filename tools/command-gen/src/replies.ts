@@ -31,8 +31,26 @@ export interface ReplyContext {
   readonly command: string;
 }
 
+/** The members of a union type at its top level: `A | { b: C | D }` → `A`, `{ b: C | D }`. */
+function membersOf(type: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < type.length; i++) {
+    const c = type[i]!;
+    if ('({[<'.includes(c)) depth++;
+    else if (')}]>'.includes(c)) depth--;
+    else if (depth === 0 && type.startsWith(' | ', i)) {
+      out.push(type.slice(start, i));
+      start = i + 3;
+    }
+  }
+  out.push(type.slice(start));
+  return out;
+}
+
 function union(types: string[]): string {
-  const unique = [...new Set(types)];
+  const unique = [...new Set(types.flatMap(membersOf))];
   // A general number swallows integer literals (`-2 | -1 | number` is `number`).
   const general = unique.includes('number') ? unique.filter((t) => !/^-?\d+$/.test(t)) : unique;
   return general.join(' | ');
@@ -167,7 +185,7 @@ function planObject(schema: ReplySchema, context: ReplyContext): ReplyPlan {
     rest = others[0]!.shape ?? 0;
     if (fields.length === 0) return { type: `Record<string, ${type}>`, shape: { record: {}, rest } };
     // An index signature must admit the named fields too.
-    fields.push(`[field: string]: ${union([...fieldTypes, ...others.map((p) => p.type)].map(wrap))}`);
+    fields.push(`[field: string]: ${union([...fieldTypes, ...others.map((p) => p.type)])}`);
   }
   if (fields.length === 0) {
     // An object the schema says nothing about (COMMAND DOCS' reply_schema): anything may be in it.

@@ -193,7 +193,7 @@ export type MemoryStatsReply = {
   'fragmentation.bytes': number;
   [field: string]:
     | number
-    | (number | undefined)
+    | undefined
     | { 'overhead.hashtable.main': number; 'overhead.hashtable.expires': number };
 };
 
