@@ -2,6 +2,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { commandSetOf, generateFiles, handWrittenMethods, OUTPUT_DIR, SAMPLES_FILE } from './generate.js';
+import { README_FILE } from './readme.js';
 import { newestTarballs, REPOSITORY_ROOT, sourceFolders } from './sources.js';
 
 const tarballs = newestTarballs();
@@ -25,4 +26,4 @@ for (const [file, text] of files) {
   mkdirSync(path.dirname(target), { recursive: true });
   writeFileSync(target, text);
 }
-console.log(`wrote ${files.size} files (${OUTPUT_DIR}, ${SAMPLES_FILE})`);
+console.log(`wrote ${files.size} files (${OUTPUT_DIR}, ${SAMPLES_FILE}, ${README_FILE})`);

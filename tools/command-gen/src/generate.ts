@@ -1,9 +1,12 @@
 // From the servers' command specs to the client's generated files, as text: pure, so that a test can compare
 // what it would write with what is committed.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { formatSource } from './format.js';
 import { emitMethods } from './methods.js';
+import { README_FILE, withReadmeSection } from './readme.js';
 import { emitSamples } from './samples.js';
-import { readSpecs, type ServerTarball } from './sources.js';
+import { REPOSITORY_ROOT, readSpecs, type ServerTarball } from './sources.js';
 import { type CommandSet, mergeSpecs } from './spec.js';
 import { emitCommandTable } from './table.js';
 
@@ -32,6 +35,8 @@ export function generateFiles(set: CommandSet, handWritten: ReadonlySet<string>)
   files.set(SAMPLES_FILE, emitSamples(set, header));
   const formatted = new Map<string, string>();
   for (const file of [...files.keys()].sort()) formatted.set(file, formatSource(file, files.get(file)!));
+  const readme = readFileSync(path.join(REPOSITORY_ROOT, README_FILE), 'utf8');
+  formatted.set(README_FILE, withReadmeSection(readme, set, handWritten));
   return formatted;
 }
 
