@@ -36,7 +36,7 @@ export function generateFiles(set: CommandSet, handWritten: ReadonlySet<string>)
   const formatted = new Map<string, string>();
   for (const file of [...files.keys()].sort()) formatted.set(file, formatSource(file, files.get(file)!));
   const readme = readFileSync(path.join(REPOSITORY_ROOT, README_FILE), 'utf8');
-  formatted.set(README_FILE, withReadmeSection(readme, set, handWritten));
+  formatted.set(README_FILE, formatSource(README_FILE, withReadmeSection(readme, set, handWritten)));
   return formatted;
 }
 

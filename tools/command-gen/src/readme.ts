@@ -36,6 +36,20 @@ function listOf(names: readonly string[]): string {
     .join(', ');
 }
 
+/** Prose wrapped at the README's width. */
+function wrap(text: string, width = 115): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 /**
  * The section's text, markers included. `handWritten` are the hand-written methods: an admin command that has one
  * anyway (CONFIG GET: `configGet`) is not listed.
@@ -54,9 +68,11 @@ export function readmeSection(set: CommandSet, handWritten: ReadonlySet<string>)
   const lines = [
     START,
     '',
-    `Of the commands of ${set.sources.map((s) => s.name).join(' and ')}, ${typed} have a typed method. These ` +
-      'stay behind `call()` (the admin ones are those the server flags ADMIN; `@dangerous` alone, as KEYS, SORT, ' +
-      'FLUSHALL or MIGRATE, does not keep a command from having a method):',
+    ...wrap(
+      `Of the commands of ${set.sources.map((s) => s.name).join(' and ')}, ${typed} have a typed method. These ` +
+        'stay behind `call()` (the admin ones are those the server flags ADMIN; `@dangerous` alone, as KEYS, SORT, ' +
+        'FLUSHALL or MIGRATE, does not keep a command from having a method):',
+    ),
     '',
     '| why | commands |',
     '| --- | --- |',
