@@ -30,57 +30,58 @@ describe('generated and new hand-written methods, each on RESP2 and RESP3 with t
   describe('server, connection and scripting commands', () => registerCases(serverCases, connections));
 });
 
+/**
+ * Runs `start` on a second connection (a script or function that spins until killed), then `kill` on the first
+ * until the server has it running; what `kill` said, and how `start` ended.
+ */
+async function killWhileRunning(
+  start: (other: MultiplexedConnection) => Promise<unknown>,
+  kill: () => Promise<'OK'>,
+): Promise<{ killed: 'OK' | undefined; ended: unknown }> {
+  const other = await new Client({ host: '127.0.0.1', port: server.port }).getMultiplexedConnection();
+  // The server answers other clients during a script only past this threshold.
+  await resp2.configSet({ 'busy-reply-threshold': 10 });
+  try {
+    const running = start(other).catch((error: unknown) => error);
+    let killed: 'OK' | undefined;
+    await waitFor(
+      async () => {
+        killed = await kill().catch((error: unknown) => {
+          if (error instanceof ReplyError && error.prefix === 'NOTBUSY') return undefined;
+          throw error;
+        });
+        return killed !== undefined;
+      },
+      { timeoutMs: 10_000, message: 'the script to run' },
+    );
+    return { killed, ended: await running };
+  } finally {
+    await resp2.configSet({ 'busy-reply-threshold': 5000 });
+    await other.close();
+  }
+}
+
 describe('methods that need a second connection or server', () => {
   it('scriptKill stops a read-only script that another connection is running', async () => {
-    const other = await new Client({ host: '127.0.0.1', port: server.port }).getMultiplexedConnection();
-    await resp2.configSet({ 'busy-reply-threshold': 10 });
-    try {
-      const running = other.evalRo('while true do end').catch((error: unknown) => error);
-      let killed: 'OK' | undefined;
-      await waitFor(
-        async () => {
-          killed = await resp2.scriptKill().catch((error: unknown) => {
-            if (error instanceof ReplyError && error.prefix === 'NOTBUSY') return undefined;
-            throw error;
-          });
-          return killed !== undefined;
-        },
-        { timeoutMs: 10_000, message: 'the script to run' },
-      );
-      expect(killed).toBe('OK');
-      expect(await running).toMatchObject({ message: expect.stringMatching(/killed/i) });
-    } finally {
-      await resp2.configSet({ 'busy-reply-threshold': 5000 });
-      await other.close();
-    }
+    const { killed, ended } = await killWhileRunning(
+      (other) => other.evalRo('while true do end'),
+      () => resp2.scriptKill(),
+    );
+    expect(killed).toBe('OK');
+    expect(ended).toMatchObject({ message: expect.stringMatching(/killed/i) });
   });
 
   it('functionKill stops a read-only function that another connection is running', async () => {
-    const other = await new Client({ host: '127.0.0.1', port: server.port }).getMultiplexedConnection();
-    await resp2.configSet({ 'busy-reply-threshold': 10 });
-    try {
-      await resp2.functionLoad(
-        "#!lua name=spin\nredis.register_function{function_name='spin', callback=function() while true do end end, flags={'no-writes'}}",
-        { replace: true },
-      );
-      const running = other.fcallRo('spin').catch((error: unknown) => error);
-      let killed: 'OK' | undefined;
-      await waitFor(
-        async () => {
-          killed = await resp2.functionKill().catch((error: unknown) => {
-            if (error instanceof ReplyError && error.prefix === 'NOTBUSY') return undefined;
-            throw error;
-          });
-          return killed !== undefined;
-        },
-        { timeoutMs: 10_000, message: 'the function to run' },
-      );
-      expect(killed).toBe('OK');
-      expect(await running).toMatchObject({ message: expect.stringMatching(/killed/i) });
-    } finally {
-      await resp2.configSet({ 'busy-reply-threshold': 5000 });
-      await other.close();
-    }
+    await resp2.functionLoad(
+      "#!lua name=spin\nredis.register_function{function_name='spin', callback=function() while true do end end, flags={'no-writes'}}",
+      { replace: true },
+    );
+    const { killed, ended } = await killWhileRunning(
+      (other) => other.fcallRo('spin'),
+      () => resp2.functionKill(),
+    );
+    expect(killed).toBe('OK');
+    expect(ended).toMatchObject({ message: expect.stringMatching(/killed/i) });
   });
 
   it('migrate moves one key, or several with the KEYS form, to another server', async () => {

@@ -53,9 +53,17 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
   /** @internal Waits for the first topology. */
   async connect(timeoutMs: number): Promise<void> {
     await this.router.connect(timeoutMs);
-    // Module commands (JSON.GET...) route by their keys once COMMAND INFO has described them. A server that
-    // refuses COMMAND leaves them to redirects: they still work, one hop later.
-    await learnUnknownCommands(this).catch(() => 0);
+    // Module commands (JSON.GET...) route by their keys once COMMAND INFO has described them. Asked on one node's
+    // own connection: not a command of the application (stats count none). A server that refuses COMMAND leaves
+    // them to redirects: they still work, one hop later.
+    const address = this.router.topology?.addresses()[0];
+    if (address !== undefined) {
+      await this.router
+        .handleFor(address)
+        .connect()
+        .then(learnUnknownCommands)
+        .catch(() => 0);
+    }
   }
 
   sendCommand<T>(command: Command<T>): Promise<T> {

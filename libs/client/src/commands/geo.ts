@@ -123,6 +123,9 @@ function matchesOf(what: GeoWith): (reply: unknown) => GeoMatch<unknown>[] {
     });
 }
 
+/** GEORADIUS's center: longitude and latitude. */
+const pointOf = (center: GeoCoordinates): RedisArg[] => [center.longitude, center.latitude];
+
 function radiusArgs(
   key: RedisKey,
   center: RedisArg[],
@@ -224,8 +227,7 @@ export abstract class GeoCommands<S extends string | Buffer = string, Info = str
     unit: GeoUnit,
     options?: GeoSearchOptions,
   ): Promise<S[]> {
-    const args = radiusArgs(key, [center.longitude, center.latitude], radius, unit, options);
-    return this.sendCommand({ name: 'GEORADIUS', args, returnBuffers: this.returnBuffers });
+    return this.radiusMembers('GEORADIUS', key, pointOf(center), radius, unit, options);
   }
 
   /** GEORADIUS ... WITH*: like `georadius`, with what `what` asks for. */
@@ -237,15 +239,7 @@ export abstract class GeoCommands<S extends string | Buffer = string, Info = str
     what: GeoWith,
     options?: GeoSearchOptions,
   ): Promise<GeoMatch<S>[]> {
-    return this.radiusWith(
-      'GEORADIUS',
-      key,
-      [center.longitude, center.latitude],
-      radius,
-      unit,
-      what,
-      options,
-    );
+    return this.radiusWith('GEORADIUS', key, pointOf(center), radius, unit, what, options);
   }
 
   /** GEORADIUS ... STORE / STOREDIST: stores the matches in `destination`; how many. */
@@ -257,9 +251,7 @@ export abstract class GeoCommands<S extends string | Buffer = string, Info = str
     destination: RedisKey,
     options?: GeoStoreOptions,
   ): Promise<number> {
-    const args = radiusArgs(key, [center.longitude, center.latitude], radius, unit, options);
-    args.push(options?.storeDistances ? 'STOREDIST' : 'STORE', destination);
-    return this.sendCommand({ name: 'GEORADIUS', args, returnBuffers: false });
+    return this.radiusStore('GEORADIUS', key, pointOf(center), radius, unit, destination, options);
   }
 
   /** GEORADIUS_RO: like `georadius`, read-only (may go to a replica). */
@@ -270,8 +262,7 @@ export abstract class GeoCommands<S extends string | Buffer = string, Info = str
     unit: GeoUnit,
     options?: GeoSearchOptions,
   ): Promise<S[]> {
-    const args = radiusArgs(key, [center.longitude, center.latitude], radius, unit, options);
-    return this.sendCommand({ name: 'GEORADIUS_RO', args, returnBuffers: this.returnBuffers });
+    return this.radiusMembers('GEORADIUS_RO', key, pointOf(center), radius, unit, options);
   }
 
   /** GEORADIUS_RO ... WITH*. */
@@ -283,15 +274,7 @@ export abstract class GeoCommands<S extends string | Buffer = string, Info = str
     what: GeoWith,
     options?: GeoSearchOptions,
   ): Promise<GeoMatch<S>[]> {
-    return this.radiusWith(
-      'GEORADIUS_RO',
-      key,
-      [center.longitude, center.latitude],
-      radius,
-      unit,
-      what,
-      options,
-    );
+    return this.radiusWith('GEORADIUS_RO', key, pointOf(center), radius, unit, what, options);
   }
 
   /** GEORADIUSBYMEMBER (deprecated: prefer `geosearch`): the members within `radius` of a member. */
@@ -302,8 +285,7 @@ export abstract class GeoCommands<S extends string | Buffer = string, Info = str
     unit: GeoUnit,
     options?: GeoSearchOptions,
   ): Promise<S[]> {
-    const args = radiusArgs(key, [member], radius, unit, options);
-    return this.sendCommand({ name: 'GEORADIUSBYMEMBER', args, returnBuffers: this.returnBuffers });
+    return this.radiusMembers('GEORADIUSBYMEMBER', key, [member], radius, unit, options);
   }
 
   /** GEORADIUSBYMEMBER ... WITH*. */
@@ -327,9 +309,7 @@ export abstract class GeoCommands<S extends string | Buffer = string, Info = str
     destination: RedisKey,
     options?: GeoStoreOptions,
   ): Promise<number> {
-    const args = radiusArgs(key, [member], radius, unit, options);
-    args.push(options?.storeDistances ? 'STOREDIST' : 'STORE', destination);
-    return this.sendCommand({ name: 'GEORADIUSBYMEMBER', args, returnBuffers: false });
+    return this.radiusStore('GEORADIUSBYMEMBER', key, [member], radius, unit, destination, options);
   }
 
   /** GEORADIUSBYMEMBER_RO: like `georadiusbymember`, read-only (may go to a replica). */
@@ -340,8 +320,7 @@ export abstract class GeoCommands<S extends string | Buffer = string, Info = str
     unit: GeoUnit,
     options?: GeoSearchOptions,
   ): Promise<S[]> {
-    const args = radiusArgs(key, [member], radius, unit, options);
-    return this.sendCommand({ name: 'GEORADIUSBYMEMBER_RO', args, returnBuffers: this.returnBuffers });
+    return this.radiusMembers('GEORADIUSBYMEMBER_RO', key, [member], radius, unit, options);
   }
 
   /** GEORADIUSBYMEMBER_RO ... WITH*. */
@@ -354,6 +333,32 @@ export abstract class GeoCommands<S extends string | Buffer = string, Info = str
     options?: GeoSearchOptions,
   ): Promise<GeoMatch<S>[]> {
     return this.radiusWith('GEORADIUSBYMEMBER_RO', key, [member], radius, unit, what, options);
+  }
+
+  private radiusMembers(
+    name: string,
+    key: RedisKey,
+    center: RedisArg[],
+    radius: number,
+    unit: GeoUnit,
+    options: GeoSearchOptions | undefined,
+  ): Promise<S[]> {
+    const args = radiusArgs(key, center, radius, unit, options);
+    return this.sendCommand({ name, args, returnBuffers: this.returnBuffers });
+  }
+
+  private radiusStore(
+    name: string,
+    key: RedisKey,
+    center: RedisArg[],
+    radius: number,
+    unit: GeoUnit,
+    destination: RedisKey,
+    options: GeoStoreOptions | undefined,
+  ): Promise<number> {
+    const args = radiusArgs(key, center, radius, unit, options);
+    args.push(options?.storeDistances ? 'STOREDIST' : 'STORE', destination);
+    return this.sendCommand({ name, args, returnBuffers: false });
   }
 
   private radiusWith(
