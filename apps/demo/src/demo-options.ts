@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ClusterConnectionConfig } from '@keyslot/client';
 
 /** What both demo servers need to start. */
@@ -8,6 +9,20 @@ export interface DemoOptions {
   connection?: ClusterConnectionConfig;
   /** Log requests (off in tests). */
   logger?: boolean;
+  /** The connection's CLIENT SETNAME. Default `keyslot-demo`. */
+  clientName?: string;
+  /** The admin page's password; the admin routes answer 404 without one. */
+  adminPassword?: string;
+  /** Signs the session cookies: at least 32 characters. Default: random per process (sessions end with it). */
+  sessionSecret?: string;
+}
+
+/** The connection's name unless told otherwise. */
+export const DEMO_CLIENT_NAME = 'keyslot-demo';
+
+/** The session secret: the one given, else a random one for this process. */
+export function sessionSecretOf(options: DemoOptions): string {
+  return options.sessionSecret ?? randomBytes(32).toString('base64url');
 }
 
 /** The connection settings the demo uses unless told otherwise. */

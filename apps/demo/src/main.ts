@@ -16,17 +16,22 @@ if (!nodes) {
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 const flavour = process.argv.includes('--fastify') ? 'fastify' : 'nestjs';
+// The admin page is on only with a password; the session secret is random per process unless given.
+const admin = {
+  adminPassword: process.env.DEMO_ADMIN_PASSWORD || undefined,
+  sessionSecret: process.env.DEMO_SESSION_SECRET || undefined,
+};
 
 try {
   const close =
     flavour === 'fastify'
       ? await (async () => {
-          const app = await buildFastifyApp({ nodes, logger: true });
+          const app = await buildFastifyApp({ nodes, logger: true, ...admin });
           await app.listen({ port, host });
           return () => app.close();
         })()
       : await (async () => {
-          const app = await buildNestApp({ nodes, logger: true });
+          const app = await buildNestApp({ nodes, logger: true, ...admin });
           await app.listen(port, host);
           return () => app.close();
         })();

@@ -1,17 +1,22 @@
-import { type DevCluster, startCluster, waitFor } from '@keyslot/dev-cluster';
+import { type DevCluster, keysStartingWith, startCluster, waitFor } from '@keyslot/dev-cluster';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clicksKey, createdKey, linkKey, rateKey } from '../src/links/link-keys.js';
-import { RATE_LIMIT_MAX } from '../src/links/link-service.js';
+import { LINK_CACHE_NAMESPACE } from '../src/http/link-cache.js';
+import { RATE_LIMIT_MAX } from '../src/http/rate-limit.js';
+import { SESSION_PREFIX } from '../src/http/sessions.js';
+import { clicksKey, createdKey, infoCacheKey, linkKey } from '../src/links/link-keys.js';
 import {
   type BuildApp,
   commandCalls,
   type DemoServer,
   FLAVOURS,
   primaryOf,
+  rateLimitCounterKey,
   slotOf,
   startDemoServer,
 } from './support/demo-server.js';
+
+const ADMIN_PASSWORD = 'the demo admin password';
 
 // One real 3+3 cluster for both servers. Nothing here changes its topology: the fault tests have their own.
 let cluster: DevCluster;
@@ -33,7 +38,7 @@ describe.each(FLAVOURS)('the %s server', (flavour, build: BuildApp) => {
   let server: DemoServer;
   let http: ReturnType<typeof request>;
   beforeAll(async () => {
-    server = await startDemoServer(build, { nodes: cluster.seeds });
+    server = await startDemoServer(build, { nodes: cluster.seeds, adminPassword: ADMIN_PASSWORD });
     http = request(server.url);
   });
   afterAll(async () => {
@@ -122,10 +127,11 @@ describe.each(FLAVOURS)('the %s server', (flavour, build: BuildApp) => {
     });
   });
 
-  describe('the rate limiter (Lua script, EVALSHA)', () => {
+  describe(`the rate limit (${flavour === 'nestjs' ? '@nestjs/throttler' : '@fastify/rate-limit'}, a Lua script by its SHA1)`, () => {
     it('answers 429 to the 21st create from one x-client-id within the window', async () => {
       const client = clientId();
-      const owner = await primaryOf(cluster, rateKey(client));
+      const counter = rateLimitCounterKey(flavour, client);
+      const owner = await primaryOf(cluster, counter);
       const evalshaBefore = await commandCalls(cluster, owner, 'evalsha');
 
       for (let i = 1; i <= RATE_LIMIT_MAX; i++) {
@@ -140,10 +146,69 @@ describe.each(FLAVOURS)('the %s server', (flavour, build: BuildApp) => {
       // Another client is not affected.
       await create({ url: 'https://example.com/rl/other' }).expect(201);
       // The counter lives on the primary owning the client's key; the script ran there by its SHA1.
-      expect(Number(await cluster.admin(owner, 'GET', rateKey(client)))).toBe(RATE_LIMIT_MAX + 1);
+      expect(Number(await cluster.admin(owner, 'GET', counter))).toBe(RATE_LIMIT_MAX + 1);
       expect(await commandCalls(cluster, owner, 'evalsha')).toBeGreaterThanOrEqual(
         evalshaBefore + RATE_LIMIT_MAX,
       );
+    });
+  });
+
+  describe('the link cache (cache-manager on @keyslot/keyv)', () => {
+    it("keeps a link's URL and creation time in the cache, on the link's own shard, and its clicks live", async () => {
+      const name = code('cached');
+      await create({ url: 'https://example.com/cached', code: name }).expect(201);
+      await visible(name);
+      const cacheKey = `${LINK_CACHE_NAMESPACE}:${infoCacheKey(name)}`;
+      const owner = await primaryOf(cluster, linkKey(name));
+      expect((await primaryOf(cluster, cacheKey)).address).toBe(owner.address);
+      const entry = JSON.parse(String(await cluster.admin(owner, 'GET', cacheKey)));
+      expect(entry.value).toEqual({ url: 'https://example.com/cached', createdAt: expect.any(String) });
+      const pttl = Number(await cluster.admin(owner, 'PTTL', cacheKey));
+      expect(pttl).toBeGreaterThan(9 * 60_000);
+      expect(pttl).toBeLessThanOrEqual(10 * 60_000);
+
+      // The info route answers from the cache: with the link's own keys gone, the URL is still the cached one,
+      // while the click count is read live.
+      await cluster.admin(owner, 'DEL', linkKey(name), createdKey(name));
+      await cluster.admin(owner, 'SET', clicksKey(name), '7');
+      await eventually(async () => {
+        const info = await http.get(`/links/${name}/info`).expect(200);
+        return info.body.clicks === 7 && info.body.url === 'https://example.com/cached';
+      }, 'the info route to show the cached URL with the live clicks');
+    });
+  });
+
+  describe('the admin page (@fastify/session on @keyslot/session)', () => {
+    const sessionCookie = (reply: request.Response) =>
+      String([reply.headers['set-cookie']].flat().find((c) => String(c).startsWith('demo_session='))).split(
+        ';',
+      )[0]!;
+
+    it('signs in with the password into a session kept in the cluster, and out again', async () => {
+      const before = await keysStartingWith(cluster, SESSION_PREFIX);
+      const anonymous = await http.get('/admin').expect(401);
+      expect(anonymous.headers['content-type']).toMatch(/^text\/html/);
+      expect(anonymous.text).toContain('sign in');
+      const wrong = await http.post('/admin/login').send({ password: 'guess' }).expect(401);
+      expect(wrong.body).toEqual({ error: 'unauthorized', message: 'wrong password' });
+      await http.post('/admin/login').send({}).expect(400);
+      // Neither the anonymous visit nor the failed sign-ins stored a session.
+      expect(await keysStartingWith(cluster, SESSION_PREFIX)).toEqual(before);
+
+      const login = await http.post('/admin/login').send({ password: ADMIN_PASSWORD }).expect(200);
+      expect(login.body).toEqual({ signedIn: true, since: expect.any(String) });
+      const cookie = sessionCookie(login);
+      const created = (await keysStartingWith(cluster, SESSION_PREFIX)).filter(
+        (key) => !before.includes(key),
+      );
+      expect(created).toHaveLength(1);
+      const page = await http.get('/admin').set('cookie', cookie).expect(200);
+      expect(page.text).toContain(`Signed in since ${login.body.since}`);
+      expect(page.text).toContain('16384 of 16384 slots served');
+
+      await http.post('/admin/logout').set('cookie', cookie).expect(200, { signedIn: false });
+      expect(await keysStartingWith(cluster, SESSION_PREFIX)).toEqual(before);
+      await http.get('/admin').set('cookie', cookie).expect(401);
     });
   });
 

@@ -10,6 +10,7 @@ export {
   type StartClusterOptions,
   startCluster,
 } from './cluster.js';
+export { keysStartingWith, primaryOfKey } from './cluster-keys.js';
 export type { DevClusterNode, NodeState } from './cluster-node.js';
 export type { NodeRole } from './cluster-topology.js';
 export {

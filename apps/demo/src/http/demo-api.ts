@@ -1,6 +1,7 @@
 import type { ClusterConnection } from '@keyslot/client';
-import { LinkService } from '../links/link-service.js';
-import { parseClientId, parseCode, parseCodes, parseCreateLink, parseLimit } from '../links/validation.js';
+import { type LinkCache, LinkService } from '../links/link-service.js';
+import { parseCode, parseCodes, parseCreateLink, parseLimit } from '../links/validation.js';
+import { AdminPages, type WithSession } from './admin.js';
 import { checkHealth } from './health.js';
 import { httpError } from './http-errors.js';
 
@@ -11,33 +12,43 @@ export interface HttpResult {
   headers?: Record<string, string>;
 }
 
+/** What the API takes besides the connection. */
+export interface DemoApiOptions {
+  /** Caches links' unchanging details (`cache-manager`'s `Cache`); without it they are read each time. */
+  cache?: LinkCache;
+  /** The admin page's password; without it the admin routes answer 404. */
+  adminPassword?: string;
+}
+
 /**
  * The demo's HTTP API, written once: the NestJS controller and the Fastify routes only translate requests into
- * these calls and the results into replies, so both servers behave identically.
+ * these calls and the results into replies, so both servers behave identically. (Rate limits run before these
+ * calls, in each framework's own limiter.)
  */
 export class DemoApi {
   private readonly links: LinkService;
+  private readonly admin: AdminPages | undefined;
 
-  constructor(private readonly redis: ClusterConnection) {
-    this.links = new LinkService(redis);
+  constructor(
+    private readonly redis: ClusterConnection,
+    options: DemoApiOptions = {},
+  ) {
+    this.links = new LinkService(redis, options.cache);
+    this.admin =
+      options.adminPassword === undefined ? undefined : new AdminPages(redis, options.adminPassword);
   }
 
-  /** POST /links `{ url, code? }`, rate limited per client. */
-  createLink(body: unknown, clientId: unknown): Promise<HttpResult> {
+  /** POST /links `{ url, code? }` (rate limited per client by the server's limiter before it gets here). */
+  createLink(body: unknown): Promise<HttpResult> {
     return answer(async () => {
       const input = parseCreateLink(body);
-      const limit = await this.links.rateLimit(parseClientId(clientId));
-      const headers = { 'x-ratelimit-remaining': String(limit.remaining) };
-      if (!limit.allowed)
-        return { status: 429, headers, body: { error: 'rate_limited', retryAfterMs: limit.resetMs } };
       const link = await this.links.create(input.url, input.code);
       if (link === null)
         return {
           status: 409,
-          headers,
           body: { error: 'conflict', field: 'code', message: `code '${input.code}' is taken` },
         };
-      return { status: 201, headers, body: link };
+      return { status: 201, body: link };
     });
   }
 
@@ -75,6 +86,21 @@ export class DemoApi {
     }));
   }
 
+  /** POST /admin/login `{ password }`: signs the session in. */
+  adminLogin(request: WithSession, body: unknown): Promise<HttpResult> {
+    return answer(async () => (this.admin ? this.admin.login(request, body) : noAdmin()));
+  }
+
+  /** GET /admin: the admin page, or a sign-in form (401). */
+  adminPage(request: WithSession): Promise<HttpResult> {
+    return answer(async () => (this.admin ? this.admin.page(request) : noAdmin()));
+  }
+
+  /** POST /admin/logout: ends the session. */
+  adminLogout(request: WithSession): Promise<HttpResult> {
+    return answer(async () => (this.admin ? this.admin.logout(request) : noAdmin()));
+  }
+
   /** GET /health: 200 when every slot is served and every primary answers, else 503 with the reason. */
   health(): Promise<HttpResult> {
     return answer(async () => {
@@ -90,6 +116,16 @@ async function answer(work: () => Promise<HttpResult>): Promise<HttpResult> {
   } catch (error) {
     return httpError(error);
   }
+}
+
+function noAdmin(): HttpResult {
+  return {
+    status: 404,
+    body: {
+      error: 'not_found',
+      message: 'the admin page is off: start the demo with DEMO_ADMIN_PASSWORD set',
+    },
+  };
 }
 
 function notFound(code: unknown): HttpResult {

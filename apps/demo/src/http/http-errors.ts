@@ -2,11 +2,22 @@ import { STATUS_CODES } from 'node:http';
 import { KeyslotError, ReplyError } from '@keyslot/client';
 import { ValidationError } from '../links/validation.js';
 import type { HttpResult } from './demo-api.js';
+import { RateLimitedError } from './rate-limit.js';
 
-/** What the API answers for an error: 400 naming the field, 503 when the cluster cannot serve, 500 otherwise. */
-export function httpError(error: unknown): { status: number; body: Record<string, unknown> } {
+/**
+ * What the API answers for an error: 400 naming the field, 429 past a rate limit, 503 when the cluster cannot
+ * serve, 500 otherwise.
+ */
+export function httpError(error: unknown): HttpResult {
   if (error instanceof ValidationError) {
     return { status: 400, body: { error: 'bad_request', field: error.field, message: error.message } };
+  }
+  if (error instanceof RateLimitedError) {
+    return {
+      status: 429,
+      headers: { 'x-ratelimit-remaining': '0', 'retry-after': String(Math.ceil(error.retryAfterMs / 1000)) },
+      body: { error: 'rate_limited', retryAfterMs: error.retryAfterMs },
+    };
   }
   if (error instanceof KeyslotError && !(error instanceof ReplyError)) {
     return {
@@ -35,7 +46,13 @@ export function routeNotFound(request: { method: string; url: string }): HttpRes
  * large (413). Both servers use it, so they answer these in the API's one format.
  */
 export function frameworkError(error: unknown, request: { method: string; url: string }): HttpResult {
-  if (error instanceof ValidationError || error instanceof KeyslotError) return httpError(error);
+  if (
+    error instanceof ValidationError ||
+    error instanceof KeyslotError ||
+    error instanceof RateLimitedError
+  ) {
+    return httpError(error);
+  }
   const status = statusOf(error);
   if (status === 404) return routeNotFound(request);
   if (status !== undefined && status >= 400 && status < 500) {

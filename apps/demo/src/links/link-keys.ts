@@ -7,5 +7,8 @@ export const clicksKey = (code: string): string => `link:{${code}}:clicks`;
 export const createdKey = (code: string): string => `link:{${code}}:created`;
 /** One sorted set of click counts for the leaderboard. */
 export const LEADERBOARD_KEY = 'links:leaderboard';
-/** Per-client rate limit windows. */
-export const rateKey = (client: string): string => `ratelimit:{${client}}`;
+/**
+ * A link's entry in the link cache (the cache's namespace goes before it): the same hash tag as the link, so the
+ * cache entry lives on the link's own shard.
+ */
+export const infoCacheKey = (code: string): string => `link:{${code}}:info`;

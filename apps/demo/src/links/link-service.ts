@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type ClusterConnection, defineScript } from '@keyslot/client';
-import { clicksKey, createdKey, LEADERBOARD_KEY, linkKey, rateKey } from './link-keys.js';
+import type { ClusterConnection } from '@keyslot/client';
+import { clicksKey, createdKey, infoCacheKey, LEADERBOARD_KEY, linkKey } from './link-keys.js';
 
 /** A stored link. */
 export interface Link {
@@ -10,21 +10,27 @@ export interface Link {
   createdAt: string | null;
 }
 
-/** A fixed-window rate limit, counted atomically on the node that owns the client's key. */
-const RATE_LIMIT = defineScript(
-  `local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return { count, redis.call('PTTL', KEYS[1]) }`,
-  { numberOfKeys: 1 },
-);
+/** What a link cache must do: `cache-manager`'s `Cache` (from `CacheModule` or `createCache`) fits. */
+export interface LinkCache {
+  get<T>(key: string): Promise<T | undefined | null>;
+  set<T>(key: string, value: T, ttl?: number): Promise<T>;
+}
 
-/** Requests allowed per client and window. */
-export const RATE_LIMIT_MAX = 20;
-export const RATE_LIMIT_WINDOW_MS = 10_000;
+/** How long a link's URL and creation time stay cached: they never change once the link exists. */
+export const INFO_CACHE_TTL_MS = 10 * 60_000;
+
+/** What the cache keeps of a link. */
+interface CachedInfo {
+  url: string;
+  createdAt: string | null;
+}
 
 /** The link shortener, written once against the shared ClusterConnection and served by both HTTP apps. */
 export class LinkService {
-  constructor(private readonly redis: ClusterConnection) {}
+  constructor(
+    private readonly redis: ClusterConnection,
+    private readonly cache?: LinkCache,
+  ) {}
 
   /**
    * Creates a link. WATCH + MULTI on the link's own slot (its keys share the `{code}` hash tag), so that two
@@ -61,11 +67,35 @@ export class LinkService {
     return url;
   }
 
-  /** A link's details, without counting a click. */
+  /**
+   * A link's details, without counting a click. With a cache, the URL and creation time (which never change) come
+   * from it, read together with the live click count; on a miss they are read and cached.
+   */
   async get(code: string): Promise<Link | null> {
-    const [url, clicks, createdAt] = await this.redis.mget(linkKey(code), clicksKey(code), createdKey(code));
+    if (this.cache === undefined) {
+      const [url, clicks, createdAt] = await this.redis.mget(
+        linkKey(code),
+        clicksKey(code),
+        createdKey(code),
+      );
+      if (url === null || url === undefined) return null;
+      return { code, url, clicks: Number(clicks ?? 0), createdAt: createdAt ?? null };
+    }
+    const [cached, clicks] = await Promise.all([
+      this.cache.get<CachedInfo>(infoCacheKey(code)),
+      this.redis.get(clicksKey(code)),
+    ]);
+    const info = cached ?? (await this.readInfo(code));
+    return info === null ? null : { code, ...info, clicks: Number(clicks ?? 0) };
+  }
+
+  /** The unchanging part of a link from its own keys, cached for the next reader; null when there is no link. */
+  private async readInfo(code: string): Promise<CachedInfo | null> {
+    const [url, createdAt] = await this.redis.mget(linkKey(code), createdKey(code));
     if (url === null || url === undefined) return null;
-    return { code, url, clicks: Number(clicks ?? 0), createdAt: createdAt ?? null };
+    const info = { url, createdAt: createdAt ?? null };
+    await this.cache!.set(infoCacheKey(code), info, INFO_CACHE_TTL_MS);
+    return info;
   }
 
   /** Many links at once: one MGET whose keys span slots, split per slot by the client and merged in order. */
@@ -78,19 +108,5 @@ export class LinkService {
   async top(limit: number): Promise<{ code: string; clicks: number }[]> {
     const entries = await this.redis.zrangeWithScores(LEADERBOARD_KEY, 0, limit - 1, { rev: true });
     return entries.map((entry) => ({ code: entry.value, clicks: entry.score }));
-  }
-
-  /** Counts one request of a client; `allowed` is false past the limit. */
-  async rateLimit(client: string): Promise<{ allowed: boolean; remaining: number; resetMs: number }> {
-    const [count, ttl] = (await this.redis.runScript(
-      RATE_LIMIT,
-      [rateKey(client)],
-      [RATE_LIMIT_WINDOW_MS],
-    )) as [number, number];
-    return {
-      allowed: count <= RATE_LIMIT_MAX,
-      remaining: Math.max(0, RATE_LIMIT_MAX - count),
-      resetMs: Math.max(0, ttl),
-    };
   }
 }

@@ -1,11 +1,24 @@
 import { ClusterConnection } from '@keyslot/nestjs';
-import { Injectable } from '@nestjs/common';
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Cache } from 'cache-manager';
+import type { DemoOptions } from '../demo-options.js';
 import { DemoApi } from '../http/demo-api.js';
 
-/** The demo API as a NestJS service: it receives the one shared ClusterConnection by injection, by its class. */
+/** The token of the options the demo module was built with. */
+export const DEMO_OPTIONS = Symbol('DEMO_OPTIONS');
+
+/**
+ * The demo API as a NestJS service: it receives the one shared ClusterConnection by injection, by its class, and
+ * the link cache from `CacheModule`.
+ */
 @Injectable()
 export class DemoApiService extends DemoApi {
-  constructor(redis: ClusterConnection) {
-    super(redis);
+  constructor(
+    redis: ClusterConnection,
+    @Inject(CACHE_MANAGER) cache: Cache,
+    @Inject(DEMO_OPTIONS) options: DemoOptions,
+  ) {
+    super(redis, { cache, adminPassword: options.adminPassword });
   }
 }

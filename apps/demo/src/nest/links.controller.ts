@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Headers, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendResult as send } from '../http/send-result.js';
 import { STATUS_PAGE } from '../http/status-page.js';
 import { DemoApiService } from './demo-api.service.js';
+import { DemoThrottlerGuard } from './demo-throttler.guard.js';
 
 /** The demo's routes on NestJS; every answer comes from the shared `DemoApi`, as on the Fastify server. */
 @Controller()
@@ -14,14 +15,11 @@ export class LinksController {
     reply.type('text/html; charset=utf-8').send(STATUS_PAGE);
   }
 
+  /** Throttled per client (`@nestjs/throttler` on the shared connection). */
   @Post('links')
-  async create(
-    @Body() body: unknown,
-    @Headers('x-client-id') clientId: string | undefined,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    send(reply, await this.api.createLink(body, clientId ?? request.ip));
+  @UseGuards(DemoThrottlerGuard)
+  async create(@Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
+    send(reply, await this.api.createLink(body));
   }
 
   @Post('links/lookup')
@@ -52,5 +50,24 @@ export class LinksController {
   @Get('health')
   async health(@Res() reply: FastifyReply): Promise<void> {
     send(reply, await this.api.health());
+  }
+
+  @Get('admin')
+  async admin(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    send(reply, await this.api.adminPage(request));
+  }
+
+  @Post('admin/login')
+  async adminLogin(
+    @Req() request: FastifyRequest,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    send(reply, await this.api.adminLogin(request, body));
+  }
+
+  @Post('admin/logout')
+  async adminLogout(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    send(reply, await this.api.adminLogout(request));
   }
 }

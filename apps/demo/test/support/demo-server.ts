@@ -1,6 +1,8 @@
 import type { DevCluster, DevClusterNode } from '@keyslot/dev-cluster';
+import { throttlerKeys } from '@keyslot/nestjs/throttler';
 import type { DemoOptions } from '../../src/demo-options.js';
 import { buildFastifyApp } from '../../src/fastify/fastify-app.js';
+import { RATE_LIMIT_PREFIX } from '../../src/http/rate-limit.js';
 import { buildNestApp } from '../../src/nest/nest-app.js';
 
 /** The two servers the demo ships, as `describe.each` takes them. */
@@ -54,4 +56,14 @@ export async function commandCalls(
   const info = String(await cluster.admin(node, 'INFO', 'commandstats'));
   const match = new RegExp(`^cmdstat_${command.toLowerCase()}:calls=(\\d+)`, 'm').exec(info);
   return match ? Number(match[1]) : 0;
+}
+
+/**
+ * The key of a client's `POST /links` counter: `@nestjs/throttler`'s hits key (the demo's throttler key is
+ * `<handler>:<client>`), or `@fastify/rate-limit`'s per-route counter.
+ */
+export function rateLimitCounterKey(flavour: Flavour, client: string): string {
+  return flavour === 'nestjs'
+    ? throttlerKeys(`create:${client}`, 'default', RATE_LIMIT_PREFIX).hits
+    : `${RATE_LIMIT_PREFIX}POST /links:${client}`;
 }

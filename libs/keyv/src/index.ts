@@ -1,0 +1,7 @@
+/**
+ * @keyslot/keyv: a Keyv store on the shared keyslot `ClusterConnection`, for Keyv, `cache-manager` 7 and
+ * `@nestjs/cache-manager` 3.
+ *
+ * @packageDocumentation
+ */
+export { KeyslotKeyvStore, type KeyslotKeyvStoreOptions, type KeyvConnection } from './keyslot-keyv-store.js';

@@ -1,0 +1,9 @@
+/**
+ * @keyslot/session/express: the session store for `express-session` (and connect). A separate entry point, so
+ * that `express-session` stays an optional peer dependency.
+ *
+ * @packageDocumentation
+ */
+
+export type { SessionConnection, SessionSerializer, SessionStoreOptions } from '../session-records.js';
+export { KeyslotExpressSessionStore } from './keyslot-express-session-store.js';

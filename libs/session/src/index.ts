@@ -1,0 +1,13 @@
+/**
+ * @keyslot/session: a session store on the shared keyslot `ClusterConnection`, for `@fastify/session` (and, from
+ * `@keyslot/session/express`, for `express-session`).
+ *
+ * @packageDocumentation
+ */
+export { KeyslotSessionStore } from './keyslot-session-store.js';
+export {
+  type SessionConnection,
+  SessionRecords,
+  type SessionSerializer,
+  type SessionStoreOptions,
+} from './session-records.js';
