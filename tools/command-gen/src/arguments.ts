@@ -11,7 +11,22 @@
 // - `numkeys key [key ...]` is one list (`keys: RedisKey | readonly RedisKey[]`), its count sent for you;
 // - repeated arguments are a value or a list; the last required one, with nothing optional, is a rest parameter
 //   (`pfcount(...keys)`).
-import { camel, pascal, propertyName, quote } from './emit.js';
+import {
+  docOf,
+  flattensBlock,
+  flattensOneOf,
+  type Item,
+  identifierOf,
+  isFieldValuePairs,
+  isSimple,
+  itemsOf,
+  plural,
+  positionalTail,
+  simpleType,
+  singleItemOf,
+  wrap,
+} from './argument-items.js';
+import { pascal, propertyName, quote } from './emit.js';
 import type { RawArgument } from './spec.js';
 
 /** A positional parameter of the method. */
@@ -45,99 +60,10 @@ export interface ArgumentPlan {
   readonly statements: readonly string[] | undefined;
   /** `args`, or an array literal when every argument is a plain parameter. */
   readonly argsExpression: string;
-  /** Helpers of base.ts the code calls. */
-  readonly helpers: ReadonlySet<string>;
-}
-
-const RESERVED = new Set([
-  'args',
-  'options',
-  'function',
-  'default',
-  'delete',
-  'in',
-  'new',
-  'class',
-  'with',
-  'var',
-  'let',
-  'const',
-  'return',
-  'if',
-  'else',
-  'for',
-  'while',
-  'switch',
-  'case',
-  'this',
-  'typeof',
-]);
-
-function identifierOf(name: string): string {
-  const id = camel(name);
-  if (id === 'args') return 'argList';
-  return RESERVED.has(id) ? `${id}Value` : id;
-}
-
-/** A name for a list: `key` → `keys`. */
-function plural(name: string): string {
-  if (/s$|data$/.test(name)) return name;
-  if (/y$/.test(name) && !/[aeiou]y$/.test(name)) return `${name.slice(0, -1)}ies`;
-  return `${name}s`;
-}
-
-const isSimple = (arg: RawArgument): boolean => !['oneof', 'block', 'pure-token'].includes(arg.type);
-
-function simpleType(arg: RawArgument): string {
-  switch (arg.type) {
-    case 'key':
-      return 'RedisKey';
-    case 'integer':
-    case 'double':
-    case 'unix-time':
-      return 'number';
-    default:
-      return 'RedisArg';
-  }
-}
-
-/** `numkeys key [key ...]`: an integer named num... followed by the repeated argument it counts. */
-function countsNext(args: readonly RawArgument[], i: number): boolean {
-  const arg = args[i];
-  const next = args[i + 1];
-  return (
-    arg !== undefined &&
-    next !== undefined &&
-    arg.type === 'integer' &&
-    /^num/.test(arg.name) &&
-    !arg.optional &&
-    !arg.token &&
-    next.multiple === true &&
-    !next.optional &&
-    !next.multiple_token
-  );
-}
-
-/** One argument as the code sees it: the spec argument, or a counted list (`numkeys key...`). */
-interface Item {
-  readonly arg: RawArgument;
-  readonly counted: boolean;
-}
-
-function itemsOf(args: readonly RawArgument[]): Item[] {
-  const out: Item[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (countsNext(args, i)) {
-      out.push({ arg: args[i + 1]!, counted: true });
-      i++;
-    } else out.push({ arg: args[i]!, counted: false });
-  }
-  return out;
 }
 
 class Planner {
   readonly types: NamedType[] = [];
-  readonly helpers = new Set<string>();
 
   constructor(private readonly typePrefix: string) {}
 
@@ -245,13 +171,11 @@ class Planner {
     const token = arg.token ? `${quote(arg.token)}, ` : '';
     if (item.counted) {
       if (arg.token) out.push(`${indent}args.push(${quote(arg.token)});`);
-      this.helpers.add('pushNumKeys');
       out.push(`${indent}pushNumKeys(args, ${value});`);
       return out;
     }
     if (isFieldValuePairs(arg)) {
       if (arg.token) out.push(`${indent}args.push(${quote(arg.token)});`);
-      this.helpers.add('pushFields');
       out.push(`${indent}pushFields(args, ${value});`);
       return out;
     }
@@ -261,7 +185,6 @@ class Planner {
         counted: false,
       };
       if (arg.multiple_token) {
-        this.helpers.add('listOfOne');
         out.push(`${indent}for (const item of listOfOne(${value})) {`);
         out.push(`${indent}  args.push(${quote(arg.token!)});`);
         out.push(...this.push(element, 'item', `${indent}  `));
@@ -270,11 +193,9 @@ class Planner {
       }
       if (arg.token) out.push(`${indent}args.push(${quote(arg.token)});`);
       if (isSimple(arg)) {
-        this.helpers.add('pushKeys');
         out.push(`${indent}pushKeys(args, ${value});`);
         return out;
       }
-      this.helpers.add('listOfOne');
       out.push(`${indent}for (const item of listOfOne(${value})) {`);
       out.push(...this.push(element, 'item', `${indent}  `));
       out.push(`${indent}}`);
@@ -384,61 +305,6 @@ class Planner {
   }
 }
 
-/** `field value [field value ...]` (HMSET): an object or a Map, as HSET takes them. */
-function isFieldValuePairs(arg: RawArgument): boolean {
-  const inner = arg.arguments ?? [];
-  return (
-    arg.type === 'block' &&
-    arg.multiple === true &&
-    inner.length === 2 &&
-    inner[0]!.name === 'field' &&
-    inner[1]!.name === 'value' &&
-    inner.every((a) => isSimple(a) && !a.optional && !a.multiple && !a.token)
-  );
-}
-
-function wrap(type: string): string {
-  return /[|&]/.test(type) ? `(${type})` : type;
-}
-
-/** An untokened optional one-of whose alternatives carry values: one field per alternative. */
-function flattensOneOf(arg: RawArgument): boolean {
-  return (
-    arg.type === 'oneof' &&
-    !arg.token &&
-    !arg.multiple &&
-    arg.optional === true &&
-    (arg.arguments ?? []).some((a) => a.type !== 'pure-token') &&
-    (arg.arguments ?? []).every((a) => a.token !== undefined)
-  );
-}
-
-/**
- * An untokened block of several arguments (GEOSEARCH's `[COUNT count [ANY]]`, BITPOS's `[end [BYTE|BIT]]`): its
- * arguments become fields of the enclosing object, the first one deciding whether the rest is sent.
- */
-function flattensBlock(arg: RawArgument): boolean {
-  return arg.type === 'block' && !arg.token && !arg.multiple && singleItemOf(arg) === undefined;
-}
-
-/** A block that holds one item (`FIELDS numfields field...`): its value is that item's. */
-function singleItemOf(arg: RawArgument): Item | undefined {
-  if (arg.type !== 'block' || arg.multiple) return undefined;
-  const items = itemsOf(arg.arguments ?? []);
-  return items.length === 1 && !items[0]!.arg.optional ? items[0] : undefined;
-}
-
-function docOf(arg: RawArgument): string | undefined {
-  if (arg.type === 'pure-token') return `Sends ${arg.token}.`;
-  if (arg.token) return `Sent as ${arg.token} <${arg.display ?? arg.name}>.`;
-  return undefined;
-}
-
-/** May `arg` be a positional parameter at the end (untokened, not a bare token)? */
-function positionalTail(arg: RawArgument): boolean {
-  return !arg.token && arg.type !== 'pure-token' && (arg.type !== 'oneof' || !flattensOneOf(arg));
-}
-
 /**
  * Plans a method over `args` (the spec's arguments after the command and subcommand names); `prefix` are the
  * words sent first (`['ENCODING']` for OBJECT ENCODING); `typePrefix` names the method's types (`Geoadd`).
@@ -528,9 +394,7 @@ export function planArguments(
     const param = params.find((p) => p.name === name)!;
     if (param.rest) {
       simple = false;
-      planner.helpers.add('pushKeys');
       statements.push(`    pushKeys(args, listOf(${name}));`);
-      planner.helpers.add('listOf');
       continue;
     }
     const pushes = planner.push(item, name!, '    ');
@@ -551,7 +415,6 @@ export function planArguments(
       types: planner.types,
       statements: undefined,
       argsExpression: `[${plain.join(', ')}]`,
-      helpers: planner.helpers,
     };
   }
   return {
@@ -562,7 +425,6 @@ export function planArguments(
       ...statements,
     ]),
     argsExpression: 'args',
-    helpers: planner.helpers,
   };
 }
 
