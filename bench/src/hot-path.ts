@@ -9,6 +9,7 @@
  */
 import calculateSlot from 'cluster-key-slot';
 import { type BatchTarget, ClusterBatch } from '../../libs/client/src/cluster/cluster-batch.js';
+import { planCommand } from '../../libs/client/src/cluster/command-plan.js';
 import { fanOutPolicy } from '../../libs/client/src/cluster/fan-out-policy.js';
 import { slotOfString } from '../../libs/client/src/cluster/hash-slot.js';
 import { commandSlot, slotOfKey } from '../../libs/client/src/cluster/key-slots.js';
@@ -140,13 +141,25 @@ row(
 
 row(
   'routing',
-  'landed: singleKeyCommand(name) + slotOfKey (SET), as routeSimple does',
+  'before issue 15: singleKeyCommand(name) + slotOfKey (SET), as routeSimple did',
   measure(N, () => {
     for (let i = 0; i < N; i++) {
       const args = setArgs[i & (K - 1)]!;
       const single = singleKeyCommand('SET');
       sink = single !== undefined ? slotOfKey(args[single.keyIndex]!) : commandSlot('SET', args);
       sink = single?.flags.readonly;
+    }
+  }),
+);
+
+row(
+  'routing',
+  'landed: planCommand (SET), a shared route value per slot, as ClusterConnection.dispatch does',
+  measure(N, () => {
+    for (let i = 0; i < N; i++) {
+      const plan = planCommand('SET', setArgs[i & (K - 1)]!);
+      sink = plan.kind === 'route' ? plan.slot : -1;
+      sink = plan.kind === 'route' && plan.readonly;
     }
   }),
 );
@@ -529,10 +542,9 @@ async function measureAsync(ops: number, run: () => Promise<void>): Promise<numb
 const BATCHES = 300;
 // The target answers at once, as if every reply were already there: what is left is the batch's own bookkeeping.
 const instant: BatchTarget = {
-  sendCommand: <T>() => Promise.resolve('OK' as T),
-  routeSimple<T>(_command: unknown, settler: { resolve(value: T): void }) {
+  dispatch<T>(_command: unknown, settler: { resolve(value: T): void }) {
     settler.resolve('OK' as T);
-    return true;
+    return undefined;
   },
 };
 row(

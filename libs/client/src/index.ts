@@ -1,6 +1,7 @@
 export { ClusterBatch } from './cluster/cluster-batch.js';
 export { ClusterClient } from './cluster/cluster-client.js';
 export { ClusterConnection, type ClusterEvents } from './cluster/cluster-connection.js';
+export type { ClusterHealth, HealthOptions, HealthProblem } from './cluster/cluster-health.js';
 export type {
   ClusterClientOptions,
   ClusterConnectionConfig,
@@ -10,6 +11,7 @@ export type {
 } from './cluster/cluster-options.js';
 export type { ClusterStats } from './cluster/router.js';
 export type { ScanOptions } from './cluster/scan-iterator.js';
+export { SLOT_COUNT } from './cluster/topology.js';
 export type { NodeSnapshot, TopologySnapshot } from './cluster/topology-snapshot.js';
 export type { Command, CommandExecutor, RedisArg, RedisKey } from './command.js';
 export * from './commands/index.js';

@@ -18,6 +18,7 @@ import {
   OutcomeUnknownError,
   QueueFullError,
   ReplyError,
+  SLOT_COUNT,
   TimeoutError,
 } from '../src/index.js';
 import { callsOf, keysInSlot, settle, slotOf, spreadKeys, tagOn, timed } from './cluster-helpers.js';
@@ -528,4 +529,59 @@ describe('13. close and destroy', () => {
       }
     },
   );
+});
+
+describe('10. one health report (conn.health)', () => {
+  it('is up when every slot is served and every primary answers PING, listing every node the topology reports', async () => {
+    await cluster.refresh();
+    const health = await conn.health({ timeoutMs: 1000 });
+    expect(health.status).toBe('up');
+    expect(health.problem).toBeUndefined();
+    expect(health.reason).toBeUndefined();
+    expect(health.coveredSlots).toBe(SLOT_COUNT);
+    expect(Object.keys(health.primaries).sort()).toEqual(
+      cluster.primaries.map((node) => node.address).sort(),
+    );
+    expect(Object.values(health.primaries)).toEqual(['PONG', 'PONG', 'PONG']);
+    expect(health.failing).toEqual({});
+    expect(health.nodes.map((node) => node.address).sort()).toEqual(
+      cluster.nodes.map((node) => node.address).sort(),
+    );
+    expect(health.nodes.filter((node) => node.role === 'replica')).toHaveLength(3);
+  });
+
+  it('is down, naming the primary that did not answer within its deadline, while that primary is paused', async () => {
+    await cluster.refresh();
+    const node = cluster.primaries[1]!;
+    // Without the deadline, the PING would be answered once the node resumes, and the report would say up.
+    const health = await whilePaused(node, () => conn.health({ timeoutMs: 300 }));
+    expect(health.status).toBe('down');
+    expect(health.problem).toBe('primariesSilent');
+    expect(Object.keys(health.failing)).toEqual([node.address]);
+    expect(health.failing[node.address]).toMatch(/^no PING reply within 300 ms/);
+    expect(health.reason).toContain(`1 of 3 primaries did not answer PING: primary ${node.address}`);
+    expect(health.coveredSlots).toBe(SLOT_COUNT);
+  });
+
+  it('is down before the topology is known, and once the connection is closed', async () => {
+    const nowhere = new ClusterClient(`127.0.0.1:${await findFreePort()}`).createConnection({
+      commandTimeoutMs: 300,
+    });
+    try {
+      expect(await nowhere.health()).toMatchObject({
+        status: 'down',
+        problem: 'topologyUnknown',
+        reason: 'the cluster topology is not known yet',
+        coveredSlots: 0,
+        primaries: {},
+      });
+    } finally {
+      nowhere.destroy();
+    }
+    expect(await nowhere.health()).toMatchObject({
+      status: 'down',
+      problem: 'closed',
+      reason: 'the cluster connection is closed',
+    });
+  });
 });

@@ -10,6 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { ClusterRequest } from '../src/cluster/cluster-request.js';
 import type { NodeHandle } from '../src/cluster/node-handle.js';
+import { slotRoute } from '../src/cluster/route.js';
 import { topologyFromShards, topologyFromSlots } from '../src/cluster/topology.js';
 import { discoverTopology } from '../src/cluster/topology-refresher.js';
 import { ClusterClient, type ClusterConnection, CrossSlotError, ReplyError } from '../src/index.js';
@@ -350,8 +351,7 @@ describe('2. retryable replies (unit: LOADING cannot be produced on demand again
       retryWrites: false,
       maxRedirects: 16,
       route: () => calls.push('route'),
-      moved: (_r: unknown, slot: number, to: string) => calls.push(`moved ${slot} ${to}`),
-      ask: (_r: unknown, to: string) => calls.push(`ask ${to}`),
+      redirect: (_r: unknown, reply: Error) => calls.push(`redirect ${reply.message}`),
       retryLater: (_r: unknown, refresh: boolean) => calls.push(`retryLater refresh=${refresh}`),
       describeState: () => '',
       requestStarted: () => {},
@@ -367,7 +367,15 @@ describe('2. retryable replies (unit: LOADING cannot be produced on demand again
     ['MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to no', true],
   ])('waits out "%s" and retries (refreshing the topology: %s), then resolves', async (reply, refresh) => {
     const { router, calls } = fakeRouter();
-    const request = new ClusterRequest<string>('INCR', '', false, undefined, 42, false, router, 1000);
+    const request = new ClusterRequest<string>(
+      'INCR',
+      '',
+      false,
+      undefined,
+      slotRoute(42, false),
+      router,
+      1000,
+    );
     request.written = true;
     request.onReply(new ReplyError(reply), '127.0.0.1:7000');
     expect(request.done).toBe(false);
@@ -379,7 +387,15 @@ describe('2. retryable replies (unit: LOADING cannot be produced on demand again
 
   it('hands any other error reply to the caller with the command and node', async () => {
     const { router, calls } = fakeRouter();
-    const request = new ClusterRequest<string>('INCR', '', false, undefined, 42, false, router, 1000);
+    const request = new ClusterRequest<string>(
+      'INCR',
+      '',
+      false,
+      undefined,
+      slotRoute(42, false),
+      router,
+      1000,
+    );
     request.onReply(
       new ReplyError('WRONGTYPE Operation against a key holding the wrong kind of value'),
       'n:1',

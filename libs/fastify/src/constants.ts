@@ -6,6 +6,3 @@ export const DECORATOR = 'redis';
 
 /** Default most time the health route waits for PING replies, in ms. */
 export const DEFAULT_HEALTH_TIMEOUT_MS = 2_000;
-
-/** A cluster serves every slot from 0 to 16383 when it is whole. */
-export const SLOT_COUNT = 16_384;

@@ -4,6 +4,3 @@
  * compares them instead.
  */
 export const KEYSLOT_MODULE_OPTIONS = Symbol('KEYSLOT_MODULE_OPTIONS');
-
-/** How many hash slots a Redis Cluster has; the cluster is whole when its primaries serve all of them. */
-export const CLUSTER_SLOT_COUNT = 16_384;

@@ -12,36 +12,9 @@ export interface Health {
 
 /** Up when every slot is served and every primary answers PING on the shared connection, within a timeout. */
 export async function checkHealth(redis: ClusterConnection): Promise<Health> {
-  const topology = redis.topology();
-  const primaries = topology.nodes.filter((node) => node.role === 'primary').length;
-  if (topology.coveredSlots < 16384) {
-    return {
-      status: 'down',
-      coveredSlots: topology.coveredSlots,
-      primaries,
-      reason: `${16384 - topology.coveredSlots} slots have no primary`,
-    };
-  }
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      redis.onEachPrimary({ name: 'PING', args: [] }),
-      new Promise((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`a primary did not answer PING within ${HEALTH_TIMEOUT_MS} ms`)),
-          HEALTH_TIMEOUT_MS,
-        );
-      }),
-    ]);
-    return { status: 'up', coveredSlots: topology.coveredSlots, primaries };
-  } catch (error) {
-    return {
-      status: 'down',
-      coveredSlots: topology.coveredSlots,
-      primaries,
-      reason: (error as Error).message,
-    };
-  } finally {
-    clearTimeout(timer);
-  }
+  const { status, reason, coveredSlots, primaries } = await redis.health({ timeoutMs: HEALTH_TIMEOUT_MS });
+  const count = Object.keys(primaries).length;
+  return reason === undefined
+    ? { status, coveredSlots, primaries: count }
+    : { status, coveredSlots, primaries: count, reason };
 }

@@ -1,3 +1,5 @@
+import { SLOT_COUNT } from '@keyslot/client';
+
 /**
  * The status page served at `/`: it polls `GET /cluster` every second and shows each node's role, slot ranges,
  * connection state and command count, so a failover or a reshard can be watched as it happens.
@@ -81,7 +83,7 @@ export const STATUS_PAGE = `<!doctype html>
   }
   // Shard by shard, in slot order (each node may list the shards in another order): a primary, then its replicas.
   function ordered(nodes) {
-    const firstSlot = (node) => (node.slots[0] ? node.slots[0][0] : 16384);
+    const firstSlot = (node) => (node.slots[0] ? node.slots[0][0] : ${SLOT_COUNT});
     const byAddress = (a, b) => (a.address < b.address ? -1 : 1);
     const primaries = nodes.filter((node) => node.role === 'primary').sort((a, b) => firstSlot(a) - firstSlot(b));
     const list = primaries.flatMap((primary) => [primary,
@@ -101,8 +103,8 @@ export const STATUS_PAGE = `<!doctype html>
         if (!listed.has(address) && !entry.gone) entry.gone = now;
       }
       const slots = document.createElement('span');
-      slots.textContent = topology.coveredSlots + ' of 16384 slots served';
-      if (topology.coveredSlots < 16384) slots.className = 'bad';
+      slots.textContent = topology.coveredSlots + ' of ${SLOT_COUNT} slots served';
+      if (topology.coveredSlots < ${SLOT_COUNT}) slots.className = 'bad';
       const primaries = topology.nodes.filter((node) => node.role === 'primary').length;
       summary.replaceChildren(slots, ' · ' + primaries + ' primaries, ' + (topology.nodes.length - primaries) +
         ' replicas · ' + stats.commands + ' commands · ' + stats.redirects + ' redirects · ' + stats.retries +

@@ -3,10 +3,9 @@ import { RedisCommands } from '../commands/redis-commands.js';
 import { QueuedReply, type ReplyListener } from '../util/queued-reply.js';
 import type { RequestSettler } from './cluster-request.js';
 
-/** What a batch needs from the cluster connection. */
+/** What a batch needs from the cluster connection: its one dispatch, settling each command's reply directly. */
 export interface BatchTarget {
-  sendCommand<T>(command: Command<T>): Promise<T>;
-  routeSimple<T>(command: Command<T>, settler: RequestSettler<T>): unknown;
+  dispatch<T>(command: Command<T>, settler: RequestSettler<T>, trace: undefined): unknown;
 }
 
 /**
@@ -49,13 +48,7 @@ export class ClusterBatch extends RedisCommands<string, Record<string, string>> 
         reply.listener = run;
         reply.index = i;
         // Each command settles its reply, which settles straight into the results: no promise per request.
-        const command = this.commands[i]!;
-        if (this.target.routeSimple(command, reply) === undefined) {
-          this.target.sendCommand(command).then(
-            (value) => reply.resolve(value),
-            (reason: Error) => reply.reject(reason),
-          );
-        }
+        this.target.dispatch(this.commands[i]!, reply, undefined);
       }
     });
   }

@@ -1,30 +1,35 @@
 import type { Command, RedisKey } from '../command.js';
-import { blockingDeadlineMs, blockingTimeoutMs } from '../commands/blocking.js';
-import { safeToResend, singleKeyCommand } from '../commands/command-info.js';
+import { blockingDeadlineMs } from '../commands/blocking.js';
+import { safeToResend } from '../commands/command-info.js';
 import { learnUnknownCommands } from '../commands/learned-commands.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import type { MultiplexedConnection } from '../connection/multiplexed-connection.js';
 import {
   ClosedError,
   ClusterError,
-  ConnectionError,
   CrossSlotError,
+  QueueFullError,
   ReplyError,
   TimeoutError,
 } from '../errors.js';
 import type { PubSubListener } from '../pubsub/subscriptions.js';
 import { encodeCommand } from '../resp/encode-command.js';
+import { type Attempt, classifyFailure, RetryAction, resends } from '../retry/retry-policy.js';
 import { type CommandTraceContext, commandTracing, traceCommand } from '../tracing.js';
 import { Multi } from '../transaction/multi.js';
 import { backoffDelay } from '../util/backoff.js';
+import { withTimeout } from '../util/timeout.js';
 import { ClusterBatch } from './cluster-batch.js';
+import { type ClusterHealth, checkClusterHealth, type HealthOptions } from './cluster-health.js';
 import { ClusterPubSub } from './cluster-pubsub.js';
-import { ClusterRequest, RETRY_LATER, type RequestSettler } from './cluster-request.js';
-import { aggregate, type FanOutPolicy, fanOutPolicy } from './fan-out-policy.js';
+import { ClusterRequest, type RequestSettler } from './cluster-request.js';
+import { type CommandPlan, planCommand } from './command-plan.js';
+import { aggregate, type FanOutPolicy } from './fan-out-policy.js';
 import { CROSS_SLOT, commandSlot, distinctSlots, NO_KEY, slotOfKey } from './key-slots.js';
+import { pinnedRoute, type Route } from './route.js';
 import type { ClusterRouter, ClusterStats } from './router.js';
 import { type ScanOptions, scanCluster } from './scan-iterator.js';
-import { mergeSplit, splitBySlot, splitKind } from './split-multi-key.js';
+import { mergeSplit, type SplitKind, splitBySlot } from './split-multi-key.js';
 import { describeTopology, type TopologySnapshot } from './topology-snapshot.js';
 
 /** Events a cluster connection emits. */
@@ -69,14 +74,48 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
   sendCommand<T>(command: Command<T>): Promise<T> {
     if (commandTracing.hasSubscribers) {
       const context: CommandTraceContext = { command: command.name };
-      return traceCommand(context, () => this.dispatch(command, context));
+      return traceCommand(context, () => this.dispatch(command, undefined, context)!);
     }
-    return this.dispatch(command, undefined);
+    return this.dispatch(command, undefined, undefined)!;
   }
 
-  private dispatch<T>(command: Command<T>, trace: CommandTraceContext | undefined): Promise<T> {
-    const request = this.routeSimple(command, undefined);
-    if (request === undefined) return this.dispatchSpecial(command);
+  /**
+   * @internal The one dispatch of a command: plans it once, then sends it as its plan says. Settles `settler` when
+   * given (a batch: no promise per command) and returns undefined; otherwise returns the caller's promise.
+   */
+  dispatch<T>(
+    command: Command<T>,
+    settler: RequestSettler<T> | undefined,
+    trace: CommandTraceContext | undefined,
+  ): Promise<T> | undefined {
+    if (this.state !== 'open') return settleWith(settler, Promise.reject(closed()));
+    const plan = planCommand(command.name, command.args);
+    if (plan.kind === 'route') return this.sendRoute(command, plan, settler, trace);
+    if (settler !== undefined && commandTracing.hasSubscribers) {
+      // A batch's command that is more than one request is traced as a command of its own, as when sent alone.
+      return settleWith(
+        settler,
+        traceCommand({ command: command.name }, () => this.runPlan(command, plan)),
+      );
+    }
+    return settleWith(settler, this.runPlan(command, plan));
+  }
+
+  /** A command that is one request to one slot's node: encoded once, admitted once, routed. */
+  private sendRoute<T>(
+    command: Command<T>,
+    route: Route,
+    settler: RequestSettler<T> | undefined,
+    trace: CommandTraceContext | undefined,
+  ): Promise<T> | undefined {
+    let payload: string | Buffer;
+    try {
+      payload = encodeCommand(command.name, command.args);
+    } catch (error) {
+      return settleWith(settler, Promise.reject(error));
+    }
+    const request = this.startRequest(command, payload, route, settler);
+    if (request instanceof QueueFullError) return settleWith(settler, Promise.reject(request));
     if (trace !== undefined) {
       // The node that finally answered (after redirects), known once the command settles.
       const recordNode = (): void => {
@@ -84,74 +123,21 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
       };
       request.promise!.then(recordNode, recordNode);
     }
-    return request.promise!;
+    return request.promise;
   }
 
-  /**
-   * @internal Sends a command that goes to one slot's node, settling `settler` (or the request's own promise).
-   * Returns undefined, having sent nothing, for what needs more than one request: fan-out, blocking, cross-slot
-   * commands, or a command that fails before sending.
-   */
-  routeSimple<T>(command: Command<T>, settler: RequestSettler<T> | undefined): ClusterRequest<T> | undefined {
-    const name = command.name;
-    const args = command.args;
-    if (this.state !== 'open') return undefined;
-    let slot: number;
-    let readonly: boolean;
-    const single = singleKeyCommand(name);
-    if (single !== undefined && single.keyIndex < args.length) {
-      // GET, SET, HSET...: one cached lookup, one hash (fan-out policies are for keyless commands only).
-      slot = slotOfKey(args[single.keyIndex]!);
-      readonly = single.flags.readonly;
-    } else {
-      if (fanOutPolicy(name, args) !== undefined || blockingTimeoutMs(name, args) !== undefined)
-        return undefined;
-      slot = commandSlot(name, args);
-      if (slot === CROSS_SLOT) return undefined;
-      readonly = safeToResend(name, args);
+  /** Everything that is not one request: fan-out, a dedicated connection, a split, or an error before sending. */
+  private runPlan<T>(command: Command<T>, plan: Exclude<CommandPlan, Route>): Promise<T> {
+    switch (plan.kind) {
+      case 'fanOut':
+        return this.fanOut(command, plan.policy);
+      case 'dedicated':
+        return this.runBlocking(command, plan.slot, plan.blockMs);
+      case 'split':
+        return this.split(command, plan.split);
+      case 'reject':
+        return Promise.reject(plan.error);
     }
-    let payload: string | Buffer;
-    try {
-      payload = encodeCommand(name, args);
-    } catch {
-      return undefined;
-    }
-    if (this.router.admissionError(name)) return undefined;
-    const config = this.router.config;
-    const request = new ClusterRequest<T>(
-      name,
-      payload,
-      command.returnBuffers ?? config.returnBuffers,
-      command.transform,
-      slot,
-      readonly,
-      this.router,
-      config.commandTimeoutMs,
-      settler,
-    );
-    this.router.countCommand();
-    this.router.route(request as ClusterRequest<unknown>);
-    return request;
-  }
-
-  /** Everything `routeSimple` declines, with the reason when it cannot be sent. */
-  private dispatchSpecial<T>(command: Command<T>): Promise<T> {
-    const name = command.name;
-    const args = command.args;
-    if (this.state !== 'open') return Promise.reject(closed());
-    const policy = fanOutPolicy(name, args);
-    if (policy !== undefined) return this.fanOut(command, policy);
-    const blockMs = blockingTimeoutMs(name, args);
-    if (blockMs !== undefined) return this.runBlocking(command, blockMs);
-    const slot = commandSlot(name, args);
-    if (slot === CROSS_SLOT) return this.crossSlot(command);
-    try {
-      encodeCommand(name, args);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const full = this.router.admissionError(name);
-    return Promise.reject(full ?? closed());
   }
 
   /** A pipeline: commands on any keys, one write per node, results in order with a failure per command. */
@@ -230,6 +216,15 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     return describeTopology(this.router);
   }
 
+  /**
+   * A health report over the shared connection (never a connection of its own): every hash slot served, every
+   * primary answering PING within `timeoutMs`, and each node as the topology reports it. Never rejects: a problem
+   * is a `down` report that says what and why.
+   */
+  health(options: HealthOptions = {}): Promise<ClusterHealth> {
+    return checkClusterHealth(this, options);
+  }
+
   /** Commands, redirects, retries, reconnects, refreshes and pending commands so far. */
   stats(): ClusterStats {
     return this.router.stats();
@@ -271,7 +266,9 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
       args: command.args,
       returnBuffers: command.returnBuffers,
     };
-    const replies = await Promise.all(addresses.map((address) => this.pinned(raw, address)));
+    // Encoded once for every node.
+    const payload = encodeCommand(command.name, command.args);
+    const replies = await Promise.all(addresses.map((address) => this.pinned(raw, address, payload)));
     const transform = command.transform;
     if (policy.aggregate === 'perNode') {
       // One reply per node: the command's transform applies to each (INFO's text), not to the record.
@@ -281,15 +278,8 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     return transform === undefined ? (combined as T) : transform(combined);
   }
 
-  private async crossSlot<T>(command: Command<T>): Promise<T> {
-    const kind = splitKind(command.name);
-    if (kind === undefined) {
-      const slots = distinctSlots(command.name, command.args);
-      throw new CrossSlotError(
-        `${command.name} keys map to ${slots.length} hash slots (${slots.join(', ')}); in a cluster they must share one slot: give them a common hash tag, e.g. {user1}:a and {user1}:b`,
-        slots,
-      );
-    }
+  /** MGET, MSET, DEL...: one command per slot, sent together, replies merged in key order. */
+  private async split<T>(command: Command<T>, kind: SplitKind): Promise<T> {
     const parts = splitBySlot(kind, command.args);
     const replies = await Promise.all(
       parts.map((part) =>
@@ -305,9 +295,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     return command.transform ? command.transform(merged) : (merged as T);
   }
 
-  private async runBlocking<T>(command: Command<T>, blockMs: number): Promise<T> {
-    const slot = commandSlot(command.name, command.args);
-    if (slot === CROSS_SLOT) return this.crossSlot(command);
+  private async runBlocking<T>(command: Command<T>, slot: number, blockMs: number): Promise<T> {
     const config = this.router.config;
     // One deadline for the whole command, waiting for a node and a dedicated connection included: its own block time
     // plus the command timeout (none when it blocks forever).
@@ -333,22 +321,21 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
         const sent = handle.dedicated.withConnection(send);
         return deadline === Number.POSITIVE_INFINITY
           ? await sent
-          : await withDeadline(sent, deadline, timeout);
+          : await withTimeout(sent, deadline - Date.now(), timeout);
       } catch (error) {
-        if (this.state !== 'open' || error instanceof TimeoutError) throw error;
-        // A moved slot: it did not run; follow the map once it is refreshed.
-        if (error instanceof ReplyError && error.prefix === 'MOVED') {
-          if (redirects++ >= this.router.maxRedirects) throw error;
+        if (this.state !== 'open') throw error;
+        const action = classifyFailure(error as Error, BLOCKING_ATTEMPT);
+        if (action === RetryAction.Redirect) {
+          // A moved slot: it did not run; follow the map once it is refreshed. (An ASK, for a slot being
+          // migrated, is not followed on a dedicated connection.)
+          if ((error as ReplyError).prefix !== 'MOVED' || redirects++ >= this.router.maxRedirects)
+            throw error;
           await this.router.refresh();
           continue;
         }
-        // It was not sent (no connection could be opened, no node serves the slot yet) or the cluster said to try
-        // later: wait and try again within the deadline, as for any other command.
-        const notRun =
-          error instanceof ConnectionError || // OutcomeUnknownError (it may have run) is not one
-          error instanceof ClusterError ||
-          (error instanceof ReplyError && RETRY_LATER.has(error.prefix));
-        if (!notRun) throw error;
+        // Anything else that did not run (no connection could be opened, no node serves the slot yet, the cluster
+        // said to try later): wait and try again within the deadline, as for any other command.
+        if (!resends(action)) throw error;
         lastError = error as Error;
         const wait = Math.min(backoffDelay(attempt++, config.backoff), deadline - Date.now());
         if (wait <= 0) throw timeout();
@@ -366,10 +353,9 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     const slots = new Set<number>();
     for (const command of commands) {
       const slot = commandSlot(command.name, command.args);
-      if (slot === CROSS_SLOT) slots.add(-2);
-      else if (slot !== NO_KEY) slots.add(slot);
+      if (slot !== NO_KEY) slots.add(slot);
     }
-    if (slots.size > 1 || slots.has(-2)) {
+    if (slots.size > 1 || slots.has(CROSS_SLOT)) {
       const all = [...new Set(commands.flatMap((c) => distinctSlots(c.name, c.args)))];
       throw new CrossSlotError(
         `a cluster transaction must keep all its keys in one hash slot, but they map to slots ${all.join(', ')}; give them a common hash tag, e.g. {order42}:items and {order42}:total`,
@@ -402,31 +388,46 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     return slots[0]!;
   }
 
-  private pinned<T>(command: Command<T>, address: string): Promise<T> {
+  /** One request bound to one node; `payload` when the command was encoded already (fan-out). */
+  private pinned<T>(command: Command<T>, address: string, payload?: string | Buffer): Promise<T> {
     if (this.state !== 'open') return Promise.reject(closed());
-    let payload: string | Buffer;
+    let encoded: string | Buffer;
     try {
-      payload = encodeCommand(command.name, command.args);
+      encoded = payload ?? encodeCommand(command.name, command.args);
     } catch (error) {
       return Promise.reject(error);
     }
+    const request = this.startRequest(
+      command,
+      encoded,
+      pinnedRoute(address, safeToResend(command.name, command.args)),
+      undefined,
+    );
+    return request instanceof QueueFullError ? Promise.reject(request) : request.promise!;
+  }
+
+  /** Admits one request (or says why not), then creates and routes it. */
+  private startRequest<T>(
+    command: Command<T>,
+    payload: string | Buffer,
+    route: Route,
+    settler: RequestSettler<T> | undefined,
+  ): ClusterRequest<T> | QueueFullError {
     const full = this.router.admissionError(command.name);
-    if (full) return Promise.reject(full);
+    if (full !== undefined) return full;
     const config = this.router.config;
     const request = new ClusterRequest<T>(
       command.name,
       payload,
       command.returnBuffers ?? config.returnBuffers,
       command.transform,
-      NO_KEY,
-      safeToResend(command.name, command.args),
+      route,
       this.router,
       config.commandTimeoutMs,
+      settler,
     );
-    request.pinned = address;
-    this.router.countCommand();
     this.router.route(request as ClusterRequest<unknown>);
-    return request.promise!;
+    return request;
   }
 
   private async knownPrimaries(): Promise<string[]> {
@@ -454,20 +455,27 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
   }
 }
 
+/**
+ * A blocking command's failures, for the retry policy: a lost connection reaching `runBlocking` was not written (the
+ * dedicated connection reports a written one as `OutcomeUnknownError`), and a blocking command is never re-sent.
+ */
+const BLOCKING_ATTEMPT: Attempt = { written: false, resendable: false, retryWrites: false, scope: 'cluster' };
+
 /** Thrown inside a dedicated connection's turn when the caller has given up already: the command is never sent. */
 class AbandonedError extends Error {}
-
-/** Rejects with `onTimeout()` at `deadline` unless `work` settles first. */
-function withDeadline<T>(work: Promise<T>, deadline: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), Math.max(0, deadline - Date.now()));
-  });
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
-}
 
 function closed(): ClosedError {
   return new ClosedError(
     'the cluster connection was closed by the application; create a new one to continue',
   );
+}
+
+/** Hands a promise's outcome to `settler` when there is one (and returns nothing), else returns the promise. */
+function settleWith<T>(settler: RequestSettler<T> | undefined, promise: Promise<T>): Promise<T> | undefined {
+  if (settler === undefined) return promise;
+  promise.then(
+    (value) => settler.resolve(value),
+    (reason: Error) => settler.reject(reason),
+  );
+  return undefined;
 }

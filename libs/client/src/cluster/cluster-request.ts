@@ -1,14 +1,14 @@
 import { type RequestSettler, SettlingRequest } from '../connection/settling-request.js';
-import { ClusterError, ConnectionError, ReplyError, TimeoutError } from '../errors.js';
+import { ClusterError, type ReplyError, TimeoutError } from '../errors.js';
+import { classifyFailure, finalError, RetryAction, resends } from '../retry/retry-policy.js';
+import type { Route } from './route.js';
 
 /** What a cluster request needs from the router that owns it. */
 export interface RequestRouter {
-  /** Sends the request to the node its slot (or explicit target) maps to now. */
+  /** Sends the request where its route says now (or parks it until the topology knows). */
   route(request: ClusterRequest<unknown>): void;
-  /** A MOVED reply: the slot lives at `address` now. */
-  moved(request: ClusterRequest<unknown>, slot: number, address: string, from: string): void;
-  /** An ASK reply: send this request once to `address`, after ASKING. */
-  ask(request: ClusterRequest<unknown>, address: string): void;
+  /** A MOVED or ASK reply from `from`: parses it, maps its address, and sends the request on. */
+  redirect(request: ClusterRequest<unknown>, reply: ReplyError, from: string): void;
   /** Sends again after a backoff delay; refreshes the topology first when `refresh`. */
   retryLater(request: ClusterRequest<unknown>, refresh: boolean): void;
   /** What is going on, for timeout messages (e.g. "refreshing topology"). */
@@ -20,21 +20,12 @@ export interface RequestRouter {
   readonly maxRedirects: number;
 }
 
-/** Replies that mean the command did not run and may run soon: wait and retry within the deadline. */
-export const RETRY_LATER: ReadonlySet<string> = new Set(['TRYAGAIN', 'CLUSTERDOWN', 'LOADING', 'MASTERDOWN']);
-
 /**
- * One command on its way through the cluster. It follows MOVED and ASK, waits out TRYAGAIN/CLUSTERDOWN/LOADING/
- * MASTERDOWN, and is re-sent after a lost connection only when it cannot have run or is read-only (or the user opted
- * in to retrying writes). One deadline covers all of it.
+ * One command on its way through the cluster. Where it goes is its `route`, one immutable value that a redirect
+ * replaces; what a failure means is the retry policy's answer (`classifyFailure`), which this carries out. One
+ * deadline covers every attempt.
  */
 export class ClusterRequest<T> extends SettlingRequest<T> {
-  /** Explicit node for the next send (ASK redirect or explicit routing). */
-  target: string | undefined;
-  /** Send ASKING first (after an ASK redirect). */
-  asking = false;
-  /** When set, the request must go to this node and never be redirected (fan-out, explicit routing). */
-  pinned: string | undefined;
   redirects = 0;
   attempts = 0;
   /** The node the request was last sent to. */
@@ -46,10 +37,8 @@ export class ClusterRequest<T> extends SettlingRequest<T> {
     payload: string | Buffer,
     returnBuffers: boolean,
     transform: ((reply: unknown) => T) | undefined,
-    /** Hash slot of the keys, or -1 for a keyless command. */
-    readonly slot: number,
-    /** Read-only, or harmless to repeat: may go to a replica, and is re-sent after a lost connection. */
-    readonly readonly: boolean,
+    /** Where it goes: its slot's owner, an ASK target, or a pinned node. */
+    public route: Route,
     private readonly router: RequestRouter,
     private readonly timeoutMs: number,
     settler?: RequestSettler<T>,
@@ -60,8 +49,8 @@ export class ClusterRequest<T> extends SettlingRequest<T> {
 
   onReply(value: unknown, address: string): void {
     if (this.done) return;
-    if (value instanceof ReplyError) {
-      this.onErrorReply(value, address);
+    if (value instanceof Error) {
+      this.onFailure(value, address);
       return;
     }
     this.succeed(value);
@@ -69,17 +58,34 @@ export class ClusterRequest<T> extends SettlingRequest<T> {
 
   onFailure(error: Error, address: string): void {
     if (this.done) return;
-    this.lastError = error;
-    if (!(error instanceof ConnectionError)) {
-      this.fail(error);
-      return;
-    }
-    if (!this.written || this.readonly || this.router.retryWrites) {
+    const route = this.route;
+    const action = classifyFailure(error, {
+      written: this.written,
+      resendable: route.readonly,
+      retryWrites: this.router.retryWrites,
+      scope: route.pinned ? 'node' : 'cluster',
+    });
+    if (action === RetryAction.Redirect) {
+      if (++this.redirects > this.router.maxRedirects) {
+        this.fail(
+          new ClusterError(
+            `${this.name} was redirected more than ${this.router.maxRedirects} times; the cluster keeps changing (last: ${error.message})`,
+          ),
+        );
+        return;
+      }
       this.written = false;
-      this.router.retryLater(this as ClusterRequest<unknown>, true);
+      this.router.redirect(this as ClusterRequest<unknown>, error as ReplyError, address);
       return;
     }
-    this.fail(this.outcomeUnknown(address, error));
+    if (resends(action)) {
+      // It did not run (or may run twice): a later connection loss must not take it for a written write.
+      this.lastError = error;
+      this.written = false;
+      this.router.retryLater(this as ClusterRequest<unknown>, action !== RetryAction.Backoff);
+      return;
+    }
+    this.fail(finalError(action, error, this.name, address));
   }
 
   protected timeoutError(): Error {
@@ -95,41 +101,6 @@ export class ClusterRequest<T> extends SettlingRequest<T> {
 
   protected override ended(): void {
     this.router.requestEnded();
-  }
-
-  private onErrorReply(error: ReplyError, address: string): void {
-    const prefix = error.prefix;
-    if ((prefix === 'MOVED' || prefix === 'ASK') && this.pinned === undefined) {
-      if (++this.redirects > this.router.maxRedirects) {
-        this.fail(
-          new ClusterError(
-            `${this.name} was redirected more than ${this.router.maxRedirects} times; the cluster keeps changing (last: ${error.message})`,
-          ),
-        );
-        return;
-      }
-      const [, slotText, to] = error.message.split(' ');
-      const slot = Number(slotText);
-      this.written = false;
-      if (prefix === 'MOVED') {
-        this.router.moved(this as ClusterRequest<unknown>, slot, to!, address);
-      } else {
-        this.router.ask(this as ClusterRequest<unknown>, to!);
-      }
-      return;
-    }
-    if (RETRY_LATER.has(prefix)) {
-      this.lastError = error;
-      this.written = false;
-      this.router.retryLater(
-        this as ClusterRequest<unknown>,
-        prefix === 'CLUSTERDOWN' || prefix === 'MASTERDOWN',
-      );
-      return;
-    }
-    error.command = this.name;
-    error.node = address;
-    this.fail(error);
   }
 }
 

@@ -4,7 +4,7 @@ import type { NodeConnectionSettings } from '../connection/connection-options.js
 import { DedicatedConnections } from '../connection/dedicated-connections.js';
 import { MultiplexedConnection } from '../connection/multiplexed-connection.js';
 import type { Request } from '../connection/request.js';
-import { ConnectionError, QueueFullError } from '../errors.js';
+import { ConnectionError } from '../errors.js';
 import { backoffDelay } from '../util/backoff.js';
 
 /** What a node handle tells the cluster connection about. */
@@ -57,15 +57,9 @@ export class NodeHandle {
       connection.send(request);
       return;
     }
-    if (this.waiting.length >= this.config.maxPending) {
-      request.onFailure(
-        new QueueFullError(
-          `${request.name} rejected: ${this.config.maxPending} commands are already waiting for ${this.address}`,
-        ),
-        this.address,
-      );
-      return;
-    }
+    // Requests were admitted by the cluster connection; drop the ones that settled while waiting as they pile up.
+    if (this.waiting.length >= this.config.maxPending)
+      this.waiting = this.waiting.filter((waiting) => !waiting.done);
     this.waiting.push(request);
     this.ensureConnecting();
   }

@@ -2,13 +2,17 @@ import { EventEmitter } from 'node:events';
 import type { ResolvedConnectionConfig } from '../config.js';
 import type { NodeConnectionSettings } from '../connection/connection-options.js';
 import { Request } from '../connection/request.js';
-import { ClosedError, ClusterError, QueueFullError, TimeoutError } from '../errors.js';
+import { ClosedError, ClusterError, type QueueFullError, type ReplyError, TimeoutError } from '../errors.js';
 import { encodeCommand } from '../resp/encode-command.js';
+import { Admission } from '../util/admission.js';
 import { backoffDelay } from '../util/backoff.js';
+import { withTimeout } from '../util/timeout.js';
 import type { NatMap, ReadFrom, SeedNode } from './cluster-options.js';
 import type { ClusterRequest, RequestRouter } from './cluster-request.js';
+import { NO_KEY } from './key-slots.js';
 import { NodeHandle } from './node-handle.js';
-import { reachableAddress, SLOT_COUNT, type Topology } from './topology.js';
+import { askRoute, parseRedirect, slotRoute } from './route.js';
+import { NO_OWNER, reachableAddress, SLOT_COUNT, type Topology } from './topology.js';
 import { discoverTopology } from './topology-refresher.js';
 
 /** How often the map is checked while it shows a dead primary or uncovered slots. */
@@ -80,8 +84,8 @@ export class ClusterRouter implements RequestRouter {
   /** Why each node last failed to describe the topology, for the connect error. */
   private readonly discoveryFailures = new Map<string, string>();
   private roundRobin = 0;
-  /** Cluster requests created and not settled yet, wherever they wait (node queue, parked, backoff). */
-  private unsettled = 0;
+  /** The one admission point for `maxPending`: cluster requests created and not settled yet, wherever they wait. */
+  private readonly admission: Admission;
   private closed = false;
   private readonly counters = { commands: 0, redirects: 0, retries: 0, reconnects: 0, refreshes: 0 };
 
@@ -91,6 +95,7 @@ export class ClusterRouter implements RequestRouter {
   ) {
     this.retryWrites = config.retryWrites;
     this.maxRedirects = settings.maxRedirects;
+    this.admission = new Admission(config.maxPending, 'on this cluster connection');
     this.events.on('error', () => {}); // errors are reported on commands; the event is informational
     this.periodicTimer = setInterval(() => this.requestRefresh(), settings.topologyCheckIntervalMs);
     this.periodicTimer.unref();
@@ -98,60 +103,48 @@ export class ClusterRouter implements RequestRouter {
 
   /** Discovers the topology, failing within `timeoutMs` with every seed node tried and why. */
   async connect(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        // Every seed, each with why it failed (or that it has not answered yet, e.g. a server that accepts the
-        // connection and then stays silent).
-        const tried = this.settings.seeds
-          .map((s) => {
-            const address = `${s.host}:${s.port}`;
-            const why = this.discoveryFailures.get(address) ?? `no answer within ${timeoutMs} ms`;
-            return `${address} (${why})`;
-          })
-          .join('; ');
-        reject(
-          new TimeoutError(
-            `could not connect to the cluster within ${timeoutMs} ms; seed nodes tried: ${tried}`,
-          ),
-        );
-      }, timeoutMs);
-    });
-    try {
-      await Promise.race([this.refresh(), deadline]);
-      if (!this.topology)
-        throw this.lastRefreshError ?? new ClusterError('could not discover the cluster topology');
-    } finally {
-      clearTimeout(timer);
-    }
+    // Every seed, each with why it failed (or that it has not answered yet, e.g. a server that accepts the
+    // connection and then stays silent).
+    const timedOut = () => {
+      const tried = this.settings.seeds
+        .map((s) => {
+          const address = `${s.host}:${s.port}`;
+          const why = this.discoveryFailures.get(address) ?? `no answer within ${timeoutMs} ms`;
+          return `${address} (${why})`;
+        })
+        .join('; ');
+      return new TimeoutError(
+        `could not connect to the cluster within ${timeoutMs} ms; seed nodes tried: ${tried}`,
+      );
+    };
+    await withTimeout(this.refresh(), timeoutMs, timedOut);
+    if (!this.topology)
+      throw this.lastRefreshError ?? new ClusterError('could not discover the cluster topology');
   }
 
-  /** Sends a request to the node that serves it now, or parks it until the topology knows. */
+  /** Sends a request where its route says: its slot's owner (a replica for reads when asked), or its node. */
   route(request: ClusterRequest<unknown>): void {
     if (this.closed) {
       request.fail(new ClosedError('the cluster connection was closed by the application'));
       return;
     }
+    const route = request.route;
     let handle: NodeHandle | undefined;
-    const target = request.pinned ?? request.target;
-    if (target !== undefined) {
-      request.target = undefined;
-      handle = this.handleFor(target);
-    } else if (request.slot === -1) {
+    if (route.node !== undefined) {
+      handle = this.handleFor(route.node);
+    } else if (route.slot === NO_KEY) {
       const routes = this.routes;
       if (routes.length > 0) handle = routes[this.roundRobin++ % routes.length]!.primary;
     } else {
-      const override = this.slotOverrides.size === 0 ? undefined : this.slotOverrides.get(request.slot);
+      const override = this.slotOverrides.size === 0 ? undefined : this.slotOverrides.get(route.slot);
       if (override !== undefined) {
         handle = this.handleFor(override);
       } else if (this.topology !== null) {
-        const index = this.topology.slotOwner[request.slot]!;
-        if (index !== -1) {
-          const route = this.routes[index]!;
+        const index = this.topology.slotOwner[route.slot]!;
+        if (index !== NO_OWNER) {
+          const shard = this.routes[index]!;
           handle =
-            request.readonly && this.settings.readFrom !== 'primary'
-              ? this.pickReplica(route)
-              : route.primary;
+            route.readonly && this.settings.readFrom !== 'primary' ? this.pickReplica(shard) : shard.primary;
         }
       }
     }
@@ -160,31 +153,30 @@ export class ClusterRouter implements RequestRouter {
       return;
     }
     request.lastAddress = handle.address;
-    if (request.asking) {
-      request.asking = false;
+    if (route.asking) {
+      // An ASK route is for this one send; afterwards the slot's owner serves the request again.
+      request.route = slotRoute(route.slot, route.readonly);
       handle.send(new AskingRequest());
     }
     handle.send(request);
   }
 
+  /** A request was created: counted once, for `maxPending` and for stats, however often it is retried. */
   requestStarted(): void {
-    this.unsettled++;
+    this.admission.admit();
+    this.counters.commands++;
   }
 
   requestEnded(): void {
-    this.unsettled--;
+    this.admission.release();
   }
 
   /**
    * Refuses a new command when `maxPending` commands are already unsettled on this cluster connection, whatever
-   * they wait for (a node, the topology, a retry): memory stays bounded even when every node is down. Each node's
-   * queue has the same limit of its own.
+   * they wait for (a node, the topology, a retry): memory stays bounded even when every node is down.
    */
   admissionError(name: string): QueueFullError | undefined {
-    if (this.unsettled < this.config.maxPending) return undefined;
-    return new QueueFullError(
-      `${name} rejected: ${this.config.maxPending} commands are already pending on this cluster connection (raise maxPending, or slow down)`,
-    );
+    return this.admission.refusal(name);
   }
 
   /** True once `close()` or `destroy()` ran. */
@@ -192,15 +184,26 @@ export class ClusterRouter implements RequestRouter {
     return this.closed;
   }
 
-  /** Counts a new command for stats; kept apart from `route` so retries are not counted twice. */
-  countCommand(): void {
-    this.counters.commands++;
-  }
-
-  moved(request: ClusterRequest<unknown>, slot: number, announced: string, from: string): void {
+  /**
+   * A MOVED or ASK reply from `from`, parsed and NAT-mapped here and nowhere else. MOVED patches the slot map at once
+   * (and asks for a refresh); ASK gives the request a one-time route to the importing node.
+   */
+  redirect(request: ClusterRequest<unknown>, reply: ReplyError, from: string): void {
+    const redirect = parseRedirect(reply.message);
+    if (redirect === undefined) {
+      reply.command = request.name;
+      reply.node = from;
+      request.fail(reply);
+      return;
+    }
     // Redirects name the address the node announces; behind NAT that is not the one to dial.
-    const address = reachableAddress(announced, this.settings.natMap);
+    const address = reachableAddress(redirect.announced, this.settings.natMap);
     this.counters.redirects++;
+    if (reply.prefix === 'ASK') {
+      request.route = askRoute(request.route, address);
+      this.route(request);
+      return;
+    }
     this.requestRefresh();
     if (address === from) {
       // Told to go where we already are: our connection is stale (e.g. the node was replaced). Replace it.
@@ -208,15 +211,7 @@ export class ClusterRouter implements RequestRouter {
       this.retryLater(request, true);
       return;
     }
-    if (slot >= 0) this.slotOverrides.set(slot, address);
-    this.route(request);
-  }
-
-  /** An ASK reply: send this one request to `address`, preceded by ASKING; the slot map stays as it is. */
-  ask(request: ClusterRequest<unknown>, announced: string): void {
-    this.counters.redirects++;
-    request.target = reachableAddress(announced, this.settings.natMap);
-    request.asking = true;
+    if (redirect.slot >= 0 && redirect.slot < SLOT_COUNT) this.slotOverrides.set(redirect.slot, address);
     this.route(request);
   }
 
@@ -320,7 +315,7 @@ export class ClusterRouter implements RequestRouter {
 
   stats(): ClusterStats {
     // Commands not settled yet, wherever they wait: a node's queue or socket, the topology, a retry delay.
-    return { ...this.counters, pending: this.unsettled };
+    return { ...this.counters, pending: this.admission.pending };
   }
 
   async close(): Promise<void> {
@@ -445,17 +440,9 @@ export class ClusterRouter implements RequestRouter {
   }
 
   private park(request: ClusterRequest<unknown>): void {
-    if (this.parked.length >= this.config.maxPending) {
+    // Admitted requests are bounded already; drop the ones that settled while parked (timed out) as they pile up.
+    if (this.parked.length >= this.config.maxPending)
       this.parked = this.parked.filter((parked) => !parked.done);
-    }
-    if (this.parked.length >= this.config.maxPending) {
-      request.fail(
-        new QueueFullError(
-          `${request.name} rejected: ${this.config.maxPending} commands are already waiting for the cluster topology (raise maxPending, or slow down)`,
-        ),
-      );
-      return;
-    }
     this.parked.push(request);
     this.requestRefresh();
   }

@@ -1,6 +1,10 @@
 import type { NatMap } from './cluster-options.js';
 
+/** Hash slots in a Redis Cluster. */
 export const SLOT_COUNT = 16384;
+
+/** `Topology#slotOwner` of a slot that no shard serves. */
+export const NO_OWNER = -1;
 
 /** One node as the cluster describes it. */
 export interface NodeInfo {
@@ -21,8 +25,8 @@ export interface Shard {
 
 /** The whole slot map: which shard serves each slot. */
 export class Topology {
-  /** Index into `shards` for each slot; -1 when no shard serves it. */
-  readonly slotOwner = new Int16Array(SLOT_COUNT).fill(-1);
+  /** Index into `shards` for each slot; `NO_OWNER` when no shard serves it. */
+  readonly slotOwner = new Int16Array(SLOT_COUNT).fill(NO_OWNER);
   /** A string equal for equal topologies, to compare views of several nodes. */
   readonly fingerprint: string;
 
@@ -45,13 +49,13 @@ export class Topology {
   /** Slots served by some shard. */
   get coveredSlots(): number {
     let covered = 0;
-    for (let slot = 0; slot < SLOT_COUNT; slot++) if (this.slotOwner[slot] !== -1) covered++;
+    for (let slot = 0; slot < SLOT_COUNT; slot++) if (this.slotOwner[slot] !== NO_OWNER) covered++;
     return covered;
   }
 
   shardFor(slot: number): Shard | undefined {
     const index = this.slotOwner[slot]!;
-    return index === -1 ? undefined : this.shards[index];
+    return index === NO_OWNER ? undefined : this.shards[index];
   }
 
   /** Every node address, primaries first. */

@@ -2,10 +2,11 @@ import type { Socket } from 'node:net';
 import type { Command } from '../command.js';
 import { blockingDeadlineMs, blockingTimeoutMs } from '../commands/blocking.js';
 import { RedisCommands } from '../commands/redis-commands.js';
-import { ClosedError, ConnectionError, ProtocolError, QueueFullError } from '../errors.js';
+import { ClosedError, ConnectionError, ProtocolError, type QueueFullError } from '../errors.js';
 import { RespDecoder } from '../resp/decoder.js';
 import { encodeCommand } from '../resp/encode-command.js';
 import { Multi } from '../transaction/multi.js';
+import { queueFullError } from '../util/admission.js';
 import { Fifo } from '../util/fifo.js';
 import { addressOf, type NodeConnectionSettings } from './connection-options.js';
 import { handshake } from './handshake.js';
@@ -177,6 +178,8 @@ export class MultiplexedConnection extends RedisCommands<string> {
     } catch (error) {
       return Promise.reject(error);
     }
+    const full = this.refusal(command.name, 1);
+    if (full !== undefined) return Promise.reject(full);
     const request = new PromiseRequest<T>(
       command.name,
       payload,
@@ -194,6 +197,8 @@ export class MultiplexedConnection extends RedisCommands<string> {
    * @internal
    */
   subscribeCommand(name: string, names: readonly string[]): Promise<unknown> {
+    const full = this.refusal(name, 1);
+    if (full !== undefined) return Promise.reject(full);
     const request = new PromiseRequest<unknown>(
       name,
       encodeCommand(name, names),
@@ -233,6 +238,9 @@ export class MultiplexedConnection extends RedisCommands<string> {
   runTransaction(commands: readonly Command<unknown>[], returnBuffers: boolean): Promise<unknown[] | null> {
     const timeout = this.config.commandTimeoutMs;
     const payloads = commands.map((command) => encodeCommand(command.name, command.args));
+    // MULTI, the commands and EXEC are admitted together: a transaction is never cut in the middle.
+    const full = this.refusal('MULTI', payloads.length + 2);
+    if (full !== undefined) return Promise.reject(full);
     const started = this.execHere({ name: 'MULTI', args: [] }, timeout);
     const queued = payloads.map((payload, index) => {
       const request = new PromiseRequest<unknown>(
@@ -253,19 +261,13 @@ export class MultiplexedConnection extends RedisCommands<string> {
     return exec;
   }
 
-  /** Queues a request for the next write. The request learns its fate through its own callbacks. */
+  /**
+   * Queues a request for the next write. The request learns its fate through its own callbacks. For owners that
+   * admitted the request already (the cluster, a connection manager): nothing is refused here but a closed connection.
+   */
   send(request: Request): void {
     if (this.state !== 'open') {
       request.onFailure(this.closedError(), this.address);
-      return;
-    }
-    if (this.inflight.length + this.outbox.length >= this.settings.maxPending) {
-      request.onFailure(
-        new QueueFullError(
-          `${request.name} rejected: ${this.settings.maxPending} commands are already waiting on ${this.address} (raise maxPending, or slow down)`,
-        ),
-        this.address,
-      );
       return;
     }
     this.outbox.push(request);
@@ -299,6 +301,15 @@ export class MultiplexedConnection extends RedisCommands<string> {
   /** Drops the socket now; pending commands fail (saying whether they had been written). */
   destroy(error?: Error): void {
     this.fail(error ?? new ClosedError(`connection to ${this.address} was destroyed`), true);
+  }
+
+  /**
+   * The admission point of this connection's own callers (`execHere`, subscriptions, transactions): its queue,
+   * written or not, holds at most `maxPending` commands.
+   */
+  private refusal(name: string, count: number): QueueFullError | undefined {
+    const limit = this.settings.maxPending;
+    return this.pendingCount + count <= limit ? undefined : queueFullError(name, limit, `on ${this.address}`);
   }
 
   private readonly flush = (): void => {

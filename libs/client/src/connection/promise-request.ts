@@ -1,4 +1,5 @@
-import { ConnectionError, OutcomeUnknownError, ReplyError, TimeoutError } from '../errors.js';
+import { ConnectionError, ReplyError, TimeoutError } from '../errors.js';
+import { outcomeUnknownError } from '../retry/retry-policy.js';
 import { SettlingRequest } from './settling-request.js';
 
 /** A request that settles a promise: what a caller of one plain connection gets. */
@@ -41,13 +42,6 @@ export class PromiseRequest<T> extends SettlingRequest<T> {
 /** Turns a connection failure into what the caller must know: whether the command may have run. */
 export function describeFailure(name: string, written: boolean, error: Error, address: string): Error {
   if (!(error instanceof ConnectionError)) return error;
-  if (written) {
-    return new OutcomeUnknownError(
-      `${name} was sent to ${address} but the connection was lost before its reply; it may or may not have run`,
-      name,
-      address,
-      { cause: error },
-    );
-  }
+  if (written) return outcomeUnknownError(name, address, error, false);
   return new ConnectionError(`${name} was not sent: ${error.message}`, address, { cause: error });
 }

@@ -1,4 +1,3 @@
-import { OutcomeUnknownError } from '../errors.js';
 import { deadlines } from '../util/deadlines.js';
 import { Request } from './request.js';
 
@@ -76,16 +75,6 @@ export abstract class SettlingRequest<T> extends Request {
 
   /** Runs once when the request settles, however it settles. */
   protected ended(): void {}
-
-  /** A written write whose connection was lost before its reply, and which is not re-sent. */
-  protected outcomeUnknown(address: string, cause: Error): OutcomeUnknownError {
-    return new OutcomeUnknownError(
-      `${this.name} was sent to ${address} but the connection was lost before its reply; it may or may not have run (it is not re-sent: set retryWrites to re-send writes)`,
-      this.name,
-      address,
-      { cause },
-    );
-  }
 
   private resolveCaller(value: T): void {
     const settler = this.settler;

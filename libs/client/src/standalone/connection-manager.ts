@@ -6,7 +6,7 @@ import { type ConnectionConfig, type ResolvedConnectionConfig, resolveConnection
 import { addressOf, type NodeConnectionSettings } from '../connection/connection-options.js';
 import { DedicatedConnections } from '../connection/dedicated-connections.js';
 import { MultiplexedConnection } from '../connection/multiplexed-connection.js';
-import { ConfigError, ConnectionError, OutcomeUnknownError, QueueFullError } from '../errors.js';
+import { ConfigError, ConnectionError, OutcomeUnknownError } from '../errors.js';
 import {
   type PubSubListener,
   SUBSCRIBE_COMMAND,
@@ -17,6 +17,7 @@ import {
 import { encodeCommand } from '../resp/encode-command.js';
 import { commandTracing, traceCommand } from '../tracing.js';
 import { Multi } from '../transaction/multi.js';
+import { Admission } from '../util/admission.js';
 import { backoffDelay } from '../util/backoff.js';
 import { Fifo } from '../util/fifo.js';
 import type { Client } from './client.js';
@@ -43,6 +44,8 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   private readonly wakeups = new Set<NodeJS.Timeout>();
   private readonly config: ResolvedConnectionConfig;
   private readonly settings: NodeConnectionSettings;
+  /** @internal The one admission point for `maxPending`: managed requests not settled yet, wherever they wait. */
+  readonly admission: Admission;
 
   /** Connects, failing within the connect timeout with the reason; afterwards it reconnects by itself. */
   static async create(client: Client, config?: ConnectionConfig): Promise<ConnectionManager> {
@@ -58,6 +61,7 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     this.address = addressOf(this.settings);
     this.retryWrites = this.config.retryWrites;
     this.dedicated = new DedicatedConnections(this.settings, this.config.commandTimeoutMs);
+    this.admission = new Admission(this.config.maxPending, `for ${this.address}`);
   }
 
   sendCommand<T>(command: Command<T>): Promise<T> {
@@ -77,6 +81,8 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     } catch (error) {
       return Promise.reject(error);
     }
+    const full = this.admission.refusal(command.name);
+    if (full !== undefined) return Promise.reject(full);
     const request = new ManagedRequest<T>(
       command.name,
       payload,
@@ -177,15 +183,8 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
       connection.send(request);
       return;
     }
+    // Requests were admitted already; drop the ones that settled while waiting as they pile up.
     if (this.waiting.length >= this.config.maxPending) this.compactWaiting();
-    if (this.waiting.length >= this.config.maxPending) {
-      request.fail(
-        new QueueFullError(
-          `${request.name} rejected: ${this.config.maxPending} commands are already waiting for ${this.address} to come back (raise maxPending)`,
-        ),
-      );
-      return;
-    }
     this.waiting.push(request);
     this.startReconnecting();
   }

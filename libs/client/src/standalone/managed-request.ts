@@ -1,5 +1,7 @@
 import { SettlingRequest } from '../connection/settling-request.js';
-import { ClosedError, ConnectionError, ReplyError, TimeoutError } from '../errors.js';
+import { ClosedError, TimeoutError } from '../errors.js';
+import { classifyFailure, finalError, RetryAction, resends } from '../retry/retry-policy.js';
+import type { Admission } from '../util/admission.js';
 
 /** What a managed request needs from the manager that owns it. */
 export interface RequestOwner {
@@ -9,15 +11,15 @@ export interface RequestOwner {
   describeState(): string;
   readonly address: string;
   readonly retryWrites: boolean;
+  /** Counts the request from creation until it settles. */
+  readonly admission: Admission;
 }
 
-/** Replies that mean "not now, try again": the command did not run. */
-const TRANSIENT_PREFIXES = new Set(['LOADING', 'MASTERDOWN', 'TRYAGAIN']);
-
 /**
- * A request of the `ConnectionManager`: survives reconnects. It is re-sent when it cannot have run (never written,
- * or a LOADING-like reply) or is read-only; a written write whose connection was lost fails as outcome-unknown
- * unless the user opted in to retrying writes. One deadline covers every attempt.
+ * A request of the `ConnectionManager`: survives reconnects. What a failure means is the retry policy's answer
+ * (`classifyFailure`): re-sent once reconnected when it cannot have run or is read-only, after a backoff delay on a
+ * LOADING-like reply; a written write whose connection was lost fails as outcome-unknown unless the user opted in
+ * to retrying writes. One deadline covers every attempt.
  */
 export class ManagedRequest<T> extends SettlingRequest<T> {
   constructor(
@@ -30,19 +32,13 @@ export class ManagedRequest<T> extends SettlingRequest<T> {
     timeoutMs: number,
   ) {
     super(name, payload, returnBuffers, transform, timeoutMs);
+    owner.admission.admit();
   }
 
   onReply(value: unknown, address: string): void {
     if (this.done) return;
-    if (value instanceof ReplyError) {
-      if (TRANSIENT_PREFIXES.has(value.prefix)) {
-        this.written = false;
-        this.owner.resend(this as ManagedRequest<unknown>, true);
-        return;
-      }
-      value.command = this.name;
-      value.node = address;
-      this.fail(value);
+    if (value instanceof Error) {
+      this.onFailure(value, address);
       return;
     }
     this.succeed(value);
@@ -50,16 +46,23 @@ export class ManagedRequest<T> extends SettlingRequest<T> {
 
   onFailure(error: Error, address: string): void {
     if (this.done) return;
-    if (!(error instanceof ConnectionError)) {
-      this.fail(error);
-      return;
-    }
-    if (!this.written || this.readonly || this.owner.retryWrites) {
+    const action = classifyFailure(error, {
+      written: this.written,
+      resendable: this.readonly,
+      retryWrites: this.owner.retryWrites,
+      scope: 'standalone',
+    });
+    if (resends(action)) {
+      // It did not run (or may run twice): a later connection loss must not take it for a written write.
       this.written = false;
-      this.owner.resend(this as ManagedRequest<unknown>, false);
+      this.owner.resend(this as ManagedRequest<unknown>, action !== RetryAction.Reconnect);
       return;
     }
-    this.fail(this.outcomeUnknown(address, error));
+    this.fail(finalError(action, error, this.name, address));
+  }
+
+  protected override ended(): void {
+    this.owner.admission.release();
   }
 
   protected timeoutError(): Error {
