@@ -2,7 +2,14 @@
 // extending the previous, the first extending the hand-written families (`HandWrittenCommands`).
 import { type ArgumentPlan, planArguments } from './arguments.js';
 import { docComment, literal, pascal, propertyName, quote } from './emit.js';
-import { DATA_REPLIES, OPTIONAL_PROPERTIES, REPLIES, SUMMARIES, TEXT_REPLIES } from './overrides.js';
+import {
+  DATA_REPLIES,
+  OPTIONAL_PROPERTIES,
+  REPEATED_PARTS,
+  REPLIES,
+  SUMMARIES,
+  TEXT_REPLIES,
+} from './overrides.js';
 import { planReply, type Shape } from './replies.js';
 import type { Command, CommandSet } from './spec.js';
 import { commandsWithMethods, methodNameOf } from './surface.js';
@@ -73,19 +80,29 @@ function methodOf(command: Command): Method {
     transform = override.transform;
     returnBuffers = override.buffers ? 'true' : 'false';
   } else {
+    const alias = `${typePrefix}Reply`;
+    const repeatedParts: string[] = [];
     const reply = planReply(command.spec.reply_schema, {
       data,
       optional: new Set(OPTIONAL_PROPERTIES[command.name] ?? []),
       path: '',
       command: command.name,
+      repeats: REPEATED_PARTS[command.name],
+      typeName: alias,
+      types: repeatedParts,
     });
     replyType = reply.type;
     returnBuffers = /\bS\b/.test(replyType) ? 'this.returnBuffers' : 'false';
-    if (replyType.includes('{') || replyType.length > 60) {
+    if (replyType.includes('{') || replyType.length > 60 || repeatedParts.length > 0) {
       const generic = /\bS\b/.test(replyType) ? '<S>' : '';
-      const alias = `${typePrefix}Reply`;
       declarations.push(...docComment(`The reply of ${command.name}.`, ''));
       declarations.push(`export type ${alias}${generic} = ${replyType};`, '');
+      for (const part of repeatedParts) {
+        declarations.push(
+          ...docComment(`A part of the reply of ${command.name} that holds more of itself.`, ''),
+        );
+        declarations.push(part, '');
+      }
       replyType = `${alias}${generic}`;
     }
     if (reply.shape !== undefined) {

@@ -65,6 +65,17 @@ export const DATA_REPLIES: ReadonlySet<string> = new Set([
 /** Commands with keys whose strings are made up by the server, so they are text in both views. */
 export const TEXT_REPLIES: ReadonlySet<string> = new Set(['GEOHASH']);
 
+/**
+ * Parts of replies that hold more of an enclosing part, where the schema only says "array": path → that part's
+ * path ('' for the whole reply). Without this their maps stay RESP2 pairs or RESP3 Maps.
+ */
+export const REPEATED_PARTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  // A subcommand's entry is a command's entry.
+  'COMMAND INFO': { '9': '' },
+  // A block's or one-of's arguments are arguments (the subcommands are `$ref: '#'` in the spec).
+  'COMMAND DOCS': { '*.arguments.arguments': '*.arguments' },
+};
+
 /** Properties the server leaves out at times (the specs never say which are required), by command and path. */
 export const OPTIONAL_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   // Only with WITHCODE.

@@ -12,7 +12,9 @@ export type Shape =
   | 'boolean'
   | { list: Shape }
   | { tuple: (Shape | 0)[]; rest?: Shape }
-  | { record: Record<string, Shape | 0>; rest?: Shape | 0 };
+  | { record: Record<string, Shape | 0>; rest?: Shape | 0 }
+  | { recursive: Shape }
+  | 'recurse';
 
 export interface ReplyPlan {
   /** The reply's TypeScript type; `S` stands for bulk strings (string, or Buffer on the Buffer view). */
@@ -29,6 +31,17 @@ export interface ReplyContext {
   /** Where in the reply this is, for errors and optional properties. */
   readonly path: string;
   readonly command: string;
+  /**
+   * Parts that hold more of an enclosing part where the schema only says "array" (COMMAND INFO's subcommands):
+   * path → that part's path ('' for the whole reply). `$ref: '#'` is read as a repeat of the whole reply.
+   */
+  readonly repeats?: Readonly<Record<string, string>>;
+  /** The reply's type name, which repeated parts are named after. */
+  readonly typeName?: string;
+  /** Where the named types of repeated parts other than the whole reply go (`export type ...;`). */
+  readonly types?: string[];
+  /** The repeated parts being planned, innermost last. */
+  readonly within?: readonly string[];
 }
 
 /** The members of a union type at its top level: `A | { b: C | D }` → `A`, `{ b: C | D }`. */
@@ -96,9 +109,49 @@ function at(context: ReplyContext, part: string): ReplyContext {
   return { ...context, path: context.path ? `${context.path}.${part}` : part };
 }
 
+function repeatedPartName(path: string, context: ReplyContext): string {
+  if (context.typeName === undefined)
+    throw new Error(`${context.command}: a repeated part needs the reply's name`);
+  if (path === '') return context.typeName;
+  const last = path.slice(path.lastIndexOf('.') + 1);
+  return context.typeName + last.replace(/(^|[-_])(\w)/g, (_, _sep: string, c: string) => c.toUpperCase());
+}
+
+function isRepeated(schema: ReplySchema, context: ReplyContext): boolean {
+  if (context.within?.includes(context.path)) return false;
+  if (context.path === '' && context.within === undefined && JSON.stringify(schema).includes('"$ref":"#"'))
+    return true;
+  return Object.values(context.repeats ?? {}).includes(context.path);
+}
+
+/** A part that holds more of itself: its type is named, and its conversion is `recursive`. */
+function planRepeated(schema: ReplySchema, context: ReplyContext): ReplyPlan {
+  if (context.data) throw new Error(`${context.command}: a repeated part with keys' values is not supported`);
+  const inner = planReply(schema, { ...context, within: [...(context.within ?? []), context.path] });
+  const shape: Shape | undefined = inner.shape === undefined ? undefined : { recursive: inner.shape };
+  if (context.path === '') return { type: inner.type, shape };
+  const name = repeatedPartName(context.path, context);
+  if (context.types === undefined) throw new Error(`${context.command}: nowhere to declare ${name}`);
+  context.types.push(`export type ${name} = ${inner.type};`);
+  return { type: name, shape };
+}
+
+/** A part that is an enclosing part again: that part's type, converted by `'recurse'`. */
+function planRepeat(target: string, context: ReplyContext): ReplyPlan {
+  if (context.within?.at(-1) !== target) {
+    throw new Error(
+      `${context.command}: '${context.path}' repeats '${target}', which is not the nearest repeated part`,
+    );
+  }
+  return { type: repeatedPartName(target, context), shape: 'recurse' };
+}
+
 /** The type and conversion of a schema. */
 export function planReply(schema: ReplySchema | undefined, context: ReplyContext): ReplyPlan {
+  const target = schema?.$ref === '#' ? '' : context.repeats?.[context.path];
+  if (target !== undefined) return planRepeat(target, context);
   if (schema === undefined) return { type: 'unknown', shape: undefined };
+  if (isRepeated(schema, context)) return planRepeated(schema, context);
   const branches = schema.oneOf ?? schema.anyOf;
   if (branches) {
     const plans = branches.map((branch) => planReply(branch, context));

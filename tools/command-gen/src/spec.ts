@@ -42,6 +42,8 @@ export interface ReplySchema {
   readonly type?: 'null' | 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object';
   readonly const?: string | number;
   readonly description?: string;
+  /** Only `'#'` is used: the whole reply again (COMMAND DOCS' subcommands). */
+  readonly $ref?: string;
   readonly oneOf?: readonly ReplySchema[];
   readonly anyOf?: readonly ReplySchema[];
   readonly items?: ReplySchema | readonly ReplySchema[];

@@ -127,3 +127,51 @@ describe('reshape gives RESP2 and RESP3 the same value', () => {
     expect(reshape(shape, null)).toBeNull();
   });
 });
+
+describe('parts that hold more of themselves', () => {
+  const entry: ReplySchema = {
+    type: 'object',
+    properties: {
+      args: {
+        type: 'array',
+        items: { type: 'object', properties: { name: { type: 'string' }, args: { type: 'array' } } },
+      },
+      subs: { $ref: '#' },
+    },
+  };
+  const schema: ReplySchema = { type: 'object', additionalProperties: entry };
+
+  it("name a repeated part's type after the reply and convert it with recursive / recurse", () => {
+    const types: string[] = [];
+    const plan = planReply(schema, {
+      ...context(),
+      repeats: { '*.args.args': '*.args' },
+      typeName: 'TestReply',
+      types,
+    });
+    expect(plan.type).toBe('Record<string, { args: TestReplyArgs; subs: TestReply }>');
+    expect(types).toEqual(['export type TestReplyArgs = { name: string; args: TestReplyArgs }[];']);
+    expect(plan.shape).toEqual({
+      recursive: {
+        record: {},
+        rest: {
+          record: {
+            args: { recursive: { list: { record: { name: 0, args: 'recurse' } } } },
+            subs: 'recurse',
+          },
+        },
+      },
+    });
+  });
+
+  it('refuse a repeat of a part that is not the nearest repeated one, which recurse could not reach', () => {
+    expect(() =>
+      planReply(schema, {
+        ...context(),
+        repeats: { '*.args.name': '*.args', '*.args.args': '' },
+        typeName: 'TestReply',
+        types: [],
+      }),
+    ).toThrow(/not the nearest repeated part/);
+  });
+});

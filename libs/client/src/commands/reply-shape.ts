@@ -17,17 +17,23 @@ export type ReplyShape =
   /** The elements of a fixed-length array, and those past them. */
   | { readonly tuple: readonly (ReplyShape | 0)[]; readonly rest?: ReplyShape }
   /** A map (RESP3) or flat array of pairs (RESP2) as an object with text keys; each value converted by name. */
-  | { readonly record: Readonly<Record<string, ReplyShape | 0>>; readonly rest?: ReplyShape | 0 };
+  | { readonly record: Readonly<Record<string, ReplyShape | 0>>; readonly rest?: ReplyShape | 0 }
+  /** A part that holds more of itself (COMMAND DOCS' subcommands and nested arguments), where `'recurse'` is it. */
+  | { readonly recursive: ReplyShape }
+  /** The nearest enclosing `recursive` part, again. */
+  | 'recurse';
 
-/** Converts `reply` as `shape` says; null stays null at any depth. */
-export function reshape(shape: ReplyShape | 0, reply: unknown): unknown {
+/** Converts `reply` as `shape` says; null stays null at any depth. `again` is what `'recurse'` stands for. */
+export function reshape(shape: ReplyShape | 0, reply: unknown, again?: ReplyShape): unknown {
   if (shape === 0 || reply === null || reply === undefined) return reply;
   if (shape === 'double') return toDouble(reply);
   if (shape === 'boolean') return reply === true || reply === 1;
+  if (shape === 'recurse') return again === undefined ? reply : reshape(again, reply, again);
+  if ('recursive' in shape) return reshape(shape.recursive, reply, shape);
   if ('list' in shape) {
     const items = reply as unknown[];
     const out = new Array<unknown>(items.length);
-    for (let i = 0; i < items.length; i++) out[i] = reshape(shape.list, items[i]);
+    for (let i = 0; i < items.length; i++) out[i] = reshape(shape.list, items[i], again);
     return out;
   }
   if ('tuple' in shape) {
@@ -37,6 +43,7 @@ export function reshape(shape: ReplyShape | 0, reply: unknown): unknown {
       out[i] = reshape(
         i < shape.tuple.length ? (shape.tuple[i] as ReplyShape | 0) : (shape.rest ?? 0),
         items[i],
+        again,
       );
     }
     return out;
@@ -44,7 +51,7 @@ export function reshape(shape: ReplyShape | 0, reply: unknown): unknown {
   const record = toRecord(reply);
   for (const key in record) {
     const inner = Object.hasOwn(shape.record, key) ? shape.record[key] : shape.rest;
-    if (inner !== undefined && inner !== 0) record[key] = reshape(inner, record[key]);
+    if (inner !== undefined && inner !== 0) record[key] = reshape(inner, record[key], again);
   }
   return record;
 }

@@ -38,54 +38,61 @@ export type CommandDocsReply = Record<
     deprecated_since?: string;
     replaced_by?: string;
     history?: [string, string][];
-    arguments?: {
-      name: string;
-      type: string;
-      display_text?: string;
-      key_spec_index?: number;
-      token?: string;
-      summary?: string;
-      since?: string;
-      deprecated_since?: string;
-      flags?: string[];
-      arguments?: unknown[];
-    }[];
+    arguments?: CommandDocsReplyArguments;
     reply_schema?: Record<string, unknown>;
-    subcommands?: unknown;
+    subcommands?: CommandDocsReply;
   }
 >;
 
+/** A part of the reply of COMMAND DOCS that holds more of itself. */
+export type CommandDocsReplyArguments = {
+  name: string;
+  type: string;
+  display_text?: string;
+  key_spec_index?: number;
+  token?: string;
+  summary?: string;
+  since?: string;
+  deprecated_since?: string;
+  flags?: string[];
+  arguments?: CommandDocsReplyArguments;
+}[];
+
 const commandDocsReply = shapedBy({
-  record: {},
-  rest: {
-    record: {
-      summary: 0,
-      since: 0,
-      group: 0,
-      complexity: 0,
-      module: 0,
-      doc_flags: 0,
-      deprecated_since: 0,
-      replaced_by: 0,
-      history: 0,
-      arguments: {
-        list: {
-          record: {
-            name: 0,
-            type: 0,
-            display_text: 0,
-            key_spec_index: 0,
-            token: 0,
-            summary: 0,
-            since: 0,
-            deprecated_since: 0,
-            flags: 0,
-            arguments: 0,
+  recursive: {
+    record: {},
+    rest: {
+      record: {
+        summary: 0,
+        since: 0,
+        group: 0,
+        complexity: 0,
+        module: 0,
+        doc_flags: 0,
+        deprecated_since: 0,
+        replaced_by: 0,
+        history: 0,
+        arguments: {
+          recursive: {
+            list: {
+              record: {
+                name: 0,
+                type: 0,
+                display_text: 0,
+                key_spec_index: 0,
+                token: 0,
+                summary: 0,
+                since: 0,
+                deprecated_since: 0,
+                flags: 0,
+                arguments: 'recurse',
+              },
+            },
           },
         },
+        reply_schema: { record: {} },
+        subcommands: 'recurse',
       },
-      reply_schema: { record: {} },
-      subcommands: 0,
     },
   },
 } as const);
@@ -117,38 +124,40 @@ export type CommandInfoReply = (
             | { keynumidx: number; firstkey: number; keystep: number };
         };
       }[],
-      unknown[],
+      CommandInfoReply,
     ]
 )[];
 
 const commandInfoReply = shapedBy({
-  list: {
-    tuple: [
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      {
-        list: {
-          record: {
-            notes: 0,
-            flags: 0,
-            begin_search: { record: { type: 0, spec: { record: { index: 0, keyword: 0, startfrom: 0 } } } },
-            find_keys: {
-              record: {
-                type: 0,
-                spec: { record: { lastkey: 0, keystep: 0, limit: 0, keynumidx: 0, firstkey: 0 } },
+  recursive: {
+    list: {
+      tuple: [
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        {
+          list: {
+            record: {
+              notes: 0,
+              flags: 0,
+              begin_search: { record: { type: 0, spec: { record: { index: 0, keyword: 0, startfrom: 0 } } } },
+              find_keys: {
+                record: {
+                  type: 0,
+                  spec: { record: { lastkey: 0, keystep: 0, limit: 0, keynumidx: 0, firstkey: 0 } },
+                },
               },
             },
           },
         },
-      },
-      0,
-    ],
+        'recurse',
+      ],
+    },
   },
 } as const);
 

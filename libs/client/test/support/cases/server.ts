@@ -78,6 +78,31 @@ export const serverCases = [
       ]),
   }),
   defineCase({
+    methods: ['commandDocs', 'commandInfo'],
+    command: 'COMMAND DOCS',
+    // Whole replies, so that the nested parts (subcommands, a one-of's arguments, a subcommand's key specs) are
+    // compared between the protocols too: the same objects at every depth.
+    run: async (c) => ({ docs: await c.commandDocs('object', 'set'), info: await c.commandInfo('object') }),
+    check: ({ docs, info }) => {
+      expect(docs.object?.subcommands?.['object|encoding']).toMatchObject({
+        group: 'generic',
+        arguments: [{ name: 'key', type: 'key', key_spec_index: 0 }],
+      });
+      expect(docs.set?.arguments?.find((a) => a.name === 'condition')?.arguments).toEqual([
+        { name: 'nx', type: 'pure-token', token: 'NX' },
+        { name: 'xx', type: 'pure-token', token: 'XX' },
+      ]);
+      const encoding = info[0]?.[9].find((sub) => sub?.[0] === 'object|encoding');
+      expect(encoding?.[8]).toEqual([
+        {
+          flags: ['RO'],
+          begin_search: { type: 'index', spec: { index: 2 } },
+          find_keys: { type: 'range', spec: { lastkey: 0, keystep: 1, limit: 0 } },
+        },
+      ]);
+    },
+  }),
+  defineCase({
     methods: ['commandGetKeys', 'commandGetKeysAndFlags'],
     command: 'COMMAND GETKEYSANDFLAGS',
     run: async (c) => [

@@ -31,6 +31,39 @@ describe('reshape', () => {
     expect(Object.keys(resp2 as object)).toEqual(['__proto__', 'b']);
   });
 
+  it('converts a part that holds more of itself at every depth, each recurse standing for its nearest part', () => {
+    // A map of entries whose `args` is a list of entries with more `args`, and whose `subs` is the whole map again.
+    const shape = {
+      recursive: {
+        record: {},
+        rest: {
+          record: { args: { recursive: { list: { record: { args: 'recurse' } } } }, subs: 'recurse' },
+        },
+      },
+    } as const;
+    const resp2 = ['a', ['args', [['name', 'x', 'args', [['name', 'y']]]], 'subs', ['a|b', ['args', []]]]];
+    const resp3 = new Map<string, unknown>([
+      [
+        'a',
+        new Map<string, unknown>([
+          [
+            'args',
+            [
+              new Map<string, unknown>([
+                ['name', 'x'],
+                ['args', [new Map([['name', 'y']])]],
+              ]),
+            ],
+          ],
+          ['subs', new Map([['a|b', new Map([['args', []]])]])],
+        ]),
+      ],
+    ]);
+    const expected = { a: { args: [{ name: 'x', args: [{ name: 'y' }] }], subs: { 'a|b': { args: [] } } } };
+    expect(reshape(shape, resp2)).toEqual(expected);
+    expect(reshape(shape, resp3)).toEqual(expected);
+  });
+
   it('shapedBy makes one transform per shape', () => {
     expect(shapedBy<number[]>({ list: 'double' })(['1.5'])).toEqual([1.5]);
   });
