@@ -8,7 +8,7 @@ import { keyIndexes } from '../src/commands/command-info.js';
 import { ClusterClient, type ClusterConnection, CrossSlotError } from '../src/index.js';
 import { tagOn } from './cluster-helpers.js';
 import { COMMAND_SAMPLES, type CommandSample } from './generated/command-samples.js';
-import { serverHas } from './support/command-availability.js';
+import { onTestServer, serverHas } from './support/command-availability.js';
 
 let cluster: DevCluster;
 let conn: ClusterConnection;
@@ -76,7 +76,7 @@ async function ownerOfKey(key: string): Promise<DevClusterNode> {
 const samples = COMMAND_SAMPLES.filter((sample) => serverHas(sample.command));
 const SPLIT = new Set(['MGET', 'MSET', 'DEL', 'UNLINK', 'EXISTS', 'TOUCH']);
 
-describe('every command with keys goes to the owner of its keys', () => {
+describe(onTestServer('every command with keys goes to the owner of its keys'), () => {
   it.each(samples.map((sample, i) => [sample.command, sample, i] as const))('%s', async (_, sample, i) => {
     const node = cluster.primaries[i % cluster.primaries.length]!;
     const tag = tagOn(cluster, node, `r${i}`);
@@ -91,7 +91,7 @@ describe('every command with keys goes to the owner of its keys', () => {
   });
 });
 
-describe('the client finds the keys the server finds', () => {
+describe(onTestServer('the client finds the keys the server finds'), () => {
   it('for every sample, keyIndexes agrees with COMMAND GETKEYS', async () => {
     const node = cluster.primaries[0]!;
     let compared = 0;
@@ -115,7 +115,7 @@ describe('the client finds the keys the server finds', () => {
   });
 });
 
-describe('keys in two slots', () => {
+describe(onTestServer('keys in two slots'), () => {
   const multi = samples.filter((sample) => sample.multiKeyArgs !== undefined);
   it.each(multi.map((sample, i) => [sample.command, sample, i] as const))('%s', async (_, sample, i) => {
     const args = sample.multiKeyArgs!;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandFlags, keyIndexes } from '../src/commands/command-info.js';
 import { ClusterClient, type ClusterConnection, CrossSlotError } from '../src/index.js';
 import { tagOn } from './cluster-helpers.js';
+import { onTestServer } from './support/command-availability.js';
 import { keyspecsModule, moduleBuildable, removeKeyspecsModule } from './support/test-module.js';
 
 /** Module commands and an argument list of each, with `$0`, `$1`... where keys go (per the module's own specs). */
@@ -44,7 +45,7 @@ if (moduleBuildable) {
   const place = (args: readonly string[], keys: readonly string[]) =>
     args.map((arg) => (arg.startsWith('$') ? keys[Number(arg.slice(1))]! : arg));
 
-  describe('module commands, learned from COMMAND INFO at connect', () => {
+  describe(onTestServer('module commands, learned from COMMAND INFO at connect'), () => {
     it('are known, with their flags, in any case', () => {
       expect(commandFlags('kspec.keyword')).toMatchObject({ known: true, readonly: false, write: false });
       expect(commandFlags('KSPEC.COMPLEX1').known).toBe(true);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { Client, type MultiplexedConnection } from '../src/index.js';
 import { tagOn } from './cluster-helpers.js';
 import { clusterCases } from './support/cases/cluster.js';
+import { onTestServer } from './support/command-availability.js';
 import { registerCases } from './support/command-cases.js';
 
 let cluster: DevCluster;
@@ -31,7 +32,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-describe('CLUSTER subcommands on one node, on RESP2 and RESP3 with the same value', () => {
+describe(onTestServer('CLUSTER subcommands on one node, on RESP2 and RESP3 with the same value'), () => {
   registerCases(
     clusterCases(() => ({ node, key, slot })),
     () => ({ resp2, resp3 }),

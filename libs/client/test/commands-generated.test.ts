@@ -4,7 +4,7 @@ import { Client, type MultiplexedConnection, ReplyError } from '../src/index.js'
 import { dataCases } from './support/cases/data.js';
 import { geoCases } from './support/cases/geo.js';
 import { serverCases } from './support/cases/server.js';
-import { serverHas } from './support/command-availability.js';
+import { onTestServer, serverHas } from './support/command-availability.js';
 import { registerCases } from './support/command-cases.js';
 
 let server: DevStandalone;
@@ -24,11 +24,14 @@ afterAll(async () => {
 
 const connections = () => ({ resp2, resp3 });
 
-describe('generated and new hand-written methods, each on RESP2 and RESP3 with the same value', () => {
-  describe('data commands', () => registerCases(dataCases, connections));
-  describe('geospatial commands', () => registerCases(geoCases, connections));
-  describe('server, connection and scripting commands', () => registerCases(serverCases, connections));
-});
+describe(
+  onTestServer('generated and new hand-written methods, each on RESP2 and RESP3 with the same value'),
+  () => {
+    describe('data commands', () => registerCases(dataCases, connections));
+    describe('geospatial commands', () => registerCases(geoCases, connections));
+    describe('server, connection and scripting commands', () => registerCases(serverCases, connections));
+  },
+);
 
 /**
  * Runs `start` on a second connection (a script or function that spins until killed), then `kill` on the first
@@ -61,7 +64,7 @@ async function killWhileRunning(
   }
 }
 
-describe('methods that need a second connection or server', () => {
+describe(onTestServer('methods that need a second connection or server'), () => {
   it('scriptKill stops a read-only script that another connection is running', async () => {
     const { killed, ended } = await killWhileRunning(
       (other) => other.evalRo('while true do end'),
@@ -104,7 +107,7 @@ describe('methods that need a second connection or server', () => {
   });
 });
 
-describe('the Buffer view of the new methods gives byte-exact values', () => {
+describe(onTestServer('the Buffer view of the new methods gives byte-exact values'), () => {
   const bytes = Buffer.from([0xff, 0x00, 0xfe]);
   it('strings, lists, sorted sets, geo, sort', async () => {
     await resp3.flushall();

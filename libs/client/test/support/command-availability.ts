@@ -1,17 +1,30 @@
 // Whether the server the tests run on has a command, decided while Vitest collects the tests (no test is
 // registered for a command the server lacks; none is skipped): from the command table's `since` and `only` and the
-// version of the redis-server on PATH, which is what dev-cluster starts.
+// server's version.
 import { execFileSync } from 'node:child_process';
 import { COMMAND_TABLE } from '../../src/commands/generated/command-table.js';
 import type { CommandSpec } from '../../src/index.js';
 
-const versionLine = execFileSync('redis-server', ['--version'], { encoding: 'utf8' });
+// KEYSLOT_SERVER names the server when a per-server test project sets it (`valkey-8.0.1`); else the tests run on
+// the redis-server on PATH.
+const chosen = /^(redis|valkey)-(\d+\.\d+\.\d+)$/.exec(process.env.KEYSLOT_SERVER ?? '');
+const versionLine = chosen ? '' : execFileSync('redis-server', ['--version'], { encoding: 'utf8' });
 
 /** The server tests start: `redis` or `valkey`, and its version. */
-export const testServer = {
-  family: /valkey/i.test(versionLine) ? ('valkey' as const) : ('redis' as const),
-  version: /v=(\d+\.\d+\.\d+)/.exec(versionLine)?.[1] ?? '0.0.0',
-};
+export const testServer = chosen
+  ? { family: chosen[1] as 'redis' | 'valkey', version: chosen[2]! }
+  : {
+      family: /valkey/i.test(versionLine) ? ('valkey' as const) : ('redis' as const),
+      version: /v=(\d+\.\d+\.\d+)/.exec(versionLine)?.[1] ?? '0.0.0',
+    };
+
+/**
+ * A describe title that names the server, `... [valkey-8.0.1]`: the same test run on two servers then shows up
+ * under two names.
+ */
+export function onTestServer(title: string): string {
+  return `${title} [${testServer.family}-${testServer.version}]`;
+}
 
 // Valkey 8 has what Redis had up to 7.2.4 (its INFO says `redis_version:7.2.4`), plus its own.
 const VALKEY_REDIS_LEVEL = '7.2.4';
