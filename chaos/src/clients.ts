@@ -2,8 +2,9 @@
 // peers installed in bench/node_modules, each with default options unless named, as in the benchmarks.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { ClusterClient, type ClusterConnection } from '@keyslot/client';
+import { ClusterClient, type ClusterConnection, type CredentialsProvider } from '@keyslot/client';
 import type { LoadTarget } from './load.js';
+import type { PubSubTarget } from './pubsub-load.js';
 
 export const CLIENT_KINDS = ['keyslot', 'ioredis', 'ioredis-autopipe', 'node-redis'] as const;
 export type ClientKind = (typeof CLIENT_KINDS)[number];
@@ -18,18 +19,26 @@ export interface ClientSettings {
   commandTimeoutMs?: number | undefined;
   /** keyslot's `maxPending`. */
   maxPending: number;
+  /** The CA of a TLS cluster (keyslot only). */
+  tlsCa?: string | undefined;
+  /** A credentials provider instead of no password at all (keyslot only). */
+  credentials?: CredentialsProvider | undefined;
 }
 
 /** One connected client, as the harness drives it. */
 export interface ClientUnderTest {
   readonly kind: ClientKind;
   readonly target: LoadTarget;
+  /** Pub/sub on the same connection (keyslot). */
+  readonly pubsub?: PubSubTarget;
   /** Commands pending inside the client, when it tells (keyslot's `stats().pending`). */
   readonly pending: (() => number) | undefined;
   /** Whether a failed INCR may have run: keyslot says so; for the others, only a redirect-like reply says it did not. */
   maybeApplied(error: unknown): boolean;
   /** The client's own counters, for the JSON figures. */
   stats(): unknown;
+  /** WAIT on one node's shared connection (keyslot), to confirm the writes made through it. */
+  readonly waitOn?: (address: string, replicas: number, timeoutMs: number) => Promise<number>;
   close(): Promise<void>;
   destroy(): void;
 }
@@ -59,6 +68,8 @@ export async function openClient(kind: ClientKind, settings: ClientSettings): Pr
 async function openKeyslot(settings: ClientSettings): Promise<ClientUnderTest> {
   const conn: ClusterConnection = await new ClusterClient([...settings.seeds], {
     natMap: settings.natMap,
+    ...(settings.tlsCa === undefined ? {} : { tls: { ca: settings.tlsCa } }),
+    ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),
   }).getConnection({
     maxPending: settings.maxPending,
     readFrom: settings.readFrom,
@@ -68,9 +79,12 @@ async function openKeyslot(settings: ClientSettings): Promise<ClientUnderTest> {
   return {
     kind: 'keyslot',
     target: conn,
+    pubsub: conn,
     pending: () => conn.stats().pending,
     maybeApplied: (error) => maybe.has((error as { code?: string })?.code ?? ''),
     stats: () => conn.stats(),
+    waitOn: (address, replicas, timeoutMs) =>
+      conn.onNode<number>(address, { name: 'WAIT', args: [replicas, timeoutMs] }),
     close: () => conn.close(),
     destroy: () => conn.destroy(),
   };
@@ -100,7 +114,15 @@ interface PeerClient extends LoadTarget {
   connect(): Promise<unknown>;
 }
 
+/** The settings only keyslot's side of the suite knows. */
+function keyslotOnly(settings: ClientSettings, peer: string): void {
+  if (settings.tlsCa !== undefined || settings.credentials !== undefined) {
+    throw new Error(`${peer} is not measured on this fault (TLS and credentials are keyslot's figures only)`);
+  }
+}
+
 async function openIoredis(settings: ClientSettings, autoPipelining: boolean): Promise<ClientUnderTest> {
+  keyslotOnly(settings, 'ioredis');
   const { Cluster } = (await peer('ioredis')) as {
     Cluster: new (
       nodes: unknown[],
@@ -134,6 +156,7 @@ async function openIoredis(settings: ClientSettings, autoPipelining: boolean): P
 }
 
 async function openNodeRedis(settings: ClientSettings): Promise<ClientUnderTest> {
+  keyslotOnly(settings, 'node-redis');
   const { createCluster } = (await peer('redis')) as {
     createCluster(options: unknown): PeerClient & {
       close?(): Promise<unknown>;

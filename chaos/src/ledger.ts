@@ -27,10 +27,13 @@ export class CommandLedger {
   readonly failures = new Map<string, number>();
   /** The first message seen for each label, for the report. */
   readonly examples = new Map<string, string>();
+  /** The longest a failure took to come back, from issue to rejection, by label (ms). */
+  readonly slowestFailureMs = new Map<string, number>();
 
   /** Records `promise` as issued now; returns it unchanged (its rejection still reaches the caller). */
   track<T>(promise: Promise<T>): Promise<T> {
     this.issued++;
+    const issuedAt = Date.now();
     return promise.then(
       (value) => {
         this.settled++;
@@ -42,6 +45,10 @@ export class CommandLedger {
         this.failed++;
         const label = errorLabel(error);
         this.failures.set(label, (this.failures.get(label) ?? 0) + 1);
+        this.slowestFailureMs.set(
+          label,
+          Math.max(this.slowestFailureMs.get(label) ?? 0, Date.now() - issuedAt),
+        );
         if (!this.examples.has(label)) this.examples.set(label, String((error as Error)?.message ?? error));
         throw error;
       },

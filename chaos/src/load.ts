@@ -1,5 +1,6 @@
 // The steady load of a scenario: N concurrent callers on one connection, each alternating INCR and GET on its own
 // key, plus (for the memory scenarios) a flood of fire-and-forget reads. Both stop by themselves.
+import { KeyAudit } from './audit.js';
 import type { CommandLedger } from './ledger.js';
 
 /** What the callers need from a connection. */
@@ -18,12 +19,23 @@ export interface CallerOptions {
   maxCommandsPerCaller: number;
   /** Whether a failed INCR may have run (its outcome is unknown to the caller). */
   maybeApplied(error: unknown): boolean;
+  /**
+   * After each acknowledged INCR: a WAIT on the key's primary (resolving to whether a replica has the write), or
+   * undefined when no confirmation is asked for (none at all without this option).
+   */
+  confirmWrite?: ((key: string) => Promise<boolean> | undefined) | undefined;
+  /** Acknowledged values kept per key for the loss audit (default: all). */
+  auditWindow?: number | undefined;
 }
 
 /** What the callers did, per caller (index = caller). */
 export class CallerLoad {
   /** INCRs acknowledged. */
   readonly acked: number[];
+  /** ... of which a WAIT confirmed on a replica. */
+  readonly confirmed: number[];
+  /** The exact audit of each caller's key, fed with every value the caller is told. */
+  readonly audits: KeyAudit[];
   /** INCRs that failed with an error that leaves their outcome unknown (keyslot: outcome-unknown, or a deadline). */
   readonly unknown: number[];
   /** INCRs that failed with an error that says they did not run. */
@@ -31,6 +43,8 @@ export class CallerLoad {
   readonly readFailed: number[];
   /** When each caller's first command issued at or after `faultAt` succeeded (0: not yet). */
   readonly recoveredAt: number[];
+  /** ... its first INCR issued at or after `faultAt` (for faults that stop writes only). */
+  readonly writeRecoveredAt: number[];
   /** When each caller last succeeded. */
   readonly lastOkAt: number[];
   /** The onset of the fault being measured; set with `markFault`. */
@@ -48,10 +62,13 @@ export class CallerLoad {
     const n = options.keys.length;
     const zeros = () => new Array<number>(n).fill(0);
     this.acked = zeros();
+    this.confirmed = zeros();
+    this.audits = options.keys.map(() => new KeyAudit(0, options.auditWindow));
     this.unknown = zeros();
     this.writeFailed = zeros();
     this.readFailed = zeros();
     this.recoveredAt = zeros();
+    this.writeRecoveredAt = zeros();
     this.lastOkAt = zeros();
     const endAt = Date.now() + options.maxDurationMs;
     this.finished = Promise.all(options.keys.map((key, i) => this.caller(key, i, endAt))).then(() => {});
@@ -65,18 +82,23 @@ export class CallerLoad {
   markFault(at: number): void {
     this.faultAt = at;
     this.recoveredAt.fill(0);
+    this.writeRecoveredAt.fill(0);
   }
 
-  /** True once every caller in `which` (default: all) has succeeded with a command issued since the fault. */
-  recovered(which?: readonly boolean[]): boolean {
-    return this.recoveredAt.every((at, i) => at > 0 || (which !== undefined && !which[i]));
+  /**
+   * True once every caller in `which` (default: all) has succeeded with a command issued since the fault (with
+   * `writes`: with an INCR).
+   */
+  recovered(which?: readonly boolean[], writes = false): boolean {
+    const times = writes ? this.writeRecoveredAt : this.recoveredAt;
+    return times.every((at, i) => at > 0 || (which !== undefined && !which[i]));
   }
 
   /** The latest recovery time among `which` callers, minus the fault onset. */
-  recoveryMs(which?: readonly boolean[]): number | undefined {
-    if (this.faultAt === undefined || !this.recovered(which)) return undefined;
+  recoveryMs(which?: readonly boolean[], writes = false): number | undefined {
+    if (this.faultAt === undefined || !this.recovered(which, writes)) return undefined;
     let latest = this.faultAt;
-    this.recoveredAt.forEach((at, i) => {
+    (writes ? this.writeRecoveredAt : this.recoveredAt).forEach((at, i) => {
       if (which === undefined || which[i]) latest = Math.max(latest, at);
     });
     return latest - this.faultAt;
@@ -93,7 +115,8 @@ export class CallerLoad {
   }
 
   private async caller(key: string, i: number, endAt: number): Promise<void> {
-    const { maxCommandsPerCaller } = this.options;
+    const { maxCommandsPerCaller, confirmWrite } = this.options;
+    const audit = this.audits[i]!;
     for (let n = 0; ; n++) {
       if (!this.running) return this.ended('stopped');
       if (n >= maxCommandsPerCaller) return this.ended('count');
@@ -103,20 +126,33 @@ export class CallerLoad {
       const write = ((n + i) & 1) === 0;
       try {
         if (write) {
-          await this.ledger.track(this.target.incr(key));
+          const value = Number(await this.ledger.track(this.target.incr(key)));
           this.acked[i]!++;
+          audit.acked(value);
+          const confirming = confirmWrite?.(key);
+          if (confirming !== undefined) {
+            if (await confirming.catch(() => false)) {
+              audit.confirmed(value);
+              this.confirmed[i]!++;
+            }
+          }
         } else {
           await this.ledger.track(this.target.get(key));
         }
         const now = Date.now();
         this.lastOkAt[i] = now;
-        if (this.faultAt !== undefined && issuedAt >= this.faultAt && this.recoveredAt[i] === 0) {
-          this.recoveredAt[i] = now;
+        if (this.faultAt !== undefined && issuedAt >= this.faultAt) {
+          if (this.recoveredAt[i] === 0) this.recoveredAt[i] = now;
+          if (write && this.writeRecoveredAt[i] === 0) this.writeRecoveredAt[i] = now;
         }
       } catch (error) {
         if (write) {
-          if (this.options.maybeApplied(error)) this.unknown[i]!++;
-          else this.writeFailed[i]!++;
+          if (this.options.maybeApplied(error)) {
+            this.unknown[i]!++;
+            audit.unknown();
+          } else {
+            this.writeFailed[i]!++;
+          }
         } else {
           this.readFailed[i]!++;
         }

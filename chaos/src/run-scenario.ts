@@ -3,9 +3,17 @@
 import { ClusterClient, type ClusterConnection } from '@keyslot/client';
 import { type DevCluster, type StartClusterOptions, startCluster, TcpProxy } from '@keyslot/dev-cluster';
 import { auditIncrs } from './audit.js';
-import { type ClientKind, type ClientUnderTest, type NatMap, openClient } from './clients.js';
+import {
+  type ClientKind,
+  type ClientSettings,
+  type ClientUnderTest,
+  type NatMap,
+  openClient,
+} from './clients.js';
+import { WriteConfirmer } from './durability.js';
 import { CommandLedger } from './ledger.js';
 import { type CallerLoad, startCallers, startFlood, sum } from './load.js';
+import { PubSubLoad, type PubSubPlan, type StreamFigures } from './pubsub-load.js';
 import { liveHeapBytes, Sampler } from './sampler.js';
 import type { ChaosSettings, ScenarioId } from './settings.js';
 
@@ -20,8 +28,12 @@ export interface ScenarioContext {
   readonly load: CallerLoad;
   /** Proxies by the address of the node behind them (scenarios with `viaProxies`). */
   readonly proxies: ReadonlyMap<string, TcpProxy>;
+  /** Confirms writes with WAIT (scenarios with `durable`, keyslot only): tell it when the topology changes. */
+  readonly confirmer: WriteConfirmer | undefined;
   /** Measures the live heap now (after a full GC); the largest value is compared with the one before the fault. */
   measureHeap(): void;
+  /** The client's own counters now (keyslot's `conn.stats()`). */
+  clientStats(): unknown;
 }
 
 /** What a scenario's fault step reports. */
@@ -45,10 +57,23 @@ export interface ScenarioDefinition {
   commandTimeoutMs?: number;
   /** Reads from replicas (keyslot `readFrom: 'replica'`). Default: primaries. */
   readFrom?: 'replica';
+  /** More settings of the client under test: TLS, a credentials provider (keyslot only). */
+  client?(cluster: DevCluster): Pick<ClientSettings, 'tlsCa' | 'credentials'>;
+  /** Pub/sub streams published and received on the connection under test all along (keyslot only). */
+  pubsub?(cluster: DevCluster): PubSubPlan;
+  /** Measured on keyslot only (the peers have no equivalent of what it exercises). */
+  keyslotOnly?: boolean;
+  /** Recovery is when each affected caller's first INCR after the onset is acknowledged (faults that stop writes only). */
+  recoverOn?: 'writes';
   /** Put a TcpProxy in front of every node and point the client at them with `natMap`. */
   viaProxies?: boolean;
   /** Add a flood of fire-and-forget reads (2,000 per 50 ms) to the callers, from before the fault to the end. */
   flood?: boolean;
+  /**
+   * Callers confirm each acknowledged INCR with WAIT on its primary (see durability.ts), so that acknowledged writes
+   * a SIGKILL must not lose can be told from those asynchronous replication may lose. keyslot only.
+   */
+  durable?: boolean;
   /** One key per caller; by default spread evenly over the slot space. */
   keys(cluster: DevCluster, settings: ChaosSettings): string[];
   /** Runs once the client is connected and before the load starts (e.g. data for a slot move). */
@@ -85,8 +110,18 @@ export interface ScenarioResult {
   readsFailed: number;
   /** Errors that reached callers whose keys the fault did not hit (healthy shards). */
   unaffectedCallerErrors: number;
+  /** The longest a caller's failed command took to fail, by label (ms). */
+  slowestFailureMs: Record<string, number>;
+  /** Each pub/sub stream's messages (scenarios with `pubsub`). */
+  pubsub: StreamFigures[];
   lostAcked: number;
+  /** Acknowledged INCRs lost although a WAIT had confirmed them on a replica (scenarios with `durable`). */
+  lostConfirmed: number;
+  /** Acknowledged INCRs a WAIT confirmed on a replica. */
+  confirmedWrites: number;
   duplicates: number;
+  /** A loss reached below the values the audit keeps per key: the loss figures are lower bounds. */
+  lossBeyondWindow: boolean;
   keysWithLoss: number;
   keysWithDuplicates: number;
   /** From the fault until every affected caller was served again (ms). */
@@ -131,7 +166,11 @@ export async function runScenario(
   let flood: ReturnType<typeof startFlood> | undefined;
   const ledger = new CommandLedger();
   const floodLedger = new CommandLedger();
-  const unsettled = () => ledger.unsettled + floodLedger.unsettled;
+  const confirmLedger = new CommandLedger();
+  const publishLedger = new CommandLedger();
+  let pubsub: PubSubLoad | undefined;
+  const unsettled = () =>
+    ledger.unsettled + floodLedger.unsettled + confirmLedger.unsettled + publishLedger.unsettled;
   const maxPending = settings.maxPending;
   const deadline = definition.commandTimeoutMs ?? 5_000;
   const result: ScenarioResult = {
@@ -154,8 +193,13 @@ export async function runScenario(
     writes: { acked: 0, outcomeUnknown: 0, failed: 0 },
     readsFailed: 0,
     unaffectedCallerErrors: 0,
+    slowestFailureMs: {},
+    pubsub: [],
     lostAcked: 0,
+    lostConfirmed: 0,
+    confirmedWrites: 0,
     duplicates: 0,
+    lossBeyondWindow: false,
     keysWithLoss: 0,
     keysWithDuplicates: 0,
     recoveryMs: undefined,
@@ -197,7 +241,8 @@ export async function runScenario(
       seeds = [...proxies.values()].map((proxy) => proxy.address);
     }
     const keys = definition.keys(cluster, settings);
-    const directConn = await new ClusterClient(cluster.seeds).getConnection();
+    const tls = cluster.tls ? { tls: { ca: cluster.tls.ca } } : {};
+    const directConn = await new ClusterClient(cluster.seeds, tls).getConnection();
     direct = directConn;
     const under = await openClient(kind, {
       seeds,
@@ -205,10 +250,15 @@ export async function runScenario(
       readFrom: definition.readFrom ?? 'primary',
       commandTimeoutMs: definition.commandTimeoutMs,
       maxPending,
+      ...definition.client?.(cluster),
     });
     client = under;
     const pending = under.pending ?? unsettled;
     const heapSamples: number[] = [];
+    const confirmer =
+      definition.durable && under.waitOn
+        ? new WriteConfirmer(cluster, under.waitOn, confirmLedger)
+        : undefined;
     const context: ScenarioContext = {
       cluster,
       settings,
@@ -219,9 +269,17 @@ export async function runScenario(
         return load;
       },
       proxies,
+      confirmer,
       measureHeap: () => heapSamples.push(liveHeapBytes()),
+      clientStats: () => under.stats(),
     };
     if (definition.prepare) await step('prepare', () => definition.prepare!(context));
+    if (definition.pubsub) {
+      if (!under.pubsub) throw new Error(`${kind} has no pub/sub in this suite`);
+      const streams = new PubSubLoad(under.pubsub, publishLedger, definition.pubsub(cluster));
+      pubsub = streams;
+      await step('subscribe', () => streams.start());
+    }
     // Start the memory figures from a clean heap: garbage of earlier scenarios (or clients) is not this one's.
     liveHeapBytes();
     sampler = new Sampler(pending);
@@ -230,6 +288,7 @@ export async function runScenario(
       maxDurationMs: settings.maxLoadMs,
       maxCommandsPerCaller: 10_000_000,
       maybeApplied: (error) => under.maybeApplied(error),
+      confirmWrite: confirmer?.confirm,
     });
     load = callers;
     const loadStartedAt = Date.now();
@@ -244,6 +303,7 @@ export async function runScenario(
       flood = startFlood(under.target, floodLedger, { ...FLOOD, maxDurationMs: settings.maxLoadMs });
     }
     say(`warm, ${callers.totalAcked()} INCRs acknowledged; fault`);
+    const writesOnly = definition.recoverOn === 'writes';
     const fault = await step('fault', () => definition.fault(context));
     if (fault) {
       result.affectedCallers = fault.affected.filter(Boolean).length;
@@ -253,13 +313,13 @@ export async function runScenario(
       result.notes = { ...fault.notes };
       say(`fault over (${JSON.stringify(result.marks)}); waiting for recovery`);
       await step('recovery', () =>
-        cluster.waitFor(() => callers.recovered(fault.affected), {
+        cluster.waitFor(() => callers.recovered(fault.affected, writesOnly), {
           timeoutMs: settings.recoveryTimeoutMs,
           message: () =>
             `every affected caller to be served again (${fault.affected.filter((hit, i) => hit && callers.recoveredAt[i] === 0).length} of ${result.affectedCallers} not yet)`,
         }),
       );
-      result.recoveryMs = callers.recoveryMs(fault.affected);
+      result.recoveryMs = callers.recoveryMs(fault.affected, writesOnly);
       const mark = definition.recoveryMark;
       const markAt = mark ? fault.marks?.[mark.mark] : undefined;
       if (mark && markAt !== undefined && result.recoveryMs !== undefined) {
@@ -280,6 +340,15 @@ export async function runScenario(
       );
     }
     if (heapSamples.length > 0) result.heapGrowthBytes = Math.max(...heapSamples) - result.heapBeforeBytes;
+    if (pubsub) {
+      const streams = pubsub;
+      await streams.stop();
+      // Messages are pushed as they are published: give the last ones a moment to arrive (lost ones never do).
+      await cluster
+        .waitFor(() => streams.allDelivered(), { timeoutMs: 2_000, message: 'the last messages' })
+        .catch(() => {});
+      result.pubsub = streams.figures();
+    }
     say('stopping the load');
     flood?.stop();
     // Every command has a deadline: once it has passed, nothing may still be pending. A promise that never
@@ -303,6 +372,7 @@ export async function runScenario(
     result.failed = ledger.failed + floodLedger.failed;
     result.callerErrors = ledger.failed;
     result.failures = ledger.failuresByLabel();
+    result.slowestFailureMs = Object.fromEntries(ledger.slowestFailureMs);
     result.floodFailures = floodLedger.failuresByLabel();
     result.errorExamples = Object.fromEntries([...floodLedger.examples, ...ledger.examples]);
     result.writes = {
@@ -320,7 +390,8 @@ export async function runScenario(
     }
     await step('audit', async () => {
       const values = await readCounters(directConn, keys);
-      Object.assign(result, auditIncrs(callers, values));
+      Object.assign(result, auditIncrs(callers.audits, values));
+      result.confirmedWrites = sum(callers.confirmed);
     });
     result.stats = under.stats();
     await step('close', () => within(10_000, under.close(), 'close() did not finish within 10 s'));
@@ -329,6 +400,7 @@ export async function runScenario(
     result.error ??= (error as Error).message;
   } finally {
     flood?.stop();
+    void pubsub?.stop();
     sampler?.stop();
     if (load) {
       // Only reached with an unexpected error: the callers must not outlive the scenario.
@@ -353,7 +425,10 @@ function within<T>(ms: number, promise: Promise<T>, message: string): Promise<T>
 }
 
 /** The callers' counters, read in batches of 100 keys (MGET is split per slot by the client). */
-async function readCounters(conn: ClusterConnection, keys: readonly string[]): Promise<(string | null)[]> {
+export async function readCounters(
+  conn: ClusterConnection,
+  keys: readonly string[],
+): Promise<(string | null)[]> {
   const values: (string | null)[] = [];
   for (let i = 0; i < keys.length; i += 100) values.push(...(await conn.mget(keys.slice(i, i + 100))));
   return values;

@@ -1,82 +1,31 @@
 // The faults, one definition each. Every one runs on its own cluster under the callers' load; see run-scenario.ts.
-import type { DevCluster, DevClusterNode } from '@keyslot/dev-cluster';
-import { callerKeys, fillerKeys, slotOf, slotsOfRange, spreadSlots } from './keys.js';
-import { loggedAt } from './redis-log.js';
-import type { FaultReport, ScenarioContext, ScenarioDefinition } from './run-scenario.js';
+import { fillerKeys, slotOf, slotsOfRange } from './keys.js';
+import { outOfMemory } from './oom-scenario.js';
+import { pubsubFailover, pubsubReshard } from './pubsub-scenarios.js';
+import { replicaReadsFailover, replicaReadsKill } from './replica-read-scenarios.js';
+import type { ScenarioDefinition } from './run-scenario.js';
+import {
+  begin,
+  callersOn,
+  failoverPrimary,
+  keysAcross,
+  killPrimary,
+  lasting,
+  type Move,
+  spreadKeys,
+  writeKeys,
+} from './scenario-steps.js';
+import { credentialsRotated, sigkillTls } from './security-scenarios.js';
 import type { ChaosSettings, ScenarioId } from './settings.js';
-
-/** Cluster-node-timeout of the scenarios' clusters (dev-cluster's default), the basis of the failover bound. */
-export const NODE_TIMEOUT_MS = 2_000;
-
-/** Callers spread evenly over the slot space. */
-function spreadKeys(prefix: string) {
-  return (_cluster: DevCluster, settings: ChaosSettings) =>
-    callerKeys(prefix, spreadSlots(settings.callers), settings.callers);
-}
-
-/** Which callers' keys `node` serves now. */
-function callersOn(context: ScenarioContext, node: DevClusterNode): boolean[] {
-  return context.keys.map((key) => context.cluster.ownerOf(slotOf(key))?.id === node.id);
-}
-
-/** Starts the fault clock: recovery is measured from now. */
-function begin(context: ScenarioContext): number {
-  const at = Date.now();
-  context.load.markFault(at);
-  return at;
-}
-
-/** Waits until `ms` have passed since `since`: a fault that lasts a given time. */
-function lasting(context: ScenarioContext, since: number, ms: number, what: string): Promise<void> {
-  return context.cluster.waitFor(() => Date.now() - since >= ms, {
-    timeoutMs: ms + 5_000,
-    intervalMs: 20,
-    message: what,
-  });
-}
-
-/** Writes `keys` (any value) straight to the nodes, 500 at a time. */
-async function writeKeys(context: ScenarioContext, keys: readonly string[]): Promise<void> {
-  for (let i = 0; i < keys.length; i += 500) {
-    await Promise.all(keys.slice(i, i + 500).map((key) => context.direct.set(key, 'filler'.repeat(8))));
-  }
-}
 
 const sigkill: ScenarioDefinition = {
   id: 'sigkill',
   number: '1',
   title: 'primary SIGKILLed, replica promoted',
   keys: spreadKeys('kill'),
+  durable: true,
   recoveryMark: { mark: 'promotedAt', label: 'promotion' },
-  async fault(context): Promise<FaultReport> {
-    const { cluster } = context;
-    const victim = cluster.primaries[0]!;
-    const heir = cluster.replicasOf(victim)[0]!;
-    const affected = callersOn(context, victim);
-    const faultAt = begin(context);
-    await cluster.kill(victim);
-    const killedAt = Date.now();
-    let polledAt = 0;
-    await cluster.waitFor(
-      async () => {
-        const role = await cluster.adminWithTimeout(heir, 1_000, 'ROLE');
-        if (!String(role).startsWith('master')) return false;
-        polledAt = Date.now();
-        return true;
-      },
-      { timeoutMs: 30_000, intervalMs: 20, message: `${heir.address} to report itself primary` },
-    );
-    // The heir's own log has the moment of its promotion to the millisecond; polling from this busy process
-    // only notices it a little later.
-    const logged = loggedAt(heir.dir, /Failover election won/, faultAt);
-    const promotedAt = logged !== undefined && logged <= polledAt ? logged : polledAt;
-    return {
-      faultAt,
-      affected,
-      marks: { killedAt, promotedAt },
-      notes: { promotionFrom: logged !== undefined && logged <= polledAt ? 'redis.log' : 'ROLE polling' },
-    };
-  },
+  fault: killPrimary,
 };
 
 const failover: ScenarioDefinition = {
@@ -84,29 +33,8 @@ const failover: ScenarioDefinition = {
   number: '2',
   title: 'graceful CLUSTER FAILOVER',
   keys: spreadKeys('failover'),
-  async fault(context) {
-    const { cluster } = context;
-    const primary = cluster.primaries[0]!;
-    const replica = cluster.replicasOf(primary)[0]!;
-    const affected = callersOn(context, primary);
-    const faultAt = begin(context);
-    await cluster.failover(replica);
-    return { faultAt, affected, marks: { settledAt: Date.now() } };
-  },
+  fault: failoverPrimary,
 };
-
-/** Slots to move and the node they go to, chosen when the keys are. */
-interface Move {
-  slots: number[];
-  target?: DevClusterNode;
-}
-
-/** Even callers in the slots that move (round-robin), odd ones spread over the slot space. */
-function keysAcross(prefix: string, move: Move, settings: ChaosSettings): string[] {
-  const spread = spreadSlots(settings.callers);
-  const slots = spread.map((slot, i) => (i % 2 === 0 ? move.slots[(i / 2) % move.slots.length]! : slot));
-  return callerKeys(prefix, slots, settings.callers);
-}
 
 function reshard(): ScenarioDefinition {
   const move: Move = { slots: [] };
@@ -347,5 +275,19 @@ export function scenario(id: ScenarioId, settings: ChaosSettings): ScenarioDefin
       return newPrimary();
     case 'replicas-removed':
       return replicasRemoved;
+    case 'replica-reads-kill':
+      return replicaReadsKill;
+    case 'replica-reads-failover':
+      return replicaReadsFailover;
+    case 'credentials':
+      return credentialsRotated();
+    case 'oom':
+      return outOfMemory(settings);
+    case 'sigkill-tls':
+      return sigkillTls;
+    case 'pubsub-failover':
+      return pubsubFailover;
+    case 'pubsub-reshard':
+      return pubsubReshard();
   }
 }

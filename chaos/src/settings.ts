@@ -13,6 +13,13 @@ export const SCENARIO_IDS = [
   'half-open',
   'new-primary',
   'replicas-removed',
+  'pubsub-failover',
+  'pubsub-reshard',
+  'replica-reads-kill',
+  'replica-reads-failover',
+  'credentials',
+  'oom',
+  'sigkill-tls',
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
@@ -80,7 +87,7 @@ export function chaosSettings(env: NodeJS.ProcessEnv = process.env): ChaosSettin
     : {
         mode: 'short',
         callers: 100,
-        scenarios: ['sigkill', 'failover', 'reshard', 'stall', 'cut', 'blackhole', 'half-open'],
+        scenarios: [...SCENARIO_IDS],
         clients: ['keyslot'],
         movedSlots: 100,
         fillerKeysPerSlot: 5,

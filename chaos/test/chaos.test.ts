@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatComparison, formatTable, writeResults } from '../src/report.js';
 import { runScenario, type ScenarioResult } from '../src/run-scenario.js';
-import { NODE_TIMEOUT_MS, scenario } from '../src/scenarios.js';
+import { scenario } from '../src/scenarios.js';
 import { chaosSettings } from '../src/settings.js';
 
 const settings = chaosSettings();
@@ -15,8 +15,12 @@ const resultsDir = fileURLToPath(new URL('../results', import.meta.url));
 const verbose = settings.mode === 'full' || process.env.CHAOS_VERBOSE === '1';
 const log = verbose ? (line: string) => console.log(line) : undefined;
 
-/** How soon after the repair (resume, restore, the cut itself) the affected callers must be served again. */
-const SERVED_AFTER_REPAIR_MS = 2_000;
+/**
+ * How soon the affected callers must be served again: after the repair (resume, restore, promotion), or after the
+ * onset for the faults that keep the cluster serving (failover, resharding, cut). The figures measured are about a
+ * tenth of it (chaos/README.md); the margin is for a busy 2-core machine.
+ */
+const SERVED_AFTER_REPAIR_MS = 1_000;
 /** keyslot's default `backoff.maxMs`: the longest wait between two reconnect attempts to a node. */
 const RECONNECT_BACKOFF_CAP_MS = 2_000;
 /** keyslot's default `connectTimeoutMs`: how long a reconnect attempt swallowed by a black hole takes to fail. */
@@ -33,8 +37,8 @@ describe(`chaos, ${settings.mode} form: ${settings.callers} concurrent callers o
   });
 
   for (const id of settings.scenarios) {
-    for (const client of settings.clients) {
-      const definition = scenario(id, settings);
+    const definition = scenario(id, settings);
+    for (const client of definition.keyslotOnly ? ['keyslot' as const] : settings.clients) {
       const name = `${definition.number}. ${definition.title}${settings.clients.length > 1 ? ` (${client})` : ''}`;
       it(name, async () => {
         const r = await runScenario(definition, settings, client, log);
@@ -50,27 +54,99 @@ describe(`chaos, ${settings.mode} form: ${settings.callers} concurrent callers o
 function assertBounds(r: ScenarioResult): void {
   const context = `${r.number} ${r.id}: ${JSON.stringify({ callers: r.failures, flood: r.floodFailures, examples: r.errorExamples })}`;
 
-  // Everywhere: the scenario ran through, every promise settled, nothing applied twice, and the affected
-  // callers were served again.
+  // Everywhere: the scenario ran through, every promise settled, nothing applied twice, no error reached a caller
+  // whose keys the fault did not touch, and the affected callers were served again.
   expect.soft(r.error, context).toBeUndefined();
   expect.soft(r.unsettled, `${context}: commands never settled`).toBe(0);
   expect.soft(r.pendingAtEnd, `${context}: conn.stats().pending at the end`).toBe(0);
-  expect.soft(r.duplicates, `${context}: INCRs applied more often than they could have run`).toBe(0);
+  expect.soft(r.duplicates, `${context}: INCRs applied more often than they were issued`).toBe(0);
+  expect.soft(r.unaffectedCallerErrors, `${context}: errors on healthy shards`).toBe(0);
   expect.soft(r.recoveryMs, `${context}: the affected callers were not all served again`).toBeDefined();
   expect.soft(r.writes.acked, context).toBeGreaterThan(0);
-  // Only a SIGKILL can lose acknowledged writes, by the servers' asynchronous replication; anywhere else a
-  // lost acknowledgement would mean a reply was matched to the wrong command.
-  if (r.id !== 'sigkill') expect.soft(r.lostAcked, `${context}: acknowledged INCRs lost`).toBe(0);
+  expect.soft(r.lossBeyondWindow, context).toBe(false);
+  // Only a SIGKILL can lose acknowledged writes, by the servers' asynchronous replication, and never one that a
+  // WAIT confirmed on a replica; anywhere else a lost acknowledgement would mean a reply matched to the wrong command.
+  if (r.id === 'sigkill' || r.id === 'sigkill-tls' || r.id === 'replica-reads-kill') {
+    expect.soft(r.lostConfirmed, `${context}: acknowledged INCRs lost though WAIT confirmed them`).toBe(0);
+    expect.soft(r.confirmedWrites, `${context}: no write was confirmed`).toBeGreaterThan(0);
+  } else {
+    expect.soft(r.lostAcked, `${context}: acknowledged INCRs lost`).toBe(0);
+  }
 
+  const servedAfterRepair = (boundMs: number) =>
+    expect
+      .soft(r.recoveryAfterMark?.ms, `${context}: served again after ${r.recoveryAfterMark?.label}`)
+      .toBeLessThanOrEqual(boundMs);
   switch (r.id) {
     case 'sigkill':
+    case 'sigkill-tls':
       // Measured from the moment the replica reports itself primary (its redis.log has the millisecond).
-      expect.soft(r.recoveryAfterMark?.ms, context).toBeLessThanOrEqual(NODE_TIMEOUT_MS + 2_000);
+      servedAfterRepair(SERVED_AFTER_REPAIR_MS);
       break;
+    case 'replica-reads-kill':
+      // The dead primary's INCRs in flight may fail (outcome unknown); not one read, from its replica or elsewhere.
+      expect.soft(r.readsFailed, `${context}: reads failed`).toBe(0);
+      servedAfterRepair(SERVED_AFTER_REPAIR_MS);
+      break;
+    case 'pubsub-failover':
+    case 'pubsub-reshard': {
+      expect.soft(r.callerErrors, `${context}: errors reached callers`).toBe(0);
+      expect.soft(r.pubsub.length, context).toBeGreaterThan(0);
+      // Every message a subscriber had to get, it got; each stream flowed again within 1 s (a sharded channel whose
+      // slot moved was subscribed again on its new owner). Across a failover a message published on the old primary
+      // just before keyslot moved the subscription can reach it twice: once from the old primary, and once more from
+      // the new one, which the cluster bus brings it to after the subscription was made there (chaos/README.md).
+      const duplicatesAllowed = r.id === 'pubsub-failover' ? 1 : 0;
+      for (const stream of r.pubsub) {
+        const about = `${context}: ${JSON.stringify(stream)}`;
+        expect.soft(stream.received, about).toBeGreaterThan(0);
+        expect.soft(stream.duplicates, about).toBeLessThanOrEqual(duplicatesAllowed);
+        expect.soft(stream.lost, about).toBe(0);
+        expect.soft(stream.publishFailed, about).toBe(0);
+        expect.soft(stream.longestGapMs, about).toBeLessThanOrEqual(SERVED_AFTER_REPAIR_MS);
+      }
+      break;
+    }
+    case 'replica-reads-failover':
+      expect.soft(r.callerErrors, `${context}: errors reached callers`).toBe(0);
+      expect.soft(r.recoveryMs, context).toBeLessThanOrEqual(SERVED_AFTER_REPAIR_MS);
+      break;
+    case 'credentials': {
+      // Re-authenticating in place costs nothing; killing the connections costs the INCRs in flight, no more.
+      expect
+        .soft(
+          Object.keys(r.failures).filter((label) => label !== 'OUTCOME_UNKNOWN'),
+          context,
+        )
+        .toEqual([]);
+      const notes = r.notes as { connections?: number; reauthenticatedInPlace?: number };
+      expect
+        .soft(notes.reauthenticatedInPlace, `${context}: connections re-authenticated in place`)
+        .toBe(notes.connections);
+      servedAfterRepair(SERVED_AFTER_REPAIR_MS);
+      break;
+    }
+    case 'oom': {
+      // Writes to the full primary fail with the server's OOM at once, never retried; reads and other shards go on.
+      expect.soft(Object.keys(r.failures), context).toEqual(['REPLY OOM']);
+      expect.soft(r.readsFailed, `${context}: reads failed`).toBe(0);
+      expect.soft(r.writes.outcomeUnknown, context).toBe(0);
+      expect
+        .soft(r.slowestFailureMs['REPLY OOM'], `${context}: slowest OOM failure (ms)`)
+        .toBeLessThan(SERVED_AFTER_REPAIR_MS);
+      expect
+        .soft((r.notes as { retriesDuringFault?: number }).retriesDuringFault, `${context}: retries`)
+        .toBe(0);
+      servedAfterRepair(SERVED_AFTER_REPAIR_MS);
+      break;
+    }
     case 'failover':
     case 'reshard':
     case 'new-primary':
+    case 'replicas-removed':
+      // The cluster keeps serving: nothing reaches the callers, reads (from replicas too) and writes alike.
       expect.soft(r.callerErrors, `${context}: errors reached callers`).toBe(0);
+      expect.soft(r.recoveryMs, context).toBeLessThanOrEqual(SERVED_AFTER_REPAIR_MS);
       break;
     case 'outage':
     case 'stall':
@@ -80,28 +156,20 @@ function assertBounds(r: ScenarioResult): void {
         .toBeGreaterThan(0);
       expect.soft(r.heapGrowthBytes, context).toBeLessThan(settings.maxHeapGrowthBytes);
       // After an outage, a node's reconnect backoff (capped at 2 s) may run once more after the servers are back.
-      expect
-        .soft(r.recoveryAfterMark?.ms, context)
-        .toBeLessThanOrEqual(
-          r.id === 'outage' ? RECONNECT_BACKOFF_CAP_MS + SERVED_AFTER_REPAIR_MS : SERVED_AFTER_REPAIR_MS,
-        );
+      servedAfterRepair(
+        r.id === 'outage' ? RECONNECT_BACKOFF_CAP_MS + SERVED_AFTER_REPAIR_MS : SERVED_AFTER_REPAIR_MS,
+      );
       break;
     case 'cut':
       expect.soft(r.recoveryMs, context).toBeLessThanOrEqual(SERVED_AFTER_REPAIR_MS);
       break;
     case 'blackhole':
-      expect.soft(r.recoveryAfterMark?.ms, context).toBeLessThanOrEqual(SERVED_AFTER_REPAIR_MS);
+      servedAfterRepair(SERVED_AFTER_REPAIR_MS);
       break;
     case 'half-open':
       // No reset ever comes: the silent connection is dropped by keyslot itself, and the reconnect attempt made
       // during the black hole (swallowed too) must time out before the next one gets through.
-      expect
-        .soft(r.recoveryAfterMark?.ms, context)
-        .toBeLessThanOrEqual(CONNECT_TIMEOUT_MS + SERVED_AFTER_REPAIR_MS);
-      break;
-    case 'replicas-removed':
-      // Writes go to the primaries, which are untouched; reads follow the replicas away.
-      expect.soft(r.writes.failed + r.writes.outcomeUnknown, context).toBe(0);
+      servedAfterRepair(CONNECT_TIMEOUT_MS + SERVED_AFTER_REPAIR_MS);
       break;
   }
 }

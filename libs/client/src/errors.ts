@@ -15,7 +15,8 @@ export type KeyslotErrorCode =
   | 'ERR_KEYSLOT_ARGUMENT'
   | 'ERR_KEYSLOT_CROSS_SLOT'
   | 'ERR_KEYSLOT_QUEUE_FULL'
-  | 'ERR_KEYSLOT_CLUSTER';
+  | 'ERR_KEYSLOT_CLUSTER'
+  | 'ERR_KEYSLOT_USAGE';
 
 /** Base class of every error keyslot produces. */
 export abstract class KeyslotError extends Error {
@@ -27,8 +28,9 @@ export abstract class KeyslotError extends Error {
 }
 
 /**
- * An error reply from the server, passed on as the server wrote it. `prefix` is the first word of the reply
- * (`ERR`, `WRONGTYPE`, `NOPERM`, `MOVED`...), `message` is the server's whole text.
+ * An error reply from the server. `prefix` is the first word of the reply (`ERR`, `WRONGTYPE`, `NOPERM`,
+ * `MOVED`...), `message` is the server's text with whatever it echoed of the command's arguments replaced by
+ * `[redacted]` (see {@link redactEchoedArguments}): an argument may be a password or a customer's data.
  */
 export class ReplyError extends KeyslotError {
   readonly code = 'ERR_KEYSLOT_REPLY' as const;
@@ -39,7 +41,7 @@ export class ReplyError extends KeyslotError {
   /** The node (host:port) that sent the reply, when known. */
   node?: string;
   constructor(serverMessage: string) {
-    super(serverMessage);
+    super(redactEchoedArguments(serverMessage));
     const space = serverMessage.indexOf(' ');
     this.prefix = space === -1 ? serverMessage : serverMessage.slice(0, space);
   }
@@ -128,4 +130,50 @@ export class QueueFullError extends KeyslotError {
 /** The cluster's topology could not be discovered, or a node could not be chosen for a command. */
 export class ClusterError extends KeyslotError {
   readonly code = 'ERR_KEYSLOT_CLUSTER' as const;
+}
+
+/** The API was used in a way that cannot work, e.g. a transaction or a batch executed twice. Nothing was sent. */
+export class UsageError extends KeyslotError {
+  readonly code = 'ERR_KEYSLOT_USAGE' as const;
+}
+
+/**
+ * Quoted text in a server's error message that names the command, not one of its arguments: kept as written.
+ * `wrong number of arguments for 'set' command`, `invalid expire time in 'set' command`, `has no permissions to run
+ * the 'set' command`, `Can't execute 'get': only (P|S)SUBSCRIBE...`, `unknown command 'FOO', with args...`.
+ */
+const COMMAND_NAME_QUOTED =
+  /(?:for|in|run the|[Cc]an\uE001t execute|[Cc]an not execute a (?:write )?command|unknown command) '[^'\r\n]{0,128}'(?= command|:|,|$| while)/g;
+
+/** Quoted words of the servers' own, fixed messages (OOM, MASTERDOWN, ACL): no user input, kept as written. */
+const FIXED_QUOTED = /> 'maxmemory'(?=\.)|is set to '(?:no|yes)'|[Tt]he 'default' user/g;
+
+/** What the server echoes after an unknown command: every argument, each quoted, up to 128 bytes. */
+const ECHOED_ARGS = /(with args beginning with:).*$/s;
+
+/** An apostrophe inside a word (`can't`, `doesn't`): not a quote. */
+const APOSTROPHE = /(?<=[A-Za-z])'(?=[a-z])/g;
+
+/** A quoted span of the message: user input, as Redis and Valkey quote it ('%s'). */
+const QUOTED = /'[^']*'/g;
+
+/**
+ * Replaces what a server's error message echoes of a command's arguments with `[redacted]`. Redis and Valkey quote
+ * the user input they echo (`unknown command 'FOO', with args beginning with: 'secret'`, `Error in ACL SETUSER
+ * modifier '>...'`, `No such key 'orders' or consumer group 'g'`, `Unknown option ... CONFIG SET - 'x'`): every
+ * quoted span is redacted, except the command's own name in the few messages that name it. When the quotes do not
+ * pair up (an argument holding a quote), everything from the first quote on is redacted. Text that a script or a
+ * module writes itself (`redis.error_reply(...)`) is not an echo and is passed on as written.
+ */
+export function redactEchoedArguments(message: string): string {
+  if (message.indexOf("'") === -1) return message;
+  let text = message.replace(ECHOED_ARGS, '$1 [redacted]').replace(APOSTROPHE, '\uE001');
+  const kept: string[] = [];
+  const keep = (span: string) => `\uE000${kept.push(span) - 1}\uE000`;
+  text = text.replace(COMMAND_NAME_QUOTED, keep).replace(FIXED_QUOTED, keep);
+  if ((text.split("'").length - 1) % 2 === 1) text = `${text.slice(0, text.indexOf("'"))}[redacted]`;
+  else text = text.replace(QUOTED, "'[redacted]'");
+  return text
+    .replace(/\uE000(\d+)\uE000/g, (_, index: string) => kept[Number(index)]!)
+    .replaceAll('\uE001', "'");
 }

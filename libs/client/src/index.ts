@@ -17,6 +17,7 @@ export type { Command, CommandExecutor, RedisArg, RedisKey } from './command.js'
 export * from './commands/index.js';
 export type { ConnectionConfig } from './config.js';
 export type { TlsOptions } from './connection/connection-options.js';
+export type { Credentials, CredentialsProvider } from './connection/credentials.js';
 export { MultiplexedConnection } from './connection/multiplexed-connection.js';
 export * from './errors.js';
 export type { PubSubListener, PubSubMessage } from './pubsub/subscriptions.js';

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { RedisCommands } from '../commands/redis-commands.js';
+import { UsageError } from '../errors.js';
 import { QueuedReply, type ReplyListener } from '../util/queued-reply.js';
 import type { RequestSettler } from './cluster-request.js';
 
@@ -73,6 +74,6 @@ class ExecRun implements ReplyListener {
   }
 }
 
-function alreadySent(): Error {
-  return new Error('this batch was already executed; start a new one with batch()');
+function alreadySent(): UsageError {
+  return new UsageError('this batch was already executed; start a new one with batch()');
 }

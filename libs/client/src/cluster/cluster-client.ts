@@ -1,5 +1,6 @@
 import { resolveConnectionConfig } from '../config.js';
 import type { NodeConnectionSettings } from '../connection/connection-options.js';
+import { CredentialSource, checkCredentialOptions } from '../connection/credentials.js';
 import { ConfigError } from '../errors.js';
 import { ClusterConnection } from './cluster-connection.js';
 import {
@@ -33,6 +34,8 @@ export class ClusterClient {
     checkClusterOptions(options);
     this.seeds = parsed.seeds;
     this.#options = { ...parsed.fromUrl, ...options };
+    // A password in a seed URL beside a credentials provider is as ambiguous as both in the options.
+    if (options.credentials !== undefined) checkCredentialOptions(this.#options);
   }
 
   /**
@@ -64,6 +67,8 @@ export class ClusterClient {
     }
     const options = this.#options;
     const password = wrapPassword(options.password);
+    // One source per connection: its dedicated connections and every node's share it, and are re-authenticated with it.
+    const credentials = options.credentials ? new CredentialSource(options.credentials) : undefined;
     const tls = options.tls === true ? {} : options.tls === false ? undefined : options.tls;
     const router = new ClusterRouter(
       {
@@ -74,6 +79,7 @@ export class ClusterClient {
           tls,
           username: options.username,
           password,
+          credentials,
           clientName: options.clientName,
           db: 0,
           protocol: options.protocol ?? 3,
@@ -89,6 +95,7 @@ export class ClusterClient {
       },
       resolved,
     );
+    if (credentials) credentials.onError = (error) => router.events.emit('error', error);
     const connection = new ClusterConnection(router);
     void router.refresh();
     return connection;

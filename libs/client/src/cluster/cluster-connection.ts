@@ -23,8 +23,8 @@ import { ClusterBatch } from './cluster-batch.js';
 import { type ClusterHealth, checkClusterHealth, type HealthOptions } from './cluster-health.js';
 import { ClusterPubSub } from './cluster-pubsub.js';
 import { ClusterRequest, type RequestSettler } from './cluster-request.js';
-import { type CommandPlan, planCommand } from './command-plan.js';
-import { aggregate, type FanOutPolicy } from './fan-out-policy.js';
+import { type CommandPlan, type FanOutPlan, planCommand } from './command-plan.js';
+import { aggregate } from './fan-out-policy.js';
 import { CROSS_SLOT, commandSlot, distinctSlots, NO_KEY, slotOfKey } from './key-slots.js';
 import { pinnedRoute, type Route } from './route.js';
 import type { ClusterRouter, ClusterStats } from './router.js';
@@ -114,7 +114,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     } catch (error) {
       return settleWith(settler, Promise.reject(error));
     }
-    const request = this.startRequest(command, payload, route, settler);
+    const request = this.startRequest(command, payload, route, settler, this.router.config.commandTimeoutMs);
     if (request instanceof QueueFullError) return settleWith(settler, Promise.reject(request));
     if (trace !== undefined) {
       // The node that finally answered (after redirects), known once the command settles.
@@ -130,7 +130,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
   private runPlan<T>(command: Command<T>, plan: Exclude<CommandPlan, Route>): Promise<T> {
     switch (plan.kind) {
       case 'fanOut':
-        return this.fanOut(command, plan.policy);
+        return this.fanOut(command, plan);
       case 'dedicated':
         return this.runBlocking(command, plan.slot, plan.blockMs);
       case 'split':
@@ -259,7 +259,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     return this.state === 'open';
   }
 
-  private async fanOut<T>(command: Command<T>, policy: FanOutPolicy): Promise<T> {
+  private async fanOut<T>(command: Command<T>, { policy, blockMs }: FanOutPlan): Promise<T> {
     const addresses = policy.targets === 'primaries' ? await this.knownPrimaries() : await this.knownNodes();
     const raw: Command<unknown> = {
       name: command.name,
@@ -268,7 +268,13 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     };
     // Encoded once for every node.
     const payload = encodeCommand(command.name, command.args);
-    const replies = await Promise.all(addresses.map((address) => this.pinned(raw, address, payload)));
+    // WAIT and WAITAOF: their own block time on top of the deadline.
+    const commandTimeoutMs = this.router.config.commandTimeoutMs;
+    const timeoutMs =
+      blockMs === undefined ? commandTimeoutMs : blockingDeadlineMs(blockMs, commandTimeoutMs);
+    const replies = await Promise.all(
+      addresses.map((address) => this.pinned(raw, address, payload, timeoutMs)),
+    );
     const transform = command.transform;
     if (policy.aggregate === 'perNode') {
       // One reply per node: the command's transform applies to each (INFO's text), not to the record.
@@ -303,7 +309,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     // A command not sent by the deadline never is: a late BLPOP would pop an element nobody receives.
     const send = (connection: MultiplexedConnection): Promise<T> => {
       const remaining = deadline - Date.now();
-      if (remaining < 1) return Promise.reject(new AbandonedError());
+      if (remaining < 1) return Promise.reject(timeout());
       return connection.execHere(command, remaining);
     };
     let address = '';
@@ -388,8 +394,16 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     return slots[0]!;
   }
 
-  /** One request bound to one node; `payload` when the command was encoded already (fan-out). */
-  private pinned<T>(command: Command<T>, address: string, payload?: string | Buffer): Promise<T> {
+  /**
+   * One request bound to one node; `payload` when the command was encoded already (fan-out), `timeoutMs` when its
+   * deadline is not the command timeout (WAIT).
+   */
+  private pinned<T>(
+    command: Command<T>,
+    address: string,
+    payload?: string | Buffer,
+    timeoutMs = this.router.config.commandTimeoutMs,
+  ): Promise<T> {
     if (this.state !== 'open') return Promise.reject(closed());
     let encoded: string | Buffer;
     try {
@@ -402,6 +416,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
       encoded,
       pinnedRoute(address, safeToResend(command.name, command.args)),
       undefined,
+      timeoutMs,
     );
     return request instanceof QueueFullError ? Promise.reject(request) : request.promise!;
   }
@@ -412,6 +427,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     payload: string | Buffer,
     route: Route,
     settler: RequestSettler<T> | undefined,
+    timeoutMs: number,
   ): ClusterRequest<T> | QueueFullError {
     const full = this.router.admissionError(command.name);
     if (full !== undefined) return full;
@@ -423,7 +439,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
       command.transform,
       route,
       this.router,
-      config.commandTimeoutMs,
+      timeoutMs,
       settler,
     );
     this.router.route(request as ClusterRequest<unknown>);
@@ -460,9 +476,6 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
  * dedicated connection reports a written one as `OutcomeUnknownError`), and a blocking command is never re-sent.
  */
 const BLOCKING_ATTEMPT: Attempt = { written: false, resendable: false, retryWrites: false, scope: 'cluster' };
-
-/** Thrown inside a dedicated connection's turn when the caller has given up already: the command is never sent. */
-class AbandonedError extends Error {}
 
 function closed(): ClosedError {
   return new ClosedError(

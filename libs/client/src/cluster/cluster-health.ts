@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { TimeoutError } from '../errors.js';
 import { withTimeout } from '../util/timeout.js';
 import { SLOT_COUNT } from './topology.js';
 import type { NodeSnapshot, TopologySnapshot } from './topology-snapshot.js';
@@ -65,7 +66,7 @@ export async function checkClusterHealth(
       withTimeout(
         target.onNode(node.address, PING),
         timeoutMs,
-        () => new Error(noAnswer(node, timeoutMs)),
+        () => new TimeoutError(noAnswer(node, timeoutMs), 'PING', node.address),
       ).then(
         (reply) => ({ address: node.address, ok: true, answer: String(reply) }),
         (error: Error) => ({ address: node.address, ok: false, answer: error.message }),

@@ -1,5 +1,6 @@
 import type { ConnectionConfig } from '../config.js';
 import type { TlsOptions } from '../connection/connection-options.js';
+import { type CredentialsProvider, checkCredentialOptions } from '../connection/credentials.js';
 import { ConfigError } from '../errors.js';
 import { parseRedisUrl } from '../standalone/client-options.js';
 import { Secret } from '../util/secret.js';
@@ -16,6 +17,11 @@ export type NatMap =
 export interface ClusterClientOptions {
   username?: string;
   password?: string;
+  /**
+   * Instead of `username` and `password`: called for each new connection's handshake, and again before the secret
+   * it returned expires, to re-authenticate every open connection (cloud IAM tokens, rotated passwords).
+   */
+  credentials?: CredentialsProvider;
   /** TLS for every node: `true` for the system's trusted CAs, or certificates and options. */
   tls?: boolean | TlsOptions;
   /** CLIENT SETNAME on every connection. */
@@ -90,9 +96,7 @@ export function checkClusterOptions(options: ClusterClientOptions): void {
     throw new ConfigError('ClusterClient options must be an object');
   if (options.password !== undefined && typeof options.password !== 'string')
     throw new ConfigError('password must be a string');
-  if (options.username !== undefined && options.password === undefined) {
-    throw new ConfigError(`username '${options.username}' was given without a password`);
-  }
+  checkCredentialOptions(options);
   if (options.protocol !== undefined && options.protocol !== 2 && options.protocol !== 3) {
     throw new ConfigError(`protocol must be 2 or 3, got ${String(options.protocol)}`);
   }

@@ -3,7 +3,7 @@
  * `ClusterConnection` dispatches on the plan's `kind` and on nothing else.
  */
 import type { RedisArg } from '../command.js';
-import { blockingTimeoutMs } from '../commands/blocking.js';
+import { blockingTimeoutMs, blocksSharedForever } from '../commands/blocking.js';
 import { safeToResend, singleKeyCommand } from '../commands/command-info.js';
 import { ArgumentError, CrossSlotError } from '../errors.js';
 import { type FanOutPolicy, fanOutPolicy } from './fan-out-policy.js';
@@ -15,6 +15,11 @@ import { type SplitKind, splitKind } from './split-multi-key.js';
 export interface FanOutPlan {
   readonly kind: 'fanOut';
   readonly policy: FanOutPolicy;
+  /**
+   * WAIT and WAITAOF: their own block time in ms, given on top of the command timeout. They run on each primary's
+   * shared connection, where this process's writes went (a dedicated connection has none, and would answer at once).
+   */
+  readonly blockMs: number | undefined;
 }
 
 /** A blocking command (BLPOP, XREAD BLOCK...): it runs on a dedicated connection to its slot's primary. */
@@ -52,12 +57,19 @@ export function planCommand(name: string, args: readonly RedisArg[]): CommandPla
     return slotRoute(slotOfKey(args[single.keyIndex]!), single.flags.readonly);
   }
   const policy = fanOutPolicy(name, args);
-  if (policy !== undefined) return { kind: 'fanOut', policy };
+  if (policy !== undefined) return fanOutPlan(name, args, policy);
   const slot = commandSlot(name, args);
   if (slot === CROSS_SLOT) return crossSlotPlan(name, args);
   const blockMs = blockingTimeoutMs(name, args);
   if (blockMs !== undefined) return { kind: 'dedicated', slot, blockMs };
   return slotRoute(slot, safeToResend(name, args));
+}
+
+function fanOutPlan(name: string, args: readonly RedisArg[], policy: FanOutPolicy): FanOutPlan | RejectPlan {
+  const blockMs = blockingTimeoutMs(name, args);
+  // Forever would stall every command queued behind it on the shared connections.
+  if (blockMs === 0) return { kind: 'reject', error: blocksSharedForever(name.toUpperCase()) };
+  return { kind: 'fanOut', policy, blockMs };
 }
 
 function crossSlotPlan(name: string, args: readonly RedisArg[]): SplitPlan | RejectPlan {

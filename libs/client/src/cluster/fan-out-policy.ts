@@ -19,7 +19,9 @@ export type Aggregate =
   /** Any one non-null reply (RANDOMKEY). */
   | 'anyNonNull'
   /** One reply per node, keyed by `host:port` (INFO). */
-  | 'perNode';
+  | 'perNode'
+  /** The smallest integer reply, element-wise for arrays (WAIT, WAITAOF: what every primary has). */
+  | 'min';
 
 export interface FanOutPolicy {
   targets: FanOutTargets;
@@ -34,6 +36,9 @@ const POLICIES: Record<string, FanOutPolicy> = {
   PING: { targets: 'primaries', aggregate: 'allSucceeded' },
   RANDOMKEY: { targets: 'primaries', aggregate: 'anyNonNull' },
   INFO: { targets: 'all', aggregate: 'perNode' },
+  // Each primary's shared connection carries this process's writes to it: WAIT there counts them all.
+  WAIT: { targets: 'primaries', aggregate: 'min' },
+  WAITAOF: { targets: 'primaries', aggregate: 'min' },
   'SCRIPT LOAD': { targets: 'all', aggregate: 'allSucceeded' },
   'SCRIPT FLUSH': { targets: 'all', aggregate: 'allSucceeded' },
   'SCRIPT EXISTS': { targets: 'all', aggregate: 'logicalAnd' },
@@ -79,6 +84,15 @@ export function aggregate(
     }
     case 'anyNonNull':
       return replies.find((reply) => reply !== null) ?? null;
+    case 'min': {
+      if (Array.isArray(replies[0])) {
+        const first = replies[0] as unknown[];
+        return first.map((_, index) =>
+          Math.min(...replies.map((reply) => Number((reply as unknown[])[index]))),
+        );
+      }
+      return Math.min(...replies.map(Number));
+    }
     case 'perNode': {
       const out: Record<string, unknown> = {};
       replies.forEach((reply, index) => {

@@ -3,6 +3,7 @@
  * what sends it to a dedicated connection instead of the shared one.
  */
 import type { RedisArg } from '../command.js';
+import { ArgumentError } from '../errors.js';
 import { commandFlags } from './command-info.js';
 
 function textOf(arg: RedisArg | undefined): string {
@@ -69,6 +70,33 @@ export function blockingTimeoutMs(name: string, args: readonly RedisArg[]): numb
       return upper === name ? undefined : blockingTimeoutMs(upper, args);
     }
   }
+}
+
+/**
+ * WAIT and WAITAOF block, but speak of the writes made on the very connection they run on: they must run on the
+ * shared connection the caller's writes went through, never on a dedicated one (where they would report at once
+ * that nothing is pending). Returns the deadline to give them there, or an `ArgumentError` for a block time of 0
+ * (forever), which would stall every command behind it on the shared connection.
+ */
+export function ownWritesDeadline(
+  name: string,
+  blockMs: number,
+  commandTimeoutMs: number,
+): number | ArgumentError {
+  return blockMs === 0 ? blocksSharedForever(name) : blockingDeadlineMs(blockMs, commandTimeoutMs);
+}
+
+/** The error for WAIT or WAITAOF (`name` in upper case) with a block time of 0, refused before sending. */
+export function blocksSharedForever(name: string): ArgumentError {
+  return new ArgumentError(
+    `${name} with a timeout of 0 would block the shared connection forever: give a timeout in ms, e.g. ${name === 'WAITAOF' ? 'waitaof(1, 1, 100)' : 'wait(1, 100)'}`,
+  );
+}
+
+/** Whether a command is WAIT or WAITAOF (see {@link ownWritesDeadline}). */
+export function waitsForOwnWrites(name: string): boolean {
+  const upper = name.length === 4 || name.length === 7 ? name.toUpperCase() : '';
+  return upper === 'WAIT' || upper === 'WAITAOF';
 }
 
 /** A blocking command's deadline: its own block time plus the command timeout; none when it may block forever. */

@@ -1,5 +1,6 @@
 import type { ConnectionOptions as TlsConnectOptions } from 'node:tls';
 import type { Secret } from '../util/secret.js';
+import type { CredentialSource } from './credentials.js';
 
 /** TLS settings. Certificates are verified unless `rejectUnauthorized: false` is given explicitly. */
 export interface TlsOptions {
@@ -18,6 +19,8 @@ export interface NodeConnectionSettings {
   tls?: TlsOptions;
   username?: string;
   password?: Secret;
+  /** Asked for the username and password at each handshake instead (never together with `password`). */
+  credentials?: CredentialSource;
   /** CLIENT SETNAME. */
   clientName?: string;
   /** Logical database (standalone only). */

@@ -1,5 +1,6 @@
 import { ConnectionError, OutcomeUnknownError, ReplyError } from '../errors.js';
 import type { NodeConnectionSettings } from './connection-options.js';
+import type { Fetched } from './credentials.js';
 import type { MultiplexedConnection } from './multiplexed-connection.js';
 
 const LIB_NAME = 'keyslot';
@@ -14,9 +15,16 @@ export async function handshake(
   settings: NodeConnectionSettings,
 ): Promise<void> {
   const timeout = settings.connectTimeoutMs;
-  const password = settings.password?.reveal();
-  const username = settings.username ?? 'default';
+  let password = settings.password?.reveal();
+  let named = settings.username;
+  let fetched: Fetched | undefined;
   try {
+    if (settings.credentials) {
+      fetched = await settings.credentials.fetchWithin(timeout, connection.address);
+      password = fetched.password.reveal();
+      named = fetched.username;
+    }
+    const username = named ?? 'default';
     if (settings.protocol === 3) {
       const args: string[] = ['3'];
       if (password !== undefined) args.push('AUTH', username, password);
@@ -30,7 +38,7 @@ export async function handshake(
     }
     if (connection.protocol === 2) {
       if (password !== undefined) {
-        const authArgs = settings.username === undefined ? [password] : [username, password];
+        const authArgs = named === undefined ? [password] : [username, password];
         await connection.execHere({ name: 'AUTH', args: authArgs }, timeout);
       }
       if (settings.clientName !== undefined) {
@@ -38,7 +46,7 @@ export async function handshake(
       }
     }
   } catch (error) {
-    throw explainHandshakeFailure(error, connection.address, settings);
+    throw explainHandshakeFailure(error, connection.address, settings, named);
   }
   const steps: Promise<unknown>[] = [
     // Older servers do not know SETINFO; that is fine.
@@ -50,15 +58,21 @@ export async function handshake(
   try {
     await Promise.all(steps);
   } catch (error) {
-    throw explainHandshakeFailure(error, connection.address, settings);
+    throw explainHandshakeFailure(error, connection.address, settings, named);
   }
+  if (fetched !== undefined) settings.credentials!.track(connection, fetched);
 }
 
 function isUnknownHello(error: ReplyError): boolean {
   return error.prefix === 'NOPROTO' || /unknown command/i.test(error.message);
 }
 
-function explainHandshakeFailure(error: unknown, address: string, settings: NodeConnectionSettings): unknown {
+function explainHandshakeFailure(
+  error: unknown,
+  address: string,
+  settings: NodeConnectionSettings,
+  username: string | undefined,
+): unknown {
   if (error instanceof OutcomeUnknownError) {
     // Lost while connecting: "HELLO may or may not have run" would mislead; the connection simply failed.
     return new ConnectionError(`connection to ${address} was lost during the handshake`, address, {
@@ -66,10 +80,11 @@ function explainHandshakeFailure(error: unknown, address: string, settings: Node
     });
   }
   if (!(error instanceof ReplyError)) return error;
-  const who = settings.username === undefined ? 'the default user' : `user '${settings.username}'`;
+  const who = username === undefined ? 'the default user' : `user '${username}'`;
   if (error.prefix === 'WRONGPASS' || error.prefix === 'NOAUTH' || /password/i.test(error.message)) {
-    const hint =
-      settings.password === undefined
+    const hint = settings.credentials
+      ? 'the server refused what the credentials provider returned'
+      : settings.password === undefined
         ? 'the server requires a password: pass `password` (and `username` for an ACL user)'
         : 'check the username and password';
     return new ConnectionError(

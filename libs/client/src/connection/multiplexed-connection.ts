@@ -1,6 +1,11 @@
 import type { Socket } from 'node:net';
 import type { Command } from '../command.js';
-import { blockingDeadlineMs, blockingTimeoutMs } from '../commands/blocking.js';
+import {
+  blockingDeadlineMs,
+  blockingTimeoutMs,
+  ownWritesDeadline,
+  waitsForOwnWrites,
+} from '../commands/blocking.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import { ClosedError, ConnectionError, ProtocolError, type QueueFullError } from '../errors.js';
 import { RespDecoder } from '../resp/decoder.js';
@@ -151,6 +156,11 @@ export class MultiplexedConnection extends RedisCommands<string> {
     return this.state === 'open';
   }
 
+  /** The deadline of each command sent with `sendCommand`, in ms. */
+  get commandTimeoutMs(): number {
+    return this.config.commandTimeoutMs;
+  }
+
   /** Commands written and waiting for a reply, plus those waiting to be written. */
   get pendingCount(): number {
     return this.inflight.length + this.outbox.length;
@@ -165,6 +175,11 @@ export class MultiplexedConnection extends RedisCommands<string> {
   sendCommand<T>(command: Command<T>): Promise<T> {
     const blockMs = blockingTimeoutMs(command.name, command.args);
     if (blockMs === undefined) return this.execHere(command, this.config.commandTimeoutMs);
+    if (this.config.runBlocking && waitsForOwnWrites(command.name)) {
+      // WAIT counts this connection's writes: it runs here, never on a dedicated connection.
+      const deadline = ownWritesDeadline(command.name.toUpperCase(), blockMs, this.config.commandTimeoutMs);
+      return deadline instanceof Error ? Promise.reject(deadline) : this.execHere(command, deadline);
+    }
     if (this.config.runBlocking) return this.config.runBlocking(command, blockMs);
     // A dedicated connection (lent by watch(), for one): the command blocks here, for as long as it asks.
     return this.execHere(command, blockingDeadlineMs(blockMs, this.config.commandTimeoutMs));

@@ -1,4 +1,9 @@
 import type { NodeConnectionSettings, TlsOptions } from '../connection/connection-options.js';
+import {
+  CredentialSource,
+  type CredentialsProvider,
+  checkCredentialOptions,
+} from '../connection/credentials.js';
 import { ConfigError } from '../errors.js';
 import { Secret } from '../util/secret.js';
 
@@ -11,6 +16,11 @@ export interface ClientOptions {
   /** ACL user name; omit for the default user. */
   username?: string;
   password?: string;
+  /**
+   * Instead of `username` and `password`: called for each new connection's handshake, and again before the secret
+   * it returned expires, to re-authenticate every open connection (cloud IAM tokens, rotated passwords).
+   */
+  credentials?: CredentialsProvider;
   /** Logical database. Default 0. */
   db?: number;
   /** Use TLS: `true` for the system's trusted CAs, or certificates and options. */
@@ -98,15 +108,14 @@ export function resolveClientOptions(
   if (options.password !== undefined && typeof options.password !== 'string') {
     throw new ConfigError('password must be a string');
   }
-  if (options.username !== undefined && options.password === undefined) {
-    throw new ConfigError(`username '${options.username}' was given without a password`);
-  }
+  checkCredentialOptions(options);
   return {
     host,
     port,
     tls: options.tls === true ? {} : options.tls === false ? undefined : options.tls,
     username: options.username,
     password: options.password === undefined ? undefined : new Secret(options.password),
+    credentials: options.credentials === undefined ? undefined : new CredentialSource(options.credentials),
     clientName: options.clientName,
     db,
     protocol: options.protocol ?? 3,

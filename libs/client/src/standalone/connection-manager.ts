@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { blockingTimeoutMs } from '../commands/blocking.js';
+import { blockingTimeoutMs, ownWritesDeadline, waitsForOwnWrites } from '../commands/blocking.js';
 import { safeToResend } from '../commands/command-info.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import { type ConnectionConfig, type ResolvedConnectionConfig, resolveConnectionConfig } from '../config.js';
@@ -74,7 +74,14 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   private dispatchCommand<T>(command: Command<T>): Promise<T> {
     if (this.state !== 'open') return Promise.reject(closedError(this.address));
     const blockMs = blockingTimeoutMs(command.name, command.args);
-    if (blockMs !== undefined) return this.dedicated.runBlocking(command, blockMs);
+    let timeoutMs = this.config.commandTimeoutMs;
+    if (blockMs !== undefined) {
+      if (!waitsForOwnWrites(command.name)) return this.dedicated.runBlocking(command, blockMs);
+      // WAIT counts the writes of the connection it runs on: the shared one, where the caller's writes went.
+      const deadline = ownWritesDeadline(command.name.toUpperCase(), blockMs, timeoutMs);
+      if (deadline instanceof Error) return Promise.reject(deadline);
+      timeoutMs = deadline;
+    }
     let payload: string | Buffer;
     try {
       payload = encodeCommand(command.name, command.args);
@@ -90,7 +97,7 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
       command.transform,
       safeToResend(command.name, command.args),
       this,
-      this.config.commandTimeoutMs,
+      timeoutMs,
     );
     this.dispatch(request as ManagedRequest<unknown>);
     return request.promise;

@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { RedisCommands } from '../commands/redis-commands.js';
-import { ReplyError } from '../errors.js';
+import { ReplyError, UsageError } from '../errors.js';
 import { QueuedReply } from '../util/queued-reply.js';
 
 /** Runs MULTI, the queued commands and EXEC as one unit; resolves with EXEC's replies, or null when WATCH aborted it. */
@@ -29,8 +29,7 @@ export class Multi extends RedisCommands<string> {
   }
 
   sendCommand<T>(command: Command<T>): Promise<T> {
-    if (this.sent)
-      return Promise.reject(new Error('this transaction was already executed; start a new one with multi()'));
+    if (this.sent) return Promise.reject(alreadyExecuted());
     const reply = new QueuedReply<T>();
     this.queued.push(command as Command<unknown>);
     this.settlers.push(reply as QueuedReply<unknown>);
@@ -39,7 +38,7 @@ export class Multi extends RedisCommands<string> {
 
   /** Sends MULTI, the queued commands and EXEC. */
   async exec(): Promise<unknown[] | null> {
-    if (this.sent) throw new Error('this transaction was already executed; start a new one with multi()');
+    if (this.sent) throw alreadyExecuted();
     this.sent = true;
     const returnBuffers = this.queued.some((command) => command.returnBuffers === true);
     let replies: unknown[] | null;
@@ -58,6 +57,10 @@ export class Multi extends RedisCommands<string> {
       settleOne(this.queued[index]!, this.settlers[index]!, reply, returnBuffers),
     );
   }
+}
+
+function alreadyExecuted(): UsageError {
+  return new UsageError('this transaction was already executed; start a new one with multi()');
 }
 
 function settleOne(

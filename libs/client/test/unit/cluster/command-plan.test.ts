@@ -75,6 +75,22 @@ describe('planCommand: one decision per command', () => {
     });
   });
 
+  it('fans WAIT and WAITAOF out to every primary with their block time, and refuses a block time of 0 before sending', () => {
+    expect(plan('WAIT', '1', '250')).toEqual({
+      kind: 'fanOut',
+      policy: { targets: 'primaries', aggregate: 'min' },
+      blockMs: 250,
+    });
+    expect(plan('WAITAOF', '1', '0', '100')).toMatchObject({ kind: 'fanOut', blockMs: 100 });
+    for (const forever of [plan('WAIT', '1', '0'), plan('WAITAOF', '1', '1', '0')]) {
+      expect(forever.kind).toBe('reject');
+      if (forever.kind === 'reject') {
+        expect(forever.error).toBeInstanceOf(ArgumentError);
+        expect(forever.error.message).toMatch(/block the shared connection forever/);
+      }
+    }
+  });
+
   it('sends blocking commands to a dedicated connection with their block time, and only when they block', () => {
     expect(plan('BLPOP', 'q', '1.5')).toEqual({ kind: 'dedicated', slot: slotOfKey('q'), blockMs: 1500 });
     expect(plan('BLPOP', 'q', '0')).toEqual({ kind: 'dedicated', slot: slotOfKey('q'), blockMs: 0 });
