@@ -1,6 +1,12 @@
 import type { ClusterConnection, Command, Script } from '@keyslot/client';
 import type { IRedisTransaction } from 'bullmq';
-import { forBullmq, forBullmqScript, rethrowForBullmq, rethrowForBullmqScript } from './bullmq-errors.js';
+import {
+  forBullmq,
+  forBullmqScript,
+  NonErrorRejection,
+  rethrowForBullmq,
+  rethrowForBullmqScript,
+} from './bullmq-errors.js';
 import * as commands from './ioredis-commands.js';
 import { isNoScript, type ScriptBook } from './script-book.js';
 
@@ -115,5 +121,5 @@ export class BullmqTransaction implements IRedisTransaction {
 
 function toError(reason: unknown): Error {
   const mapped = forBullmq(reason);
-  return mapped instanceof Error ? mapped : new Error(String(mapped));
+  return mapped instanceof Error ? mapped : new NonErrorRejection(mapped);
 }

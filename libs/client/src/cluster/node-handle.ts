@@ -9,7 +9,8 @@ import { backoffDelay } from '../util/backoff.js';
 
 /** What a node handle tells the cluster connection about. */
 export interface NodeEvents {
-  onUp(handle: NodeHandle): void;
+  /** `reconnect`: a connection to this node was open before and was lost. */
+  onUp(handle: NodeHandle, reconnect: boolean): void;
   onDown(handle: NodeHandle, error: Error | undefined): void;
   onPush(handle: NodeHandle, push: unknown[]): void;
 }
@@ -27,6 +28,8 @@ export class NodeHandle {
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** A connection was open once: the next one is a reconnect. */
+  private everUp = false;
   lastError: Error | undefined;
   /** Commands sent through this handle, for stats. */
   commandCount = 0;
@@ -38,7 +41,8 @@ export class NodeHandle {
     private readonly config: ResolvedConnectionConfig,
     private readonly events: NodeEvents,
   ) {
-    this.dedicated = new DedicatedConnections(settings, config.commandTimeoutMs);
+    // Blocking commands and WATCH read nothing the cache keeps: no tracking there.
+    this.dedicated = new DedicatedConnections({ ...settings, tracking: false }, config.commandTimeoutMs);
   }
 
   /** True while a connection is open. */
@@ -159,7 +163,8 @@ export class NodeHandle {
         this.scheduleReconnect();
       }
     });
-    this.events.onUp(this);
+    this.events.onUp(this, this.everUp);
+    this.everUp = true;
   }
 
   private scheduleReconnect(): void {
