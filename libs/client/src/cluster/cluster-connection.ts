@@ -485,6 +485,33 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
 
   /** @internal A cache miss: one read-only request to `slot`, reporting the node that answered. */
   fetchForCache(command: Command<unknown>, slot: number, receiver: FetchReceiver): void {
+    if (!commandTracing.hasSubscribers) {
+      this.fetchUntraced(command, slot, receiver);
+      return;
+    }
+    // A miss goes to a server: traced like any command, naming the node that answered.
+    const context = this.traceOf(command);
+    const traced = traceCommand(
+      context,
+      () =>
+        new Promise<unknown>((resolve, reject) =>
+          this.fetchUntraced(command, slot, {
+            received(reply, node) {
+              traceNode(context, node);
+              receiver.received(reply, node);
+              resolve(reply);
+            },
+            failed(error) {
+              receiver.failed(error);
+              reject(error);
+            },
+          }),
+        ),
+    );
+    traced.catch(() => undefined); // the caller learns of the failure through the receiver
+  }
+
+  private fetchUntraced(command: Command<unknown>, slot: number, receiver: FetchReceiver): void {
     if (this.state !== 'open') {
       receiver.failed(closed());
       return;

@@ -160,7 +160,8 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
 
   /** A cache miss: sent as any command; the only node is this server. */
   private fetchForCache(command: Command<unknown>, receiver: FetchReceiver): void {
-    this.dispatchCommand(command).then(
+    // Traced like any command when someone listens: a miss goes to the server.
+    (commandTracing.hasSubscribers ? this.sendUncached(command) : this.dispatchCommand(command)).then(
       (reply) => receiver.received(reply, this.address),
       (error: Error) => receiver.failed(error),
     );
