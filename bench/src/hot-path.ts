@@ -164,6 +164,31 @@ row(
   }),
 );
 
+// Commands whose keys are not one fixed position: where they are comes from the command table's key specs (read per
+// call for EVAL, XREAD, ZUNIONSTORE; a fixed range for MSET; the subcommand for OBJECT ENCODING).
+const M = N / 10;
+const tagged = keys.map((_, i) => `{t${i}}`);
+const otherCommands: [string, (tag: string) => readonly (string | number)[]][] = [
+  ['EVAL', (tag) => ['return 1', 1, `${tag}a`, 'x']],
+  ['XREAD', (tag) => ['COUNT', 10, 'STREAMS', `${tag}a`, `${tag}b`, '0', '0']],
+  ['ZUNIONSTORE', (tag) => [`${tag}d`, 2, `${tag}a`, `${tag}b`, 'WEIGHTS', 1, 2]],
+  ['MSET', (tag) => [`${tag}a`, 'x', `${tag}b`, 'y']],
+  ['OBJECT', (tag) => ['ENCODING', `${tag}a`]],
+];
+for (const [name, argsOf] of otherCommands) {
+  const argsByKey = tagged.map(argsOf);
+  row(
+    'routing',
+    `planCommand (${name}: keys found from its arguments)`,
+    measure(M, () => {
+      for (let i = 0; i < M; i++) {
+        const plan = planCommand(name, argsByKey[i & (K - 1)]!);
+        sink = plan.kind === 'route' ? plan.slot : -1;
+      }
+    }),
+  );
+}
+
 // ---------------------------------------------------------------- encoder
 row(
   'encoder',

@@ -9,6 +9,7 @@ import { UncachedView } from '../cache/uncached-view.js';
 import type { Command, RedisArg, RedisKey } from '../command.js';
 import { blockingDeadlineMs } from '../commands/blocking.js';
 import { safeToResend } from '../commands/command-info.js';
+import { learnUnknownCommands } from '../commands/learned-commands.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import type { MultiplexedConnection } from '../connection/multiplexed-connection.js';
 import {
@@ -96,6 +97,17 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
   /** @internal Waits for the first topology. */
   async connect(timeoutMs: number): Promise<void> {
     await this.router.connect(timeoutMs);
+    // Module commands (JSON.GET...) route by their keys once COMMAND INFO has described them. Asked on one node's
+    // own connection: not a command of the application (stats count none). A server that refuses COMMAND leaves
+    // them to redirects: they still work, one hop later.
+    const address = this.router.topology?.addresses()[0];
+    if (address !== undefined) {
+      await this.router
+        .handleFor(address)
+        .connect()
+        .then(learnUnknownCommands)
+        .catch(() => 0);
+    }
   }
 
   sendCommand<T>(command: Command<T>): Promise<T> {

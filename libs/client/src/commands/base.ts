@@ -30,6 +30,11 @@ export function listOf<T>(rest: readonly (T | readonly T[])[]): readonly T[] {
   return rest as readonly T[];
 }
 
+/** A repeated argument given once or as a list, as a list (`listOfOne('a')` is `['a']`). */
+export function listOfOne<T>(value: T | readonly T[]): readonly T[] {
+  return Array.isArray(value) ? (value as readonly T[]) : [value as T];
+}
+
 /** `[first, ...list]` for a `Variadic` rest parameter (SADD key member..., HDEL key field...). */
 export function prepend(first: RedisArg, rest: readonly (RedisArg | readonly RedisArg[])[]): RedisArg[] {
   const list = listOf(rest);

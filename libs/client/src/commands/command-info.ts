@@ -1,12 +1,15 @@
 /**
  * What the router needs to know about a command: its flags (read-only? blocking?), the server's fan-out policies,
- * and where its keys are. All of it comes from `@ioredis/commands` (the server's own COMMAND INFO, generated);
- * nothing is hand-written here except the gaps that package leaves (subcommand flags, numkeys clipping, MIGRATE
- * with binary keys, SORT patterns). Lookups are cached per name, so each costs one Map lookup after the first.
+ * and where its keys are. All of it comes from the command table that tools/command-gen generates from the
+ * servers' own command specs, and, for commands no spec knows (modules), from what `COMMAND INFO` told a
+ * connection (`learned-commands.ts`). Key positions follow the servers' key specs; hand-written here are only
+ * MIGRATE (an empty key means the KEYS form) and SORT (its BY and GET patterns are no keys to route by). Lookups
+ * are cached per name, so each costs one Map lookup after the first.
  */
-import { createRequire } from 'node:module';
-import * as metadata from '@ioredis/commands';
 import type { RedisArg } from '../command.js';
+import type { CommandSpec, KeySpec as KeySpecOfCommand } from './command-spec.js';
+import { COMMAND_TABLE } from './generated/command-table.js';
+import { learnedCommand } from './learned-commands.js';
 
 /** What the server says about a command (COMMAND INFO flags and tips), as the router uses it. */
 export interface CommandFlags {
@@ -42,24 +45,13 @@ export interface SingleKeyCommand {
   readonly flags: CommandFlags;
 }
 
-/** One command's entry of the package's table. */
-interface RawCommand {
-  readonly flags: readonly string[];
-  readonly keyStart: number;
-  readonly keyStop: number;
-  readonly step: number;
-  readonly requestPolicy?: string;
-  readonly responsePolicy?: string;
-  readonly subcommands?: Readonly<Record<string, RawCommand>>;
-}
-
 /** Where a command's keys are. */
 const KeySpec = {
   /** No keys. */
   None: 0,
   /** From `keyStart` to `keyStop` by `step`, fixed by the table. */
   Range: 1,
-  /** Depends on the arguments: asked of the package per call (with our fixes). */
+  /** Depends on the arguments: the key specs are read per call. */
   Movable: 2,
   /** Depends on the subcommand (`OBJECT ENCODING key`). */
   Container: 3,
@@ -74,6 +66,8 @@ interface Entry {
   readonly first: number;
   readonly last: number;
   readonly step: number;
+  /** For `Movable`: the server's key specs, read per call. */
+  readonly keySpecs: readonly KeySpecOfCommand[];
   /** For `Container`: the subcommands by lower- and upper-case name. */
   readonly subcommands: Map<string, Entry> | undefined;
   /** Set for a `Range` of exactly one key on a command that cannot block. */
@@ -81,12 +75,6 @@ interface Entry {
   /** May be sent again after a lost connection (see `safeToResend`). */
   readonly resendable: boolean;
 }
-
-// The table `@ioredis/commands` generates from the server's COMMAND INFO; its public API exposes only the
-// top-level flags, and the subcommands' flags (OBJECT ENCODING is read-only, OBJECT is not) are needed too.
-const table = createRequire(import.meta.url)('@ioredis/commands/built/commands.json') as Readonly<
-  Record<string, RawCommand>
->;
 
 const UNKNOWN_FLAGS: CommandFlags = Object.freeze({
   known: false,
@@ -113,13 +101,14 @@ const UNKNOWN: Entry = {
   first: -1,
   last: -1,
   step: 0,
+  keySpecs: [],
   subcommands: undefined,
   singleKey: undefined,
   resendable: false,
 };
 
-function flagsOf(raw: RawCommand): CommandFlags {
-  const has = new Set(raw.flags);
+function flagsOf(spec: CommandSpec): CommandFlags {
+  const has = new Set(spec.flags);
   return Object.freeze({
     known: true,
     readonly: has.has('readonly'),
@@ -134,36 +123,56 @@ function flagsOf(raw: RawCommand): CommandFlags {
     loading: has.has('loading'),
     stale: has.has('stale'),
     noMulti: has.has('no_multi'),
-    requestPolicy: raw.requestPolicy,
-    responsePolicy: raw.responsePolicy,
+    requestPolicy: spec.requestPolicy,
+    responsePolicy: spec.responsePolicy,
   });
 }
 
 /** Queries the server does not flag read-only although they change nothing: sending one twice is harmless. */
 const HARMLESS_QUERIES = new Set(['ping', 'echo', 'info', 'time', 'lastsave', 'role']);
 
-function entryOf(lowerName: string, raw: RawCommand): Entry {
+/**
+ * The one range `[first, last, step]` (argv positions) that covers every key, when the key specs are plain
+ * ranges the server can describe that way (`populateCommandLegacyRangeSpec` in server.c); undefined otherwise.
+ */
+function legacyRange(specs: readonly KeySpecOfCommand[]): [number, number, number] | undefined {
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  let step = 1;
+  for (const spec of specs) {
+    if (spec.index === undefined || spec.range === undefined || spec.incomplete) return undefined;
+    const [lastKey, keyStep] = spec.range;
+    if (specs.length === 1) step = keyStep;
+    else if (keyStep !== 1 || (last !== 0 && last !== spec.index - 1)) return undefined;
+    first = Math.min(first, spec.index);
+    const end = lastKey >= 0 ? spec.index + lastKey : lastKey;
+    last = end < 0 || last < 0 ? Math.min(last, end) : Math.max(last, end);
+  }
+  return first === Number.POSITIVE_INFINITY ? undefined : [first, last, step];
+}
+
+function entryOf(lowerName: string, spec: CommandSpec): Entry {
   let subcommands: Map<string, Entry> | undefined;
-  let keySpec: KeySpec;
-  if (raw.subcommands !== undefined) {
+  let keySpec: KeySpec = KeySpec.None;
+  const keySpecs = spec.keys ?? [];
+  let range: [number, number, number] | undefined;
+  if (spec.subcommands !== undefined) {
     subcommands = new Map();
-    for (const [name, sub] of Object.entries(raw.subcommands)) {
+    for (const [name, sub] of Object.entries(spec.subcommands)) {
       const entry = entryOf(lowerName, sub);
       subcommands.set(name.toLowerCase(), entry);
       subcommands.set(name.toUpperCase(), entry);
     }
     keySpec = KeySpec.Container;
-  } else if (raw.flags.includes('movablekeys')) {
-    keySpec = KeySpec.Movable;
-  } else if (raw.step > 0 && raw.keyStart > 0) {
-    keySpec = KeySpec.Range;
-  } else {
-    keySpec = KeySpec.None;
+  } else if (keySpecs.length > 0) {
+    range = spec.flags.includes('movablekeys') ? undefined : legacyRange(keySpecs);
+    keySpec = range === undefined ? KeySpec.Movable : KeySpec.Range;
   }
-  // The table counts from the command name (argv[0]); `args` starts after it.
-  const first = raw.keyStart - 1;
-  const last = raw.keyStop > 0 ? raw.keyStop - 1 : raw.keyStop;
-  const flags = flagsOf(raw);
+  // Key specs count from the command name (argv[0]); `args` starts after it. A negative last key counts from
+  // the end, the same in both.
+  const first = range === undefined ? -1 : range[0] - 1;
+  const last = range === undefined ? -1 : range[1] > 0 ? range[1] - 1 : range[1];
+  const flags = flagsOf(spec);
   const single = keySpec === KeySpec.Range && last === first && !flags.blocking;
   return {
     lowerName,
@@ -171,7 +180,8 @@ function entryOf(lowerName: string, raw: RawCommand): Entry {
     keySpec,
     first,
     last,
-    step: raw.step,
+    step: range === undefined ? 0 : range[2],
+    keySpecs,
     subcommands,
     singleKey: single ? Object.freeze({ keyIndex: first, flags }) : undefined,
     resendable: flags.readonly || (subcommands === undefined && HARMLESS_QUERIES.has(lowerName)),
@@ -184,10 +194,10 @@ function lookup(name: string): Entry {
   const cached = cache.get(name);
   if (cached !== undefined) return cached;
   const lowerName = name.toLowerCase();
-  const raw = Object.hasOwn(table, lowerName) ? table[lowerName] : undefined;
+  const spec = Object.hasOwn(COMMAND_TABLE, lowerName) ? COMMAND_TABLE[lowerName] : learnedCommand(lowerName);
   // Unknown names are not cached: `call()` with made-up names must not grow the cache.
-  if (raw === undefined) return UNKNOWN;
-  const entry = cache.get(lowerName) ?? entryOf(lowerName, raw);
+  if (spec === undefined) return UNKNOWN;
+  const entry = cache.get(lowerName) ?? entryOf(lowerName, spec);
   cache.set(lowerName, entry);
   cache.set(name, entry);
   return entry;
@@ -269,15 +279,71 @@ function sortIndexes(args: readonly RedisArg[]): number[] {
   return out;
 }
 
+/** An integer argument (numkeys), or -1 when it is none. */
+function integerOf(arg: RedisArg | undefined): number {
+  const value = typeof arg === 'number' ? arg : Number(typeof arg === 'bigint' ? arg : textOf(arg));
+  return Number.isSafeInteger(value) && value >= 0 ? value : -1;
+}
+
+function isKeyword(arg: RedisArg | undefined, keyword: string): boolean {
+  const text = textOf(arg);
+  return text.length === keyword.length && text.toUpperCase() === keyword;
+}
+
+/**
+ * Key positions by the server's key specs, as `getKeysUsingKeySpecs` in db.c finds them, counting in argv
+ * (`args` shifted by one). A spec that cannot be read (a missing keyword, a bad numkeys) gives no keys; a numkeys
+ * beyond the arguments, which the server rejects with its own error, gives the keys that are there.
+ */
+function specIndexes(specs: readonly KeySpecOfCommand[], args: readonly RedisArg[]): number[] {
+  const argc = args.length + 1;
+  const out: number[] = [];
+  for (const spec of specs) {
+    let first = 0;
+    if (spec.index !== undefined) {
+      first = spec.index;
+    } else if (spec.keyword !== undefined) {
+      const from = spec.from ?? 1;
+      const start = from > 0 ? from : argc + from;
+      const end = from > 0 ? argc - 1 : 1;
+      for (let i = start; i !== end && i < argc && i >= 1; i = start <= end ? i + 1 : i - 1) {
+        if (isKeyword(args[i - 1], spec.keyword)) {
+          first = i + 1;
+          break;
+        }
+      }
+      if (first === 0) continue;
+    } else {
+      return [];
+    }
+    let last: number;
+    let step: number;
+    if (spec.range !== undefined) {
+      const [lastKey, keyStep, limit] = spec.range;
+      step = keyStep;
+      if (lastKey >= 0) last = first + lastKey;
+      else if (limit === 0) last = argc + lastKey;
+      else last = first + Math.floor((argc - first) / limit) + lastKey;
+    } else if (spec.keynum !== undefined) {
+      const [numkeysIndex, firstKey, keyStep] = spec.keynum;
+      const numkeys = integerOf(args[first + numkeysIndex - 1]);
+      if (numkeys < 0) continue;
+      step = keyStep;
+      first += firstKey;
+      last = Math.min(first + numkeys - 1, argc - 1);
+    } else {
+      return [];
+    }
+    if (first >= argc || last < first) continue;
+    for (let i = first; i <= last && i < argc; i += step) out.push(i - 1);
+  }
+  return out;
+}
+
 function movableIndexes(entry: Entry, args: readonly RedisArg[]): number[] {
   if (entry.lowerName === 'migrate') return migrateIndexes(args);
   if (entry.lowerName === 'sort' || entry.lowerName === 'sort_ro') return sortIndexes(args);
-  // The package reads numkeys arguments as given: a numkeys beyond the arguments (which the server rejects
-  // with its own error) would yield positions past the end, so they are dropped here.
-  const found = metadata.getKeyIndexes(entry.lowerName, args as (string | Buffer | number)[]);
-  let end = found.length;
-  while (end > 0 && (found[end - 1] as number) >= args.length) end--;
-  return end === found.length ? found : found.slice(0, end);
+  return specIndexes(entry.keySpecs, args);
 }
 
 function indexesOf(entry: Entry, args: readonly RedisArg[]): number[] {

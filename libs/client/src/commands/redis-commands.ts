@@ -1,19 +1,21 @@
 import type { Command, RedisArg } from '../command.js';
+import { GeneratedCommands } from './generated/index.js';
 import type { CommandSender } from './script.js';
-import { ServerCommands } from './server.js';
 
 /**
  * Every typed command method, written once and shared by every connection type: a connection extends it and
  * implements `sendCommand`. Methods are lower-case like the commands (`hgetall`, `zadd`, `xreadgroup`), take typed
  * option objects, and come in a Buffer form on `buffers`.
  *
- * The families live in their own files and extend one another (strings ← keys ← hashes ← lists ← sets ←
- * sorted sets ← streams ← stream groups ← scripting ← pub/sub ← server); this class closes the chain.
+ * The families live in their own files and extend one another: the hand-written ones (strings ← keys ← hashes ←
+ * lists ← sets ← sorted sets ← streams ← stream groups ← scripting ← pub/sub ← server ← geo ← sorted-set queries ←
+ * sort ← lcs ← bitfield), then the ones tools/command-gen writes from the servers' command specs for every other
+ * command (`generated/`, one per group); this class closes the chain.
  */
-export abstract class RedisCommands<S extends string | Buffer = string, Info = string> extends ServerCommands<
-  S,
-  Info
-> {
+export abstract class RedisCommands<
+  S extends string | Buffer = string,
+  Info = string,
+> extends GeneratedCommands<S, Info> {
   #buffers: RedisCommands<Buffer, Info> | undefined;
 
   /**

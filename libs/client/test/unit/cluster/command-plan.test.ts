@@ -1,10 +1,10 @@
-import { list } from '@ioredis/commands';
 import { describe, expect, it } from 'vitest';
 import { type CommandPlan, planCommand } from '../../../src/cluster/command-plan.js';
 import { CROSS_SLOT, commandSlot, NO_KEY, slotOfKey } from '../../../src/cluster/key-slots.js';
 import { askRoute, parseRedirect, pinnedRoute, slotRoute } from '../../../src/cluster/route.js';
 import { blockingTimeoutMs } from '../../../src/commands/blocking.js';
 import { commandFlags, keyIndexes, singleKeyCommand } from '../../../src/commands/command-info.js';
+import { COMMAND_TABLE } from '../../../src/commands/generated/command-table.js';
 import { ArgumentError, CrossSlotError } from '../../../src/errors.js';
 
 const plan = (name: string, ...args: string[]): CommandPlan => planCommand(name, args);
@@ -28,7 +28,7 @@ describe('planCommand: one decision per command', () => {
   it('takes the single-key shortcut only where the general path would find the same key, flags and no fan-out or blocking', () => {
     const args = Array.from({ length: 12 }, (_, i) => `a${i}`);
     let covered = 0;
-    for (const name of list.map((n) => n.toUpperCase())) {
+    for (const name of Object.keys(COMMAND_TABLE).map((n) => n.toUpperCase())) {
       const single = singleKeyCommand(name);
       if (single === undefined) continue;
       covered++;
