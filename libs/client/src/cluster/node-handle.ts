@@ -7,18 +7,26 @@ import type { Request } from '../connection/request.js';
 import { ConnectionError } from '../errors.js';
 import { backoffDelay } from '../util/backoff.js';
 
+/** Least time between two attempts started because another node reports this one up (`dialNow`). */
+const DIAL_NOW_MIN_MS = 100;
+
 /** What a node handle tells the cluster connection about. */
 export interface NodeEvents {
   onUp(handle: NodeHandle): void;
   onDown(handle: NodeHandle, error: Error | undefined): void;
+  /** A connection attempt starts (the first connection, or a reconnect). */
+  onDial(handle: NodeHandle): void;
+  /** A connection attempt failed: requests waiting here may be served elsewhere (a replica read by the primary). */
+  onUnreachable(handle: NodeHandle): void;
   onPush(handle: NodeHandle, push: unknown[]): void;
 }
 
 /**
  * The cluster's link to one node: one multiplexed connection, re-established in the background with capped, jittered
  * backoff for as long as the node is part of the cluster (also when it stays open but stops delivering replies: see
- * `ReplyWatchdog`), plus dedicated connections for blocking commands and WATCH. Requests sent while it is connecting
- * wait here; if connecting fails they fail as "not written", which lets the cluster connection retry them elsewhere.
+ * `ReplyWatchdog`), plus dedicated connections for blocking commands and WATCH. Requests sent while it is down wait
+ * here, without a timer or a retry of their own, until the one reconnect schedule of the node succeeds (their
+ * deadlines still run); the router takes them back when the slot map sends them elsewhere.
  */
 export class NodeHandle {
   private connection: MultiplexedConnection | null = null;
@@ -26,6 +34,8 @@ export class NodeHandle {
   private waiting: Request[] = [];
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** When the last connection attempt started, to bound attempts made at once (`dialNow`). */
+  private lastDialAt = 0;
   private closed = false;
   lastError: Error | undefined;
   /** Commands sent through this handle, for stats. */
@@ -61,7 +71,25 @@ export class NodeHandle {
     if (this.waiting.length >= this.config.maxPending)
       this.waiting = this.waiting.filter((waiting) => !waiting.done);
     this.waiting.push(request);
-    this.ensureConnecting();
+    // One reconnect schedule per node: a request starts an attempt only when none is running or planned.
+    if (this.connecting === null && this.retryTimer === null && !this.closed) void this.ensureConnecting();
+  }
+
+  /** Requests waiting for a connection; settled ones are skipped. The handle keeps none of them. */
+  takeWaiting(): Request[] {
+    const waiting = this.waiting;
+    this.waiting = [];
+    return waiting.filter((request) => !request.done);
+  }
+
+  /**
+   * Another node reports this one up: dial it now instead of waiting out the backoff, at most once per
+   * `DIAL_NOW_MIN_MS`, so that a node reported up again and again is not dialled in a storm.
+   */
+  dialNow(): void {
+    if (this.closed || this.connection?.isOpen || this.connecting !== null) return;
+    if (Date.now() - this.lastDialAt < DIAL_NOW_MIN_MS) return;
+    void this.ensureConnecting();
   }
 
   /** Runs a command on this node's shared connection (used for fan-out and topology queries). */
@@ -111,6 +139,8 @@ export class NodeHandle {
       clearTimeout(this.retryTimer);
       this.retryTimer = null;
     }
+    this.lastDialAt = Date.now();
+    this.events.onDial(this);
     const attempt = MultiplexedConnection.connect(this.settings, {
       commandTimeoutMs: this.config.commandTimeoutMs,
       returnBuffers: this.config.returnBuffers,
@@ -131,13 +161,11 @@ export class NodeHandle {
       (error: Error) => {
         this.connecting = null;
         this.lastError = error;
-        // Waiting requests were never written: they fail as such and the cluster reroutes or retries them.
-        this.failWaiting(
-          error instanceof ConnectionError
-            ? error
-            : new ConnectionError(error.message, this.address, { cause: error }),
-        );
+        if (this.closed) return;
+        // Waiting requests stay until the next attempt (planned first, so that none starts one of its own); the
+        // router moves those that another node can serve.
         this.scheduleReconnect();
+        if (this.waiting.length > 0) this.events.onUnreachable(this);
       },
     );
     return attempt;
