@@ -4,6 +4,7 @@
  * command, and every one of them is sent again as soon as the probe reads `cluster_state:ok`. That keeps a cluster
  * that is down idle, and serves again within one probe interval once it is up.
  */
+import { WaitingQueue } from '../util/waiting-queue.js';
 import type { ClusterRequest } from './cluster-request.js';
 
 /** How often the held commands' node is asked whether the cluster is up again, in ms. */
@@ -18,26 +19,17 @@ export interface GateRouter {
 }
 
 export class ClusterDownGate {
-  private held: ClusterRequest<unknown>[] = [];
+  private readonly held = new WaitingQueue<ClusterRequest<unknown>>();
   private probeTimer: NodeJS.Timeout | null = null;
   private probing = false;
   private probeAddress = '';
   private closed = false;
 
-  constructor(
-    private readonly router: GateRouter,
-    private readonly maxPending: number,
-  ) {}
-
-  /** Commands held now (settled ones included until the next sweep). */
-  get size(): number {
-    return this.held.length;
-  }
+  constructor(private readonly router: GateRouter) {}
 
   /** Holds a request that `address` answered with CLUSTERDOWN; it is routed again once the cluster is up. */
   hold(request: ClusterRequest<unknown>, address: string): void {
-    // Admitted requests are bounded already; drop the settled ones (timed out) as they pile up.
-    if (this.held.length >= this.maxPending) this.held = this.held.filter((held) => !held.done);
+    // Admitted requests are bounded already; the queue drops the ones that timed out.
     this.held.push(request);
     this.probeAddress = address;
     this.scheduleProbe();
@@ -49,9 +41,7 @@ export class ClusterDownGate {
       clearTimeout(this.probeTimer);
       this.probeTimer = null;
     }
-    const held = this.held;
-    this.held = [];
-    for (const request of held) if (!request.done) this.router.route(request);
+    for (const request of this.held.takeAll()) this.router.route(request);
   }
 
   /** Fails every held request with `error` and stops probing. */
@@ -59,9 +49,7 @@ export class ClusterDownGate {
     this.closed = true;
     if (this.probeTimer !== null) clearTimeout(this.probeTimer);
     this.probeTimer = null;
-    const held = this.held;
-    this.held = [];
-    for (const request of held) request.fail(error);
+    for (const request of this.held.takeAll()) request.fail(error);
   }
 
   private scheduleProbe(): void {
@@ -74,7 +62,6 @@ export class ClusterDownGate {
   }
 
   private async probe(): Promise<void> {
-    this.held = this.held.filter((held) => !held.done);
     if (this.held.length === 0) return;
     this.probing = true;
     const up = await this.router.clusterInfo(this.probeAddress).then(

@@ -6,6 +6,7 @@ import { MultiplexedConnection } from '../connection/multiplexed-connection.js';
 import type { Request } from '../connection/request.js';
 import { ConnectionError } from '../errors.js';
 import { backoffDelay } from '../util/backoff.js';
+import { WaitingQueue } from '../util/waiting-queue.js';
 
 /** Least time between two attempts started because another node reports this one up (`dialNow`). */
 const DIAL_NOW_MIN_MS = 100;
@@ -31,7 +32,7 @@ export interface NodeEvents {
 export class NodeHandle {
   private connection: MultiplexedConnection | null = null;
   private connecting: Promise<MultiplexedConnection> | null = null;
-  private waiting: Request[] = [];
+  private readonly waiting = new WaitingQueue<Request>();
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   /** When the last connection attempt started, to bound attempts made at once (`dialNow`). */
@@ -67,9 +68,7 @@ export class NodeHandle {
       connection.send(request);
       return;
     }
-    // Requests were admitted by the cluster connection; drop the ones that settled while waiting as they pile up.
-    if (this.waiting.length >= this.config.maxPending)
-      this.waiting = this.waiting.filter((waiting) => !waiting.done);
+    // Admitted by the cluster connection already (maxPending): the queue drops the ones that timed out.
     this.waiting.push(request);
     // One reconnect schedule per node: a request starts an attempt only when none is running or planned.
     if (this.connecting === null && this.retryTimer === null && !this.closed) void this.ensureConnecting();
@@ -77,9 +76,7 @@ export class NodeHandle {
 
   /** Requests waiting for a connection; settled ones are skipped. The handle keeps none of them. */
   takeWaiting(): Request[] {
-    const waiting = this.waiting;
-    this.waiting = [];
-    return waiting.filter((request) => !request.done);
+    return this.waiting.takeAll();
   }
 
   /**
@@ -175,9 +172,7 @@ export class NodeHandle {
     this.connection = connection;
     this.attempt = 0;
     this.lastError = undefined;
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const request of waiting) if (!request.done) connection.send(request);
+    for (const request of this.waiting.takeAll()) connection.send(request);
     connection.onClose((error) => {
       if (this.connection !== connection) return;
       this.connection = null;
@@ -203,8 +198,6 @@ export class NodeHandle {
   }
 
   private failWaiting(error: Error): void {
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const request of waiting) request.onFailure(error, this.address);
+    for (const request of this.waiting.takeAll()) request.onFailure(error, this.address);
   }
 }

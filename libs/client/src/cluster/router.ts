@@ -7,6 +7,7 @@ import { encodeCommand } from '../resp/encode-command.js';
 import { Admission } from '../util/admission.js';
 import { backoffDelay } from '../util/backoff.js';
 import { withTimeout } from '../util/timeout.js';
+import { WaitingQueue } from '../util/waiting-queue.js';
 import { ClusterDownGate } from './cluster-down-gate.js';
 import type { NatMap, ReadFrom, SeedNode } from './cluster-options.js';
 import type { ClusterRequest, RequestRouter } from './cluster-request.js';
@@ -76,7 +77,7 @@ export class ClusterRouter implements RequestRouter {
   private readonly handles = new Map<string, NodeHandle>();
   private routes: ShardRoute[] = [];
   private readonly slotOverrides = new Map<number, string>();
-  private parked: ClusterRequest<unknown>[] = [];
+  private readonly parked = new WaitingQueue<ClusterRequest<unknown>>();
   private refreshing: Promise<void> | null = null;
   private refreshTimer: NodeJS.Timeout | null = null;
   private refreshDueAt = 0;
@@ -110,16 +111,13 @@ export class ClusterRouter implements RequestRouter {
     this.retryWrites = config.retryWrites;
     this.maxRedirects = settings.maxRedirects;
     this.admission = new Admission(config.maxPending, 'on this cluster connection');
-    this.downGate = new ClusterDownGate(
-      {
-        clusterInfo: (address) =>
-          this.handleFor(address)
-            .exec({ name: 'CLUSTER', args: ['INFO'] }, Math.min(config.commandTimeoutMs, PROBE_TIMEOUT_MS))
-            .then(String),
-        route: (request) => this.route(request),
-      },
-      config.maxPending,
-    );
+    this.downGate = new ClusterDownGate({
+      clusterInfo: (address) =>
+        this.handleFor(address)
+          .exec({ name: 'CLUSTER', args: ['INFO'] }, Math.min(config.commandTimeoutMs, PROBE_TIMEOUT_MS))
+          .then(String),
+      route: (request) => this.route(request),
+    });
     this.events.on('error', () => {}); // errors are reported on commands; the event is informational
     this.periodicTimer = setInterval(() => this.requestRefresh(), settings.topologyCheckIntervalMs);
     this.periodicTimer.unref();
@@ -399,9 +397,7 @@ export class ClusterRouter implements RequestRouter {
   }
 
   private failParked(): void {
-    const parked = this.parked;
-    this.parked = [];
-    for (const request of parked)
+    for (const request of this.parked.takeAll())
       request.fail(new ClosedError('the cluster connection was closed by the application'));
   }
 
@@ -465,9 +461,7 @@ export class ClusterRouter implements RequestRouter {
         void handle.close();
       }
     }
-    const parked = this.parked;
-    this.parked = [];
-    for (const request of parked) if (!request.done) this.route(request);
+    for (const request of this.parked.takeAll()) this.route(request);
     for (const handle of this.allNodes()) {
       if (handle.isUp) continue;
       // The nodes this view lists are up by the account of the node that gave it: dial them now rather than after
@@ -504,9 +498,7 @@ export class ClusterRouter implements RequestRouter {
   }
 
   private park(request: ClusterRequest<unknown>): void {
-    // Admitted requests are bounded already; drop the ones that settled while parked (timed out) as they pile up.
-    if (this.parked.length >= this.config.maxPending)
-      this.parked = this.parked.filter((parked) => !parked.done);
+    // Admitted requests are bounded already; the queue drops the ones that timed out while parked.
     this.parked.push(request);
     this.requestRefresh();
   }
