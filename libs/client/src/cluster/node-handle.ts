@@ -6,6 +6,7 @@ import { MultiplexedConnection } from '../connection/multiplexed-connection.js';
 import type { Request } from '../connection/request.js';
 import { ConnectionError } from '../errors.js';
 import { backoffDelay } from '../util/backoff.js';
+import { flattenString } from '../util/flatten-string.js';
 import { WaitingQueue } from '../util/waiting-queue.js';
 
 /** Least time between two attempts started because another node reports this one up (`dialNow`). */
@@ -70,6 +71,8 @@ export class NodeHandle {
     }
     // Admitted by the cluster connection already (maxPending): the queue drops the ones that timed out.
     this.waiting.push(request);
+    // It may wait long: keep its payload as one flat string rather than the tree of pieces it was built from.
+    if (typeof request.payload === 'string') flattenString(request.payload);
     // One reconnect schedule per node: a request starts an attempt only when none is running or planned.
     if (this.connecting === null && this.retryTimer === null && !this.closed) void this.ensureConnecting();
   }
