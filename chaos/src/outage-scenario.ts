@@ -10,6 +10,8 @@ import type { ChaosSettings } from './settings.js';
 export const OUTAGE_FLOOD_PER_SECOND = 5_000;
 /** Connections lost at the onset re-send what they carried: the steady outage is measured from this long after. */
 const ONSET_MS = 2_000;
+/** The healthy stretch before the outage that gives the heap baseline. */
+const HEALTHY_MS = 2_000;
 
 /** What the outage measured while every node was down (keyslot's counters: undefined for the peers). */
 export interface OutageNotes {
@@ -17,8 +19,13 @@ export interface OutageNotes {
   pending: number;
   /** Live heap (after a full GC) grown since just before the outage, per pending command. */
   bytesPerPending: number;
-  /** Largest heap in use during the outage, garbage included (no forced GC), minus the live heap before it. */
+  /**
+   * Largest heap in use during the outage, garbage included (no forced GC), minus the mean heap in use over two
+   * healthy seconds under the same load just before: the growth as the process sees it.
+   */
   peakHeapGrowthBytes: number;
+  /** The same peak minus the live heap (after a full GC) before the outage: the strictest reading. */
+  peakHeapOverLiveBaselineBytes: number;
   /** CPU time of the whole process during the steady outage, as a share of one core. */
   cpuShare: number;
   /** Commands sent again during the steady outage. */
@@ -48,16 +55,19 @@ export function outage(settings: ChaosSettings): ScenarioDefinition {
       const nodes = [...cluster.nodes];
       const affected = context.keys.map(() => true);
       const heapBefore = liveHeapBytes();
-      let peakHeap = 0;
-      const sampler = setInterval(() => {
-        peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-      }, 20);
+      // Heap in use as the process sees it (no forced GC), every 20 ms.
+      const samples: number[] = [];
+      const sampler = setInterval(() => samples.push(process.memoryUsage().heapUsed), 20);
       try {
         return await stopAndRestart();
       } finally {
         clearInterval(sampler);
       }
       async function stopAndRestart() {
+        // The baseline as the process sees it: the mean over two healthy seconds under the same load.
+        await lasting(context, Date.now(), HEALTHY_MS, 'two healthy seconds');
+        const healthyHeap = samples.reduce((sum, value) => sum + value, 0) / samples.length;
+        const outageFrom = samples.length;
         const faultAt = begin(context);
         // All at once, so that no replica is promoted while the others go down.
         await Promise.all(nodes.map((node) => cluster.stop(node)));
@@ -68,6 +78,7 @@ export function outage(settings: ChaosSettings): ScenarioDefinition {
         // The heap is measured near the end, when the most has piled up (a full GC takes a moment under load).
         await lasting(context, faultAt, settings.outageMs - 1_000, 'most of the outage');
         const cpu = process.cpuUsage(steady.cpu);
+        const peakHeap = Math.max(...samples.slice(outageFrom));
         const steadyMs = Date.now() - steadyAt;
         const counters = context.clientStats() as Counters | undefined;
         const pending = context.pending();
@@ -83,7 +94,8 @@ export function outage(settings: ChaosSettings): ScenarioDefinition {
         const notes: OutageNotes = {
           pending,
           bytesPerPending: pending > 0 ? Math.round((live - heapBefore) / pending) : 0,
-          peakHeapGrowthBytes: peakHeap - heapBefore,
+          peakHeapGrowthBytes: Math.round(peakHeap - healthyHeap),
+          peakHeapOverLiveBaselineBytes: peakHeap - heapBefore,
           cpuShare: Number(((cpu.user + cpu.system) / 1000 / steadyMs).toFixed(3)),
           retries: delta('retries'),
           dialsPerNodeSecond:
