@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startCluster } from '@keyslot/dev-cluster';
+import { bullmqTable, runBullmq } from './bullmq.js';
 import type { ChildResult, ChildTask } from './child.js';
 import type { ClusterAddresses } from './clients/driver.js';
 import { type ExperimentReport, experimentTables, runExperiments } from './experiment-runs.js';
@@ -151,6 +152,12 @@ export async function main(argv: string[]): Promise<number> {
       );
     }
 
+    let bullmq: Awaited<ReturnType<typeof runBullmq>> | undefined;
+    if (options.bullmq) {
+      console.log(`bench: BullMQ on keyslot and on ioredis [${elapsed(started)}]`);
+      bullmq = await runBullmq(addresses, options.rounds, options.warmupMs, options.durationMs);
+    }
+
     if (summaries.length > 0) {
       console.log('');
       console.log('## Results (medians over rounds; in the overview, ops/s with client CPU µs per command)');
@@ -184,6 +191,12 @@ export async function main(argv: string[]): Promise<number> {
       console.log('');
       console.log(experimentTables(experiments));
     }
+    if (bullmq) {
+      console.log('');
+      console.log('## BullMQ: jobs per second (medians over rounds)');
+      console.log('');
+      console.log(bullmqTable(bullmq.summary));
+    }
     if (failures.length > 0) console.log(`\nbench: ${failures.length} run(s) failed; see above`);
 
     mkdirSync(path.dirname(outFile), { recursive: true });
@@ -201,6 +214,7 @@ export async function main(argv: string[]): Promise<number> {
           targets: targetList,
           http,
           experiments,
+          bullmq,
           profiles: profiles?.map((p) => ({ ...p, file: path.relative(BENCH_DIR, p.file) })),
           runs,
           failures,

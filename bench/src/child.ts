@@ -2,6 +2,7 @@
  * One client, one scenario, in a process of its own: `node --conditions=@keyslot/source --import tsx
  * bench/src/child.ts <json task>`. Forked by bench.ts (and http.ts, profile.ts); sends its result over IPC, exits.
  */
+import { reportToParent } from './child-report.js';
 import { type ClusterAddresses, loadDriver } from './clients/driver.js';
 import { type ExperimentName, installExperiments } from './experiments.js';
 import { keysForEverySlot, VALUE } from './keys.js';
@@ -77,14 +78,4 @@ async function seed(task: SeedTask): Promise<{ seeded: number }> {
 }
 
 const task = JSON.parse(process.argv[2] ?? '{}') as ChildTask | SeedTask;
-try {
-  const result = task.kind === 'seed' ? await seed(task) : await runTask(task);
-  process.send?.({ type: 'result', result });
-} catch (error) {
-  process.send?.({
-    type: 'error',
-    message: error instanceof Error ? (error.stack ?? error.message) : String(error),
-  });
-  process.exitCode = 1;
-}
-process.disconnect?.();
+await reportToParent(() => (task.kind === 'seed' ? seed(task) : runTask(task)));

@@ -23,6 +23,8 @@ export interface BenchOptions {
   profile: boolean;
   /** I/O counts and the flush prototype (experiment-runs.ts); off unless asked for. */
   experiments: boolean;
+  /** BullMQ on keyslot against BullMQ on ioredis (bullmq.ts); off unless asked for. */
+  bullmq: boolean;
   profileDurationMs: number;
   out: string | undefined;
 }
@@ -35,8 +37,9 @@ export const USAGE = `npm run bench [-- options]
   --warmup MS           warm-up before each measurement (default 750)
   --clients a,b         among ${CLIENT_NAMES.join(', ')}
   --scenarios a,b       among ${SCENARIO_NAMES.join(', ')}
-  --only PARTS          run only some of: matrix, http, profile, experiments (comma-separated);
-                        experiments (I/O counts, a flush prototype) never run unless named here
+  --only PARTS          run only some of: matrix, http, profile, experiments, bullmq (comma-separated);
+                        experiments (I/O counts, a flush prototype) and bullmq (jobs/s of BullMQ on
+                        keyslot and on an ioredis Cluster) never run unless named here
   --no-http             skip the HTTP benchmark
   --http-duration S     seconds per HTTP run (default 5)
   --http-connections N  autocannon connections (default 100)
@@ -83,6 +86,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     httpConnections: 100,
     profile: !quick,
     experiments: false,
+    bullmq: false,
     profileDurationMs: quick ? 1000 : 4000,
     out: undefined,
   };
@@ -124,11 +128,12 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
         options.scenarios = list(next(), SCENARIO_NAMES, 'scenario');
         break;
       case '--only': {
-        const parts = list(next(), ['matrix', 'http', 'profile', 'experiments'] as const, 'part');
+        const parts = list(next(), ['matrix', 'http', 'profile', 'experiments', 'bullmq'] as const, 'part');
         options.matrix = parts.includes('matrix');
         options.http = parts.includes('http');
         options.profile = parts.includes('profile');
         options.experiments = parts.includes('experiments');
+        options.bullmq = parts.includes('bullmq');
         break;
       }
       case '--no-http':
