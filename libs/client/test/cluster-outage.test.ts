@@ -2,21 +2,10 @@
 // 200 INCR callers and 5,000 new GETs a second. Commands wait for their node without being retried, in bounded
 // heap and CPU, with a bounded number of connection attempts per node; once the cluster is restarted, everything
 // is served again within 0.5 s of it being up.
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { type DevCluster, startCluster } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient, type ClusterConnection } from '../src/index.js';
-import { spreadKeys, startIncrLoad } from './cluster-helpers.js';
-
-v8.setFlagsFromString('--expose-gc');
-const collectGarbage = vm.runInNewContext('gc') as () => void;
-
-/** Heap in use after a full collection, so garbage does not count. */
-function liveHeap(): number {
-  collectGarbage();
-  return process.memoryUsage().heapUsed;
-}
+import { liveHeap, spreadKeys, startIncrLoad } from './cluster-helpers.js';
 
 const OUTAGE_MS = 10_000;
 /** New commands a second, from the warm-up to the end. */
