@@ -1,4 +1,4 @@
-import type { ClusterConnection, Command, Script } from '@keyslot/client';
+import { type ClusterConnection, type Command, type Script, UsageError } from '@keyslot/client';
 import type { IRedisTransaction } from 'bullmq';
 import { forBullmq, forBullmqScript, rethrowForBullmq, rethrowForBullmqScript } from './bullmq-errors.js';
 import * as commands from './ioredis-commands.js';
@@ -115,5 +115,10 @@ export class BullmqTransaction implements IRedisTransaction {
 
 function toError(reason: unknown): Error {
   const mapped = forBullmq(reason);
-  return mapped instanceof Error ? mapped : new Error(String(mapped));
+  // keyslot rejects with errors only; anything else is kept, with the code of a misuse, as the cause.
+  return mapped instanceof Error
+    ? mapped
+    : new UsageError('a command of the transaction was rejected with something that is not an error', {
+        cause: mapped,
+      });
 }

@@ -5,6 +5,7 @@ import {
   type RedisArg,
   ReplyError,
   type Script,
+  UsageError,
 } from '@keyslot/client';
 import { toArg } from './ioredis-commands.js';
 
@@ -36,7 +37,7 @@ export class ScriptBook {
   script(name: string): Script {
     const script = this.scripts.get(name);
     if (script === undefined) {
-      throw new Error(`BullMQ script '${name}' was never defined on this connection (defineCommand)`);
+      throw new UsageError(`BullMQ script '${name}' was never defined on this connection (defineCommand)`);
     }
     return script;
   }
