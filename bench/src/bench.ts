@@ -16,6 +16,7 @@ import { runProfiles } from './profile.js';
 import { formatProfileSummary } from './profile-summary.js';
 import {
   type FailedRun,
+  instrumentationCostTable,
   overviewTable,
   type Run,
   ratios,
@@ -168,6 +169,13 @@ export async function main(argv: string[]): Promise<number> {
       console.log('## keyslot against the best peer');
       console.log('');
       console.log(ratioTable(ratioList, targetList));
+      const otelCost = instrumentationCostTable(summaries);
+      if (otelCost) {
+        console.log('');
+        console.log('## @keyslot/otel on: its cost per command');
+        console.log('');
+        console.log(otelCost);
+      }
     }
     if (http) {
       console.log('');

@@ -1,6 +1,6 @@
 // What can be run, by name: no imports, so the orchestrator can parse options before the peers are installed.
 
-export type ClientName = 'keyslot' | 'ioredis' | 'ioredis-autopipe' | 'node-redis' | 'glide';
+export type ClientName = 'keyslot' | 'ioredis' | 'ioredis-autopipe' | 'node-redis' | 'glide' | 'keyslot-otel';
 
 export const CLIENT_NAMES: readonly ClientName[] = [
   'keyslot',
@@ -8,7 +8,14 @@ export const CLIENT_NAMES: readonly ClientName[] = [
   'ioredis-autopipe',
   'node-redis',
   'glide',
+  'keyslot-otel',
 ];
+
+/** keyslot with @keyslot/otel on (spans and metrics through the OpenTelemetry SDK): run only when asked (`--otel`). */
+export const OTEL_CLIENT: ClientName = 'keyslot-otel';
+
+/** Clients that are keyslot itself, not peers to compare it with. */
+export const KEYSLOT_CLIENTS: readonly ClientName[] = ['keyslot', 'keyslot-otel'];
 
 export const CLIENT_LABELS: Record<ClientName, string> = {
   keyslot: 'keyslot',
@@ -16,6 +23,7 @@ export const CLIENT_LABELS: Record<ClientName, string> = {
   'ioredis-autopipe': 'ioredis autopipe',
   'node-redis': 'node-redis',
   glide: 'glide',
+  'keyslot-otel': 'keyslot + otel',
 };
 
 export type ScenarioName =

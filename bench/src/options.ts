@@ -1,6 +1,7 @@
 import {
   CLIENT_NAMES,
   type ClientName,
+  OTEL_CLIENT,
   SCENARIO_NAMES,
   type ScenarioName,
   SERVER_NAMES,
@@ -36,6 +37,7 @@ export const USAGE = `npm run bench [-- options]
   --duration MS         measured time per scenario run (default 3000)
   --warmup MS           warm-up before each measurement (default 750)
   --clients a,b         among ${CLIENT_NAMES.join(', ')}
+  --otel                also run keyslot with @keyslot/otel on (${OTEL_CLIENT}), for the instrumentation's cost
   --scenarios a,b       among ${SCENARIO_NAMES.join(', ')}
   --only PARTS          run only some of: matrix, http, profile, experiments, bullmq (comma-separated);
                         experiments (I/O counts, a flush prototype) and bullmq (jobs/s of BullMQ on
@@ -49,7 +51,7 @@ export const USAGE = `npm run bench [-- options]
   --help
 
 Environment: BENCH_QUICK=1, BENCH_ROUNDS, BENCH_DURATION_MS, BENCH_WARMUP_MS, BENCH_CLIENTS, BENCH_SCENARIOS,
-BENCH_HTTP=0, BENCH_HTTP_DURATION_S, BENCH_PROFILE=0 (flags win).`;
+BENCH_HTTP=0, BENCH_HTTP_DURATION_S, BENCH_PROFILE=0, BENCH_OTEL=1 (flags win).`;
 
 function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
   const items = value
@@ -77,7 +79,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     rounds: quick ? 1 : 3,
     warmupMs: quick ? 300 : 750,
     durationMs: quick ? 1000 : 3000,
-    clients: [...CLIENT_NAMES],
+    clients: CLIENT_NAMES.filter((name) => name !== OTEL_CLIENT),
     scenarios: [...SCENARIO_NAMES],
     matrix: true,
     http: true,
@@ -108,6 +110,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     };
     switch (arg) {
       case '--quick':
+      case '--otel':
         break;
       case '--help':
       case '-h':
@@ -158,5 +161,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
         throw new Error(`unknown option ${arg}\n\n${USAGE}`);
     }
   }
+  const otel = argv.includes('--otel') || env.BENCH_OTEL === '1';
+  if (otel && !options.clients.includes(OTEL_CLIENT)) options.clients.push(OTEL_CLIENT);
   return options;
 }

@@ -1,7 +1,7 @@
 // Turns the raw runs into medians per client and scenario, keyslot's ratios to the best peer, the targets, and
 // Markdown tables (printed, and pasted into bench/README.md).
 import type { ChildResult } from './child.js';
-import { CLIENT_LABELS, type ClientName, SCENARIOS, type ScenarioName } from './names.js';
+import { CLIENT_LABELS, type ClientName, KEYSLOT_CLIENTS, SCENARIOS, type ScenarioName } from './names.js';
 
 export interface Run extends ChildResult {
   round: number;
@@ -90,7 +90,7 @@ export function ratios(summaries: readonly Summary[]): Ratio[] {
   const out: Ratio[] = [];
   for (const { name } of SCENARIOS) {
     const keyslot = find(summaries, name, 'keyslot');
-    const peers = summaries.filter((s) => s.scenario === name && s.client !== 'keyslot');
+    const peers = summaries.filter((s) => s.scenario === name && !KEYSLOT_CLIENTS.includes(s.client));
     if (!keyslot || peers.length === 0) continue;
     const best = peers.reduce((a, b) => (b.opsPerSec > a.opsPerSec ? b : a));
     out.push({
@@ -231,4 +231,27 @@ export function ratioTable(ratioList: readonly Ratio[], targetList: readonly Tar
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * What @keyslot/otel costs, per scenario: keyslot with it on against keyslot without, in the same run (a span and a
+ * duration measurement per command, batches one span each).
+ */
+export function instrumentationCostTable(summaries: readonly Summary[]): string | undefined {
+  const rows: string[] = [];
+  for (const { name } of SCENARIOS) {
+    const off = find(summaries, name, 'keyslot');
+    const on = find(summaries, name, 'keyslot-otel');
+    if (!off || !on) continue;
+    const extraCpu = on.cpuUsPerOp - off.cpuUsPerOp;
+    rows.push(
+      `| ${name} | ${fmtOps(off.opsPerSec)} | ${fmtOps(on.opsPerSec)} | ${x(on.opsPerSec / off.opsPerSec)} | ${fmtNumber(off.cpuUsPerOp)} | ${fmtNumber(on.cpuUsPerOp)} | ${extraCpu >= 0 ? '+' : ''}${fmtNumber(extraCpu)} |`,
+    );
+  }
+  if (rows.length === 0) return undefined;
+  return [
+    '| scenario | keyslot ops/s | with otel ops/s | ratio | CPU µs/op | with otel | extra CPU µs/op |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+  ].join('\n');
 }

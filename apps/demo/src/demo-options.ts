@@ -28,6 +28,8 @@ export function sessionSecretOf(options: DemoOptions): string {
 /** The connection settings the demo uses unless told otherwise. */
 export const DEMO_CONNECTION: ClusterConnectionConfig = {
   readFrom: 'preferReplica',
+  // Link lookups are served from memory, kept correct by the servers' invalidation messages.
+  cache: { maxEntries: 10_000 },
   commandTimeoutMs: 3000,
   connectTimeoutMs: 5000,
 };

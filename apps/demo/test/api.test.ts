@@ -235,6 +235,29 @@ describe.each(FLAVOURS)('the %s server', (flavour, build: BuildApp) => {
       });
     });
 
+    it('resolves through the client-side cache: repeated resolves are hits, counted on GET /cluster', async () => {
+      await create({ url: 'https://example.com/cached', code: code('cached') }).expect(201);
+      await visible(code('cached'));
+      const before = (await http.get('/cluster').expect(200)).body.cache;
+      for (let i = 0; i < 5; i++) {
+        await http
+          .get(`/links/${code('cached')}`)
+          .expect(302)
+          .expect('location', 'https://example.com/cached');
+      }
+      const after = (await http.get('/cluster').expect(200)).body.cache;
+      expect(after).toEqual({
+        hits: expect.any(Number),
+        misses: expect.any(Number),
+        evictions: expect.any(Number),
+        invalidations: expect.any(Number),
+        entries: expect.any(Number),
+        bytes: expect.any(Number),
+      });
+      // At most the first resolve misses: the URL is read from memory afterwards.
+      expect(after.hits - before.hits).toBeGreaterThanOrEqual(4);
+    });
+
     it('answers 404 for an unknown code, on both routes', async () => {
       const missing = await http.get(`/links/${code('missing')}`).expect(404);
       expect(missing.body).toEqual({ error: 'not_found', message: `no link with code '${code('missing')}'` });
@@ -339,6 +362,45 @@ describe.each(FLAVOURS)('the %s server', (flavour, build: BuildApp) => {
     it('reports the cluster up', async () => {
       const reply = await http.get('/health').expect(200);
       expect(reply.body).toEqual({ status: 'up', coveredSlots: 16_384, primaries: 3 });
+    });
+
+    it('gives latency percentiles per node that answered, from the commands the routes sent', async () => {
+      await create({ url: 'https://example.com/latency', code: code('latency') }).expect(201);
+      const { latency, topology } = (await http.get('/cluster').expect(200)).body;
+      const addresses = topology.nodes.map((node: { address: string }) => node.address);
+      const measured = Object.keys(latency);
+      expect(measured.length).toBeGreaterThan(0);
+      for (const address of measured) {
+        expect(addresses).toContain(address);
+        const { p50, p90, p99, count } = latency[address];
+        expect(count).toBeGreaterThan(0);
+        expect(0 < p50 && p50 <= p90 && p90 <= p99).toBe(true);
+      }
+    });
+  });
+
+  describe('GET /metrics (OpenTelemetry, Prometheus text format)', () => {
+    it('exports command durations per operation and node, pending commands per node and topology refreshes', async () => {
+      await create({ url: 'https://example.com/metrics', code: code('metrics') }).expect(201);
+      await visible(code('metrics'));
+      const reply = await http.get('/metrics').expect(200);
+      expect(reply.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+      const lines = reply.text.split('\n');
+      const series = (name: string, ...labels: string[]) =>
+        lines.filter((line) => line.startsWith(`${name}{`) && labels.every((label) => line.includes(label)));
+      const ports = cluster.nodes.map((node) => `server_port="${node.port}"`);
+      const gets = series('db_client_operation_duration_count', 'db_operation_name="GET"');
+      expect(gets.length).toBeGreaterThan(0);
+      for (const line of gets) expect(ports.some((port) => line.includes(port))).toBe(true);
+      expect(series('keyslot_client_pending_commands', 'server_address="127.0.0.1"').length).toBeGreaterThan(
+        0,
+      );
+      const refreshes = series(
+        'keyslot_client_topology_refreshes_total',
+        'keyslot_topology_outcome="changed"',
+      );
+      expect(refreshes.map((line) => Number(line.split(' ').at(-1)))).toEqual([expect.any(Number)]);
+      expect(Number(refreshes[0]!.split(' ').at(-1))).toBeGreaterThan(0);
     });
   });
 

@@ -46,7 +46,7 @@ afterAll(async () => {
 // Functions passed to page.waitForFunction/evaluate run in the browser. This package's TypeScript has no DOM
 // library, so they are typed against the little of the DOM they use.
 interface PageRow {
-  dataset: { address?: string; role?: string; state?: string };
+  dataset: { address?: string; role?: string; state?: string; health?: string };
 }
 declare const document: {
   querySelectorAll(selector: string): ArrayLike<PageRow>;
@@ -65,7 +65,27 @@ function rows(): Promise<{ address: string; role: string; state: string }[]> {
 }
 
 it('shows the cluster, then a primary going down and its replica taking over, as it happens', async () => {
-  // Some traffic first, so the connection has talked to every node (reads go to replicas).
+  // A freshly started demo has talked to no replica yet: the page still shows every node up, as the cluster sees
+  // it, and says the replicas' connections are not needed yet (it used to show them down).
+  await page.goto(`${server.url}/`);
+  expect(await page.title()).toBe('keyslot demo: cluster status');
+  const allUp = () =>
+    page.waitForFunction(
+      () => {
+        const trs = Array.from(document.querySelectorAll('#nodes tr'));
+        return (
+          trs.length === 6 &&
+          trs.filter((tr) => tr.dataset.role === 'primary').length === 3 &&
+          trs.every((tr) => tr.dataset.state === 'up')
+        );
+      },
+      undefined,
+      { timeout: 15_000 },
+    );
+  await allUp();
+  await expect(page.textContent('#nodes')).resolves.toContain('not needed yet');
+
+  // Some traffic (reads go to replicas): every node is used, and still up.
   const http = request(server.url);
   for (let i = 0; i < 30; i++) {
     const created = await http
@@ -75,39 +95,29 @@ it('shows the cluster, then a primary going down and its replica taking over, as
     expect(created.status).toBe(201);
     await http.get(`/links/${created.body.code}/info`);
   }
-
-  await page.goto(`${server.url}/`);
-  expect(await page.title()).toBe('keyslot demo: cluster status');
-  await page.waitForFunction(
-    () => {
-      const trs = Array.from(document.querySelectorAll('#nodes tr'));
-      return (
-        trs.length === 6 &&
-        trs.filter((tr) => tr.dataset.role === 'primary').length === 3 &&
-        trs.every((tr) => tr.dataset.state === 'up')
-      );
-    },
-    undefined,
-    { timeout: 15_000 },
-  );
+  await allUp();
   expect((await rows()).map((row) => row.address).sort()).toEqual(
     cluster.nodes.map((node) => node.address).sort(),
   );
   await expect(page.textContent('#summary')).resolves.toContain('16384 of 16384 slots served');
+  // The client-side cache's counters: the /info reads above went through it.
+  await expect(page.textContent('#cache')).resolves.toMatch(
+    /client-side cache: \d+ hits · \d+ misses · \d+ invalidations/,
+  );
 
   const victim = cluster.primaries[0]!;
   const [heir] = cluster.replicasOf(victim);
   await cluster.kill(victim);
 
-  // The page follows by itself: the dead primary shows as down (and gone, once the topology stops listing it),
-  // its former replica as a primary that is up, and the cluster has three live primaries again.
+  // The page follows by itself: the dead primary shows as down (listed as failed while the cluster still names it,
+  // gone once it stops), its former replica as a primary that is up, and the cluster has three live primaries again.
   await page.waitForFunction(
     ({ victim, heir }) => {
       const trs = Array.from(document.querySelectorAll('#nodes tr'));
       const row = (address: string) => trs.find((tr) => tr.dataset.address === address);
       return (
         row(victim)?.dataset.state === 'down' &&
-        row(victim)?.dataset.role === 'gone' &&
+        (row(victim)?.dataset.role === 'gone' || row(victim)?.dataset.health === 'failed') &&
         row(heir)?.dataset.role === 'primary' &&
         row(heir)?.dataset.state === 'up' &&
         trs.filter((tr) => tr.dataset.role === 'primary' && tr.dataset.state === 'up').length === 3

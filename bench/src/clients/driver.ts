@@ -31,6 +31,8 @@ export async function loadDriver(name: ClientName, cluster: ClusterAddresses): P
   switch (name) {
     case 'keyslot':
       return (await import('./keyslot.js')).connectKeyslot(cluster);
+    case 'keyslot-otel':
+      return (await import('./keyslot-otel.js')).connectKeyslotWithOtel(cluster);
     case 'ioredis':
       return (await import('./ioredis.js')).connectIoredis(cluster, false);
     case 'ioredis-autopipe':

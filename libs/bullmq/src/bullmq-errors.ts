@@ -57,3 +57,12 @@ export function rethrowForBullmq(error: unknown): never {
 export function rethrowForBullmqScript(error: unknown): never {
   throw forBullmqScript(error);
 }
+
+/** A pipeline entry was rejected with something that is not an Error; BullMQ's `[error, result]` tuples need one. */
+export class NonErrorRejection extends Error {
+  readonly code = 'ERR_KEYSLOT_BULLMQ_NON_ERROR' as const;
+  constructor(reason: unknown) {
+    super(`a command was rejected with a ${typeof reason}, not an Error`, { cause: reason });
+    this.name = 'NonErrorRejection';
+  }
+}

@@ -1,6 +1,12 @@
-import { type ClusterConnection, type Command, type Script, UsageError } from '@keyslot/client';
+import type { ClusterConnection, Command, Script } from '@keyslot/client';
 import type { IRedisTransaction } from 'bullmq';
-import { forBullmq, forBullmqScript, rethrowForBullmq, rethrowForBullmqScript } from './bullmq-errors.js';
+import {
+  forBullmq,
+  forBullmqScript,
+  NonErrorRejection,
+  rethrowForBullmq,
+  rethrowForBullmqScript,
+} from './bullmq-errors.js';
 import * as commands from './ioredis-commands.js';
 import { isNoScript, type ScriptBook } from './script-book.js';
 
@@ -115,10 +121,5 @@ export class BullmqTransaction implements IRedisTransaction {
 
 function toError(reason: unknown): Error {
   const mapped = forBullmq(reason);
-  // keyslot rejects with errors only; anything else is kept, with the code of a misuse, as the cause.
-  return mapped instanceof Error
-    ? mapped
-    : new UsageError('a command of the transaction was rejected with something that is not an error', {
-        cause: mapped,
-      });
+  return mapped instanceof Error ? mapped : new NonErrorRejection(mapped);
 }

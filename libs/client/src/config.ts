@@ -1,3 +1,4 @@
+import type { CacheOptions } from './cache/cache-options.js';
 import { ConfigError } from './errors.js';
 import type { BackoffPolicy } from './util/backoff.js';
 
@@ -23,10 +24,20 @@ export interface ConnectionConfig {
   returnBuffers?: boolean;
   /** Receives RESP3 push messages that are not pub/sub messages (e.g. client-side caching invalidations). */
   onPush?: (push: unknown[]) => void;
+  /**
+   * Put the command text in `keyslot:command` traces (and so in OpenTelemetry spans, as `db.query.text`): the name
+   * and the arguments that name keys or structure, values replaced by a count. Default false: the name only.
+   */
+  traceCommandText?: boolean;
+  /**
+   * Client-side caching of read replies, kept correct by the server's invalidation messages (RESP3 `CLIENT
+   * TRACKING`). Off by default; `{}` turns it on with default limits. See `CacheOptions`.
+   */
+  cache?: CacheOptions;
 }
 
 /** A `ConnectionConfig` with every default applied. */
-export type ResolvedConnectionConfig = Required<Omit<ConnectionConfig, 'onPush' | 'backoff'>> &
+export type ResolvedConnectionConfig = Required<Omit<ConnectionConfig, 'onPush' | 'backoff' | 'cache'>> &
   Pick<ConnectionConfig, 'onPush'> & { backoff: Required<BackoffPolicy> };
 
 export function resolveConnectionConfig(config: ConnectionConfig = {}): ResolvedConnectionConfig {
@@ -41,6 +52,7 @@ export function resolveConnectionConfig(config: ConnectionConfig = {}): Resolved
     maxPending: positive(config.maxPending, 100_000, 'maxPending'),
     returnBuffers: config.returnBuffers ?? false,
     onPush: config.onPush,
+    traceCommandText: config.traceCommandText === true,
   };
 }
 

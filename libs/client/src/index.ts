@@ -1,3 +1,6 @@
+export type { CacheOptions } from './cache/cache-options.js';
+export { CACHEABLE_COMMANDS } from './cache/cacheable-commands.js';
+export type { CacheStats, ConnectionCache } from './cache/client-cache.js';
 export { ClusterBatch } from './cluster/cluster-batch.js';
 export { ClusterClient } from './cluster/cluster-client.js';
 export { ClusterConnection, type ClusterEvents } from './cluster/cluster-connection.js';
@@ -11,7 +14,7 @@ export type {
 } from './cluster/cluster-options.js';
 export type { ClusterStats } from './cluster/router.js';
 export type { ScanOptions } from './cluster/scan-iterator.js';
-export { SLOT_COUNT } from './cluster/topology.js';
+export { type NodeHealth, SLOT_COUNT } from './cluster/topology.js';
 export type { NodeSnapshot, TopologySnapshot } from './cluster/topology-snapshot.js';
 export type { Command, CommandExecutor, RedisArg, RedisKey } from './command.js';
 export * from './commands/index.js';
@@ -19,6 +22,19 @@ export type { ConnectionConfig } from './config.js';
 export type { TlsOptions } from './connection/connection-options.js';
 export type { Credentials, CredentialsProvider } from './connection/credentials.js';
 export { MultiplexedConnection } from './connection/multiplexed-connection.js';
+export {
+  type CacheLookupEvent,
+  CHANNELS,
+  type ConnectEvent,
+  type ConnectionCreatedEvent,
+  type ConnectionInstrumentation,
+  checkInstrumentation,
+  type DisconnectEvent,
+  type RedirectEvent,
+  type RetryEvent,
+  type StuckEvent,
+  type TopologyEvent,
+} from './diagnostics-events.js';
 export * from './errors.js';
 export type { PubSubListener, PubSubMessage } from './pubsub/subscriptions.js';
 export { Client } from './standalone/client.js';

@@ -1,27 +1,75 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
+import type { RedisArg } from './command.js';
+import { ReplyError } from './errors.js';
+import { redactedStatement } from './redacted-statement.js';
 
 /**
- * What a `keyslot:command` trace carries: the command's name and, once routed, the node. Never its arguments, which
- * may hold secrets or personal data.
+ * What a `keyslot:command` trace carries, shaped after OpenTelemetry's database semantic conventions. Never the
+ * command's arguments, unless the connection was created with `traceCommandText: true`, and then redacted.
  */
 export interface CommandTraceContext {
+  /** The operation name (`db.operation.name`): `GET`, `SET`...; `MULTI` for a transaction, `PIPELINE` for a batch. */
   command: string;
-  /** `host:port` of the node that answered, when known. */
+  /** `host:port` of the node that answered, when known (after redirects). */
   node?: string;
+  /** The answering node's host (`server.address`), when known. */
+  serverAddress?: string;
+  /** The answering node's port (`server.port`), when known. */
+  serverPort?: number;
+  /** The logical database index (`db.namespace`): 0 on a cluster. */
+  database: number;
+  /** Commands in a transaction or a batch (`db.operation.batch.size`); absent for one command. */
+  batchSize?: number;
+  /**
+   * The command text (`db.query.text`), only with `traceCommandText: true`: the name and the arguments that name
+   * keys or structure, the others replaced by a count, as `@opentelemetry/redis-common` does.
+   */
+  statement?: string;
   /** The reply error or failure, on the `error` event. */
   error?: unknown;
+  /** The reply error's prefix (`db.response.status_code`): `WRONGTYPE`, `MOVED`, `ERR`...; set with `error`. */
+  statusCode?: string;
 }
 
 /**
  * The tracing channel every command goes through, for OpenTelemetry and other instrumentation:
  * `diagnostics_channel.tracingChannel('keyslot:command')` with start, end, asyncStart, asyncEnd and error events.
- * When nobody subscribes it costs one property read per command.
+ * When nobody subscribes it costs one property read per command: no payload is built.
  */
 export const commandTracing = diagnosticsChannel.tracingChannel<CommandTraceContext, CommandTraceContext>(
   'keyslot:command',
 );
 
-/** Runs `send` inside the command's trace. */
+/** Builds a command's trace payload (only called when someone subscribes). */
+export function commandTrace(
+  name: string,
+  args: readonly RedisArg[] | undefined,
+  database: number,
+  withText: boolean,
+): CommandTraceContext {
+  const context: CommandTraceContext = { command: name, database };
+  if (withText) context.statement = redactedStatement(name, args ?? []);
+  return context;
+}
+
+/** Records the node that answered: `host:port`, split into the semantic conventions' address and port. */
+export function traceNode(context: CommandTraceContext, address: string): void {
+  if (address === '') return;
+  const colon = address.lastIndexOf(':');
+  context.node = address;
+  context.serverAddress = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  context.serverPort = Number(address.slice(colon + 1));
+}
+
+/** Runs `send` inside the command's trace; a reply error's prefix becomes the status code. */
 export function traceCommand<T>(context: CommandTraceContext, send: () => Promise<T>): Promise<T> {
-  return commandTracing.tracePromise(send, context);
+  return commandTracing.tracePromise(
+    () =>
+      send().catch((error: unknown) => {
+        // Set before the channel publishes `error`, so every subscriber sees it.
+        if (error instanceof ReplyError) context.statusCode = error.prefix;
+        throw error;
+      }),
+    context,
+  );
 }

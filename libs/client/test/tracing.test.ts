@@ -11,8 +11,11 @@ async function traced(
   const channel = diagnosticsChannel.tracingChannel<CommandTraceContext, CommandTraceContext>(
     'keyslot:command',
   );
-  const record = (event: string) => (context: CommandTraceContext) =>
-    events.push({ event, context: { ...context } });
+  // Node's tracePromise adds the reply as `result`: left out here, the tests look at what keyslot publishes.
+  const record = (event: string) => (context: CommandTraceContext) => {
+    const { result: _reply, ...published } = context as CommandTraceContext & { result?: unknown };
+    events.push({ event, context: published });
+  };
   const handlers = {
     start: record('start'),
     end: record('end'),
@@ -48,11 +51,59 @@ describe('the keyslot:command tracing channel', () => {
       const events = await traced(() => conn.set('traced:key', 'secret-value'));
       expect(events.map((e) => e.event)).toEqual(['start', 'end', 'asyncStart', 'asyncEnd']);
       const owner = cluster.ownerOf(Number(await conn.call('CLUSTER', 'KEYSLOT', 'traced:key')))!;
-      expect(events.at(-1)!.context.command).toBe('SET');
-      expect(events.at(-1)!.context.node).toBe(owner.address);
+      expect(events.at(-1)!.context).toEqual({
+        command: 'SET',
+        database: 0,
+        node: owner.address,
+        serverAddress: owner.host,
+        serverPort: owner.port,
+      });
       expect(JSON.stringify(events)).not.toContain('secret-value');
       const failed = await traced(() => conn.call('HGET', 'traced:key', 'field'));
       expect(failed.map((e) => e.event)).toContain('error');
+      // The reply error's prefix is the response status code, set before the error event is published.
+      expect(failed.find((e) => e.event === 'error')!.context.statusCode).toBe('WRONGTYPE');
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('carries the command text only when the connection opts in, redacted: keys kept, values counted', async () => {
+    const conn = await new ClusterClient(cluster.seeds).getConnection({ traceCommandText: true });
+    try {
+      const events = await traced(() => conn.set('traced:text', 'secret-value', { ex: 60 }));
+      expect(events.at(-1)!.context.statement).toBe('SET traced:text [3 other arguments]');
+      expect(JSON.stringify(events)).not.toContain('secret-value');
+      const read = await traced(() => conn.hmget('traced:hash', 'a', 'b'));
+      expect(read.at(-1)!.context.statement).toBe('HMGET traced:hash a b');
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('traces a cluster batch as one PIPELINE and a transaction as one MULTI, with their size and node', async () => {
+    const conn = await new ClusterClient(cluster.seeds).getConnection();
+    try {
+      const batch = conn.batch();
+      for (let i = 0; i < 5; i++) batch.set(`traced:batch:${i}`, 'v');
+      const pipeline = await traced(() => batch.exec());
+      expect(pipeline.map((e) => e.event)).toEqual(['start', 'end', 'asyncStart', 'asyncEnd']);
+      expect(pipeline.at(-1)!.context).toEqual({ command: 'PIPELINE', database: 0, batchSize: 5 });
+
+      const multi = conn.multi();
+      multi.set('{traced}:a', '1');
+      multi.incr('{traced}:b');
+      multi.get('{traced}:a');
+      const transaction = await traced(() => multi.exec());
+      const owner = cluster.ownerOf(Number(await conn.call('CLUSTER', 'KEYSLOT', '{traced}')))!;
+      expect(transaction.at(-1)!.context).toEqual({
+        command: 'MULTI',
+        database: 0,
+        batchSize: 3,
+        node: owner.address,
+        serverAddress: owner.host,
+        serverPort: owner.port,
+      });
     } finally {
       await conn.close();
     }
@@ -64,7 +115,13 @@ describe('the keyslot:command tracing channel', () => {
       const events = await traced(() => manager.get('traced:key'));
       expect(events.at(-1)).toEqual({
         event: 'asyncEnd',
-        context: expect.objectContaining({ command: 'GET', node: standalone.address }),
+        context: expect.objectContaining({
+          command: 'GET',
+          node: standalone.address,
+          serverAddress: '127.0.0.1',
+          serverPort: standalone.port,
+          database: 0,
+        }),
       });
     } finally {
       await manager.close();

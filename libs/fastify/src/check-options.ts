@@ -1,4 +1,9 @@
-import { type ClusterConnection, ConfigError } from '@keyslot/client';
+import {
+  type ClusterConnection,
+  ConfigError,
+  type ConnectionInstrumentation,
+  checkInstrumentation,
+} from '@keyslot/client';
 import { DEFAULT_HEALTH_TIMEOUT_MS } from './constants.js';
 import type { KeyslotConnectOptions, KeyslotPluginOptions } from './options.js';
 
@@ -28,11 +33,16 @@ const CONNECT_ONLY = ['clientOptions', 'connection', 'connectOnStart'] as const;
 export function checkOptions(options: KeyslotPluginOptions): {
   plan: ConnectionPlan;
   health: HealthPlan | undefined;
+  instrumentation: ConnectionInstrumentation | undefined;
 } {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError('@keyslot/fastify needs options: { nodes } to connect, or { client } to adopt');
   }
-  return { plan: connectionPlan(options), health: healthPlan(options) };
+  const instrumentation =
+    options.instrumentation === undefined
+      ? undefined
+      : checkInstrumentation(options.instrumentation, '@keyslot/fastify');
+  return { plan: connectionPlan(options), health: healthPlan(options), instrumentation };
 }
 
 function connectionPlan(options: KeyslotPluginOptions): ConnectionPlan {

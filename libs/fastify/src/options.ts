@@ -3,6 +3,7 @@ import type {
   ClusterConnection,
   ClusterConnectionConfig,
   ClusterNodeInput,
+  ConnectionInstrumentation,
 } from '@keyslot/client';
 
 /** Options every registration accepts, whether the plugin opens the connection or adopts one. */
@@ -15,6 +16,12 @@ export interface KeyslotHealthOptions {
   healthRoute?: string;
   /** Most time the health route waits for the primaries' PING replies, in ms. Default 2000. */
   healthTimeoutMs?: number;
+  /**
+   * Turns OpenTelemetry on in one line: `instrumentation: new KeyslotInstrumentation()` (from `@keyslot/otel`).
+   * The plugin enables it before connecting, has it observe the connection, and disables it when the instance
+   * closes. Default: none.
+   */
+  instrumentation?: ConnectionInstrumentation;
 }
 
 /** The plugin opens (and owns, and closes) a connection to the cluster at these seed nodes. */

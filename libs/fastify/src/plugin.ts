@@ -18,8 +18,21 @@ declare module 'fastify' {
 const plugin: FastifyPluginAsync<KeyslotPluginOptions> = async (app, options) => {
   // Refuse a second registration before anything is created, so it cannot open (and leak) a connection.
   if (app.hasDecorator(DECORATOR)) throw new PluginAlreadyRegisteredError();
-  const { plan, health } = checkOptions(options);
-  const { connection, closeOnClose } = await openConnection(plan, app.initialConfig.pluginTimeout);
+  const { plan, health, instrumentation } = checkOptions(options);
+  // On before connecting, so the first connections and topology are seen; off with the instance.
+  instrumentation?.enable();
+  let opened: Awaited<ReturnType<typeof openConnection>>;
+  try {
+    opened = await openConnection(plan, app.initialConfig.pluginTimeout);
+  } catch (error) {
+    instrumentation?.disable();
+    throw error;
+  }
+  const { connection, closeOnClose } = opened;
+  if (instrumentation) {
+    instrumentation.observe(connection);
+    app.addHook('onClose', () => instrumentation.disable());
+  }
   app.decorate(DECORATOR, connection);
   // Fastify runs onClose hooks after the server stopped accepting and in-flight requests finished, and also
   // when a later plugin made ready() fail; close() itself lets commands already sent finish.

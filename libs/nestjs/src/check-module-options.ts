@@ -1,4 +1,4 @@
-import { ConfigError } from '@keyslot/client';
+import { ConfigError, checkInstrumentation } from '@keyslot/client';
 import type { KeyslotModuleOptions } from './keyslot-module-options.js';
 
 /**
@@ -16,4 +16,5 @@ export function checkModuleOptions(options: KeyslotModuleOptions): void {
       'KeyslotModule options have no nodes; give at least one seed node, e.g. { nodes: ["10.0.0.1:7000"] }',
     );
   }
+  if (options.instrumentation !== undefined) checkInstrumentation(options.instrumentation, 'KeyslotModule');
 }

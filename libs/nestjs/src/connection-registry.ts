@@ -8,6 +8,7 @@ import { differences, fingerprintOptions, type OptionsFingerprint } from './opti
 interface Registration {
   fingerprint: OptionsFingerprint;
   connection: Promise<ClusterConnection>;
+  options: KeyslotModuleOptions;
 }
 
 /**
@@ -30,7 +31,7 @@ export class ConnectionRegistry implements OnApplicationShutdown {
     const fingerprint = fingerprintOptions(options);
     const first = this.registration;
     if (first === undefined) {
-      this.registration = { fingerprint, connection: openConnection(options) };
+      this.registration = { fingerprint, connection: openConnection(options), options };
       return this.registration.connection;
     }
     const differ = differences(first.fingerprint, fingerprint);
@@ -40,6 +41,7 @@ export class ConnectionRegistry implements OnApplicationShutdown {
       (connection) => connection.destroy(),
       () => {},
     );
+    first.options.instrumentation?.disable();
     return Promise.reject(
       new ConfigError(
         `KeyslotModule is registered twice with different options (${differ.join('; ')}). It is a global module that provides one ClusterConnection: call forRoot or forRootAsync once, in the root module, and inject ClusterConnection anywhere else`,
@@ -54,5 +56,6 @@ export class ConnectionRegistry implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     const connection = await this.registration?.connection.catch(() => undefined);
     await connection?.close();
+    this.registration?.options.instrumentation?.disable();
   }
 }

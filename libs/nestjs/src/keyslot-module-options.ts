@@ -1,4 +1,9 @@
-import type { ClusterClientOptions, ClusterConnectionConfig, ClusterNodeInput } from '@keyslot/client';
+import type {
+  ClusterClientOptions,
+  ClusterConnectionConfig,
+  ClusterNodeInput,
+  ConnectionInstrumentation,
+} from '@keyslot/client';
 import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency, Type } from '@nestjs/common';
 
 /** What `KeyslotModule.forRoot` (or the factory of `forRootAsync`) is given. */
@@ -16,6 +21,11 @@ export interface KeyslotModuleOptions {
    * their deadline.
    */
   connectOnStart?: boolean;
+  /**
+   * Turns OpenTelemetry on in one line: `instrumentation: new KeyslotInstrumentation()` (from `@keyslot/otel`).
+   * The module enables it before connecting, has it observe the connection, and disables it at shutdown.
+   */
+  instrumentation?: ConnectionInstrumentation;
 }
 
 /** A class that makes the options, for `forRootAsync({ useClass })` or `forRootAsync({ useExisting })`. */

@@ -8,7 +8,18 @@ import type { KeyslotModuleOptions } from './keyslot-module-options.js';
  */
 export async function openConnection(options: KeyslotModuleOptions): Promise<ClusterConnection> {
   const client = new ClusterClient(options.nodes, options.clientOptions);
-  return options.connectOnStart === false
-    ? client.createConnection(options.connection)
-    : client.getConnection(options.connection);
+  // On before connecting, so the first connections and topology are seen; the registry turns it off at shutdown.
+  const instrumentation = options.instrumentation;
+  instrumentation?.enable();
+  try {
+    const connection =
+      options.connectOnStart === false
+        ? client.createConnection(options.connection)
+        : await client.getConnection(options.connection);
+    instrumentation?.observe(connection);
+    return connection;
+  } catch (error) {
+    instrumentation?.disable();
+    throw error;
+  }
 }

@@ -7,6 +7,7 @@ import { createCache } from 'cache-manager';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEMO_CLIENT_NAME, DEMO_CONNECTION, type DemoOptions, sessionSecretOf } from '../demo-options.js';
 import { DemoApi } from '../http/demo-api.js';
+import { DemoTelemetry } from '../http/demo-telemetry.js';
 import { frameworkError, routeNotFound } from '../http/http-errors.js';
 import { jsonBodyParser } from '../http/json-body.js';
 import { linkCacheKeyv } from '../http/link-cache.js';
@@ -28,10 +29,13 @@ import { STATUS_PAGE } from '../http/status-page.js';
  */
 export async function buildFastifyApp(options: DemoOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false });
+  const telemetry = new DemoTelemetry();
+  app.addHook('onClose', () => telemetry.close());
   await app.register(keyslot, {
     nodes: options.nodes,
     clientOptions: { clientName: options.clientName ?? DEMO_CLIENT_NAME },
     connection: options.connection ?? DEMO_CONNECTION,
+    instrumentation: telemetry.instrumentation,
   });
   await app.register(rateLimit, {
     global: false,
@@ -44,6 +48,7 @@ export async function buildFastifyApp(options: DemoOptions): Promise<FastifyInst
   const api = new DemoApi(app.redis, {
     cache: createCache({ stores: [linkCacheKeyv(app.redis)] }),
     adminPassword: options.adminPassword,
+    telemetry,
   });
   // Bad JSON, unknown routes and other framework errors in the API's format, exactly as the NestJS server does.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser(app));
@@ -68,6 +73,7 @@ export async function buildFastifyApp(options: DemoOptions): Promise<FastifyInst
   );
   app.get('/cluster', async (_request, reply) => send(reply, await api.cluster()));
   app.get('/health', async (_request, reply) => send(reply, await api.health()));
+  app.get('/metrics', async (_request, reply) => send(reply, await api.metrics()));
   app.get('/admin', async (request, reply) => send(reply, await api.adminPage(request)));
   app.post('/admin/login', async (request, reply) =>
     send(reply, await api.adminLogin(request, request.body)),

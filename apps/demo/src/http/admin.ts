@@ -53,7 +53,7 @@ export class AdminPages {
     const rows = nodes
       .map(
         (node) =>
-          `<tr><td>${node.address}</td><td>${node.role}</td><td>${node.connected ? 'up' : 'down'}</td></tr>`,
+          `<tr><td>${node.address}</td><td>${node.role}</td><td>${node.health}</td><td>${node.connected ? 'open' : node.lastError ? 'failed' : 'not needed yet'}</td></tr>`,
       )
       .join('');
     return {
@@ -63,7 +63,7 @@ export class AdminPages {
         'keyslot demo: admin',
         `<p>Signed in since ${since}.</p>
 <p>${coveredSlots} of 16384 slots served; ${stats.commands} commands, ${stats.redirects} redirects, ${stats.reconnects} reconnects.</p>
-<table><tr><th>node</th><th>role</th><th>state</th></tr>${rows}</table>
+<table><tr><th>node</th><th>role</th><th>health</th><th>connection</th></tr>${rows}</table>
 <button onclick="fetch('/admin/logout',{method:'POST'}).then(()=>location.reload())">sign out</button>`,
       ),
     };

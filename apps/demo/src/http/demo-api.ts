@@ -2,6 +2,7 @@ import type { ClusterConnection } from '@keyslot/client';
 import { type LinkCache, LinkService } from '../links/link-service.js';
 import { parseCode, parseCodes, parseCreateLink, parseLimit } from '../links/validation.js';
 import { AdminPages, type WithSession } from './admin.js';
+import type { DemoTelemetry } from './demo-telemetry.js';
 import { checkHealth } from './health.js';
 import { httpError } from './http-errors.js';
 
@@ -18,6 +19,8 @@ export interface DemoApiOptions {
   cache?: LinkCache;
   /** The admin page's password; without it the admin routes answer 404. */
   adminPassword?: string;
+  /** Metrics for `GET /metrics` and latency percentiles for `GET /cluster`; without it, neither. */
+  telemetry?: DemoTelemetry;
 }
 
 /**
@@ -28,12 +31,14 @@ export interface DemoApiOptions {
 export class DemoApi {
   private readonly links: LinkService;
   private readonly admin: AdminPages | undefined;
+  private readonly telemetry: DemoTelemetry | undefined;
 
   constructor(
     private readonly redis: ClusterConnection,
     options: DemoApiOptions = {},
   ) {
     this.links = new LinkService(redis, options.cache);
+    this.telemetry = options.telemetry;
     this.admin =
       options.adminPassword === undefined ? undefined : new AdminPages(redis, options.adminPassword);
   }
@@ -78,12 +83,33 @@ export class DemoApi {
     return answer(async () => ({ status: 200, body: { top: await this.links.top(parseLimit(limit)) } }));
   }
 
-  /** GET /cluster: the live topology and the connection's counters. */
+  /**
+   * GET /cluster: the live topology, the connection's counters, each node's latency percentiles (ms) and the
+   * client-side cache's counters (null without one).
+   */
   cluster(): Promise<HttpResult> {
     return answer(async () => ({
       status: 200,
-      body: { topology: this.redis.topology(), stats: this.redis.stats() },
+      body: {
+        topology: this.redis.topology(),
+        stats: this.redis.stats(),
+        latency: this.telemetry?.latencyByNode() ?? {},
+        cache: this.redis.cache?.stats() ?? null,
+      },
     }));
+  }
+
+  /** GET /metrics: the connection's OpenTelemetry metrics in Prometheus' text format. */
+  metrics(): Promise<HttpResult> {
+    return answer(async () => {
+      if (this.telemetry === undefined)
+        return { status: 404, body: { error: 'not_found', message: 'no metrics' } };
+      return {
+        status: 200,
+        headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+        body: await this.telemetry.metricsText(),
+      };
+    });
   }
 
   /** POST /admin/login `{ password }`: signs the session in. */

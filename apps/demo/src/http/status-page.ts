@@ -2,11 +2,16 @@ import { SLOT_COUNT } from '@keyslot/client';
 
 /**
  * The status page served at `/`: it polls `GET /cluster` every second and shows each node's role, slot ranges,
- * connection state and command count, so a failover or a reshard can be watched as it happens.
+ * health, connection, command count and latency percentiles (and the client-side cache's hits, misses and
+ * invalidations), so a failover or a reshard can be watched as it happens.
+ *
+ * A node's state is the cluster's word on it (`health`: online, failed, loading) together with this client's own
+ * experience: a node the cluster calls online but that this client failed to reach is down. A node this client never
+ * needed (no connection yet, no failure) is up: connections are opened on demand.
  *
  * A node the topology stops listing (a dead primary once its replica took over, a removed node) stays on the page,
  * marked down and `gone`, so a failure does not silently disappear from view. Every row carries `data-address`,
- * `data-role` (`primary`, `replica` or `gone`) and `data-state` (`up` or `down`).
+ * `data-role` (`primary`, `replica` or `gone`), `data-state` (`up` or `down`) and `data-health` (the cluster's word).
  */
 export const STATUS_PAGE = `<!doctype html>
 <html lang="en">
@@ -40,16 +45,19 @@ export const STATUS_PAGE = `<!doctype html>
 <body>
 <h1>keyslot demo: cluster status</h1>
 <div id="summary">loading…</div>
+<div id="cache"></div>
 <div id="updated"></div>
 <div id="error"></div>
 <table>
-  <thead><tr><th>node</th><th>role</th><th>primary</th><th>slots</th><th>state</th>
-    <th class="num">commands</th><th class="num">pending</th></tr></thead>
+  <thead><tr><th>node</th><th>role</th><th>primary</th><th>slots</th><th>state</th><th>connection</th>
+    <th class="num">commands</th><th class="num">pending</th>
+    <th class="num">p50 ms</th><th class="num">p90 ms</th><th class="num">p99 ms</th></tr></thead>
   <tbody id="nodes"></tbody>
 </table>
 <script>
   const rows = document.getElementById('nodes');
   const summary = document.getElementById('summary');
+  const cacheLine = document.getElementById('cache');
   const updated = document.getElementById('updated');
   const errorBox = document.getElementById('error');
   // Every node seen so far, by address: one the topology no longer lists is shown as gone.
@@ -64,20 +72,40 @@ export const STATUS_PAGE = `<!doctype html>
   function slotText(ranges) {
     return ranges.map((r) => r[0] === r[1] ? String(r[0]) : r[0] + '-' + r[1]).join(', ');
   }
-  function row(node, gone) {
+  // The cluster's view (health) and this client's (a failed connection) together; never-needed is not down.
+  function isUp(node) {
+    return node.health === 'online' && (node.connected || !node.lastError);
+  }
+  function stateText(node) {
+    if (isUp(node)) return node.routed ? 'up' : 'up · not routed';
+    if (node.health !== 'online') return node.health === 'loading' ? 'down · loading' : 'down · ' + node.health;
+    return 'down · unreachable';
+  }
+  function connectionText(node) {
+    if (node.connected) return 'open';
+    return node.lastError ? 'failed' : 'not needed yet';
+  }
+  function ms(value) {
+    return value === undefined ? '' : value.toFixed(2);
+  }
+  function row(node, gone, latency) {
     const tr = document.createElement('tr');
-    const up = !gone && node.connected;
+    const up = !gone && isUp(node);
     tr.dataset.address = node.address;
     tr.dataset.role = gone ? 'gone' : node.role;
     tr.dataset.state = up ? 'up' : 'down';
-    const state = gone ? 'down · gone since ' + gone : up ? 'up' : 'down';
+    tr.dataset.health = gone ? 'gone' : node.health;
+    const state = gone ? 'down · gone since ' + gone : stateText(node);
+    const times = latency || {};
     tr.append(
       cell(node.address, 'address'),
       cell(gone ? 'gone (was ' + node.role + ')' : node.role, 'role'),
       cell(gone ? '' : node.primary || ''),
       cell(gone ? '' : slotText(node.slots), 'slots'),
       cell(state, up ? 'up' : 'down', up ? '' : node.lastError || ''),
+      cell(gone ? '' : connectionText(node), '', node.lastError || ''),
       cell(String(node.commands), 'num'), cell(String(node.pending), 'num'),
+      cell(ms(times.p50), 'num'), cell(ms(times.p90), 'num'), cell(ms(times.p99), 'num'),
     );
     return tr;
   }
@@ -95,7 +123,8 @@ export const STATUS_PAGE = `<!doctype html>
       const response = await fetch('/cluster', { cache: 'no-store' });
       const data = await response.json();
       if (!response.ok) throw new Error((data && data.message) || 'GET /cluster answered ' + response.status);
-      const { topology, stats } = data;
+      const { topology, stats, cache } = data;
+      const latency = data.latency || {};
       const now = new Date().toLocaleTimeString();
       const listed = new Set(topology.nodes.map((node) => node.address));
       for (const node of topology.nodes) seen.set(node.address, { node, gone: null });
@@ -105,12 +134,16 @@ export const STATUS_PAGE = `<!doctype html>
       const slots = document.createElement('span');
       slots.textContent = topology.coveredSlots + ' of ${SLOT_COUNT} slots served';
       if (topology.coveredSlots < ${SLOT_COUNT}) slots.className = 'bad';
-      const primaries = topology.nodes.filter((node) => node.role === 'primary').length;
+      const primaries = topology.nodes.filter((node) => node.role === 'primary' && node.routed).length;
       summary.replaceChildren(slots, ' · ' + primaries + ' primaries, ' + (topology.nodes.length - primaries) +
         ' replicas · ' + stats.commands + ' commands · ' + stats.redirects + ' redirects · ' + stats.retries +
         ' retries · ' + stats.reconnects + ' reconnects · ' + stats.refreshes + ' topology refreshes');
+      cacheLine.textContent = cache
+        ? 'client-side cache: ' + cache.hits + ' hits · ' + cache.misses + ' misses · ' + cache.invalidations +
+          ' invalidations · ' + cache.evictions + ' evictions · ' + cache.entries + ' entries'
+        : 'client-side cache: off';
       rows.replaceChildren(
-        ...ordered(topology.nodes).map((node) => row(node, null)),
+        ...ordered(topology.nodes).map((node) => row(node, null, latency[node.address])),
         ...[...seen.values()].filter((entry) => entry.gone).map((entry) => row(entry.node, entry.gone)),
       );
       updated.textContent = 'updated ' + now + ' · refreshes every second';

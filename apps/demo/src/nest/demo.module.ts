@@ -5,6 +5,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { DEMO_CLIENT_NAME, DEMO_CONNECTION, type DemoOptions } from '../demo-options.js';
+import { DemoTelemetry } from '../http/demo-telemetry.js';
 import { linkCacheKeyv } from '../http/link-cache.js';
 import {
   RATE_LIMIT_MAX,
@@ -24,6 +25,7 @@ import { LinksController } from './links.controller.js';
 // biome-ignore lint/complexity/noStaticOnlyClass: Nest identifies a module by its class; forRoot is the conventional API
 export class DemoModule {
   static forRoot(options: DemoOptions): DynamicModule {
+    const telemetry = new DemoTelemetry();
     return {
       module: DemoModule,
       imports: [
@@ -31,6 +33,7 @@ export class DemoModule {
           nodes: options.nodes,
           clientOptions: { clientName: options.clientName ?? DEMO_CLIENT_NAME },
           connection: options.connection ?? DEMO_CONNECTION,
+          instrumentation: telemetry.instrumentation,
         }),
         ThrottlerModule.forRootAsync(
           withKeyslotStorage(
@@ -52,6 +55,7 @@ export class DemoModule {
       providers: [
         DemoApiService,
         { provide: DEMO_OPTIONS, useValue: options },
+        { provide: DemoTelemetry, useValue: telemetry },
         { provide: APP_FILTER, useClass: DemoExceptionFilter },
       ],
     };

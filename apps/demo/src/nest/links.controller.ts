@@ -52,6 +52,11 @@ export class LinksController {
     send(reply, await this.api.health());
   }
 
+  @Get('metrics')
+  async metrics(@Res() reply: FastifyReply): Promise<void> {
+    send(reply, await this.api.metrics());
+  }
+
   @Get('admin')
   async admin(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     send(reply, await this.api.adminPage(request));

@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import { UsageError } from '../errors.js';
+import { commandTracing, traceCommand } from '../tracing.js';
 import { QueuedReply, type ReplyListener } from '../util/queued-reply.js';
 import type { RequestSettler } from './cluster-request.js';
 
@@ -42,6 +43,14 @@ export class ClusterBatch extends RedisCommands<string, Record<string, string>> 
     this.sent = true;
     const count = this.commands.length;
     if (count === 0) return Promise.resolve([]);
+    if (commandTracing.hasSubscribers) {
+      // One trace for the whole batch, as OpenTelemetry's conventions name it; a cluster has one database, 0.
+      return traceCommand({ command: 'PIPELINE', database: 0, batchSize: count }, () => this.run(count));
+    }
+    return this.run(count);
+  }
+
+  private run(count: number): Promise<PromiseSettledResult<unknown>[]> {
     return new Promise((done) => {
       const run = new ExecRun(count, done);
       for (let i = 0; i < count; i++) {

@@ -1,6 +1,8 @@
+import { resolveCacheOptions } from '../cache/cache-options.js';
 import { resolveConnectionConfig } from '../config.js';
 import type { NodeConnectionSettings } from '../connection/connection-options.js';
 import { CredentialSource, checkCredentialOptions } from '../connection/credentials.js';
+import { type ConnectionCreatedEvent, connectionChannel } from '../diagnostics-events.js';
 import { ConfigError } from '../errors.js';
 import { ClusterConnection } from './cluster-connection.js';
 import {
@@ -50,6 +52,8 @@ export class ClusterClient {
       connection.destroy();
       throw error;
     }
+    if (connectionChannel.hasSubscribers)
+      connectionChannel.publish({ connection } satisfies ConnectionCreatedEvent);
     return connection;
   }
 
@@ -66,6 +70,8 @@ export class ClusterClient {
       );
     }
     const options = this.#options;
+    const cache =
+      config.cache === undefined ? undefined : resolveCacheOptions(config.cache, options.protocol ?? 3);
     const password = wrapPassword(options.password);
     // One source per connection: its dedicated connections and every node's share it, and are re-authenticated with it.
     const credentials = options.credentials ? new CredentialSource(options.credentials) : undefined;
@@ -84,6 +90,7 @@ export class ClusterClient {
           db: 0,
           protocol: options.protocol ?? 3,
           readonly: readFrom !== 'primary',
+          tracking: cache !== undefined,
           connectTimeoutMs: resolved.connectTimeoutMs,
           maxPending: resolved.maxPending,
         }),
@@ -96,7 +103,7 @@ export class ClusterClient {
       resolved,
     );
     if (credentials) credentials.onError = (error) => router.events.emit('error', error);
-    const connection = new ClusterConnection(router);
+    const connection = new ClusterConnection(router, cache);
     void router.refresh();
     return connection;
   }

@@ -1,4 +1,12 @@
-import type { Command, RedisKey } from '../command.js';
+import type { ResolvedCacheOptions } from '../cache/cache-options.js';
+import {
+  type CacheSource,
+  ClientCache,
+  type ConnectionCache,
+  type FetchReceiver,
+} from '../cache/client-cache.js';
+import { UncachedView } from '../cache/uncached-view.js';
+import type { Command, RedisArg, RedisKey } from '../command.js';
 import { blockingDeadlineMs } from '../commands/blocking.js';
 import { safeToResend } from '../commands/command-info.js';
 import { RedisCommands } from '../commands/redis-commands.js';
@@ -15,7 +23,13 @@ import {
 import type { PubSubListener } from '../pubsub/subscriptions.js';
 import { encodeCommand } from '../resp/encode-command.js';
 import { type Attempt, classifyFailure, RetryAction, resends } from '../retry/retry-policy.js';
-import { type CommandTraceContext, commandTracing, traceCommand } from '../tracing.js';
+import {
+  type CommandTraceContext,
+  commandTrace,
+  commandTracing,
+  traceCommand,
+  traceNode,
+} from '../tracing.js';
 import { Multi } from '../transaction/multi.js';
 import { backoffDelay } from '../util/backoff.js';
 import { withTimeout } from '../util/timeout.js';
@@ -26,7 +40,7 @@ import { ClusterRequest, type RequestSettler } from './cluster-request.js';
 import { type CommandPlan, type FanOutPlan, planCommand } from './command-plan.js';
 import { aggregate } from './fan-out-policy.js';
 import { CROSS_SLOT, commandSlot, distinctSlots, NO_KEY, slotOfKey } from './key-slots.js';
-import { pinnedRoute, type Route } from './route.js';
+import { pinnedRoute, type Route, slotRoute } from './route.js';
 import type { ClusterRouter, ClusterStats } from './router.js';
 import { type ScanOptions, scanCluster } from './scan-iterator.js';
 import { mergeSplit, type SplitKind, splitBySlot } from './split-multi-key.js';
@@ -48,11 +62,36 @@ export interface ClusterEvents {
 export class ClusterConnection extends RedisCommands<string, Record<string, string>> {
   private state: 'open' | 'closing' | 'closed' = 'open';
   private readonly pubsub: ClusterPubSub;
+  private readonly clientCache: ClientCache | undefined;
+  #uncached: RedisCommands<string, Record<string, string>> | undefined;
 
   /** @internal Use `ClusterClient#getConnection()`. */
-  constructor(private readonly router: ClusterRouter) {
+  constructor(
+    private readonly router: ClusterRouter,
+    cache?: ResolvedCacheOptions,
+  ) {
     super();
     this.pubsub = new ClusterPubSub(router);
+    if (cache !== undefined) {
+      const clientCache = new ClientCache(cache, new ClusterCacheSource(this, router.config.returnBuffers));
+      this.clientCache = clientCache;
+      router.ownership = clientCache;
+      router.events.on('push', (push: unknown[], address: string) => clientCache.onPush(push, address));
+    }
+  }
+
+  /**
+   * The client-side cache (`getConnection({ cache: {...} })`): `clear()` and `stats()`; undefined when caching is
+   * off.
+   */
+  get cache(): ConnectionCache | undefined {
+    return this.clientCache;
+  }
+
+  /** The same connection with the cache bypassed: every read goes to the server (`conn.uncached.buffers` too). */
+  get uncached(): RedisCommands<string, Record<string, string>> {
+    if (this.#uncached === undefined) this.#uncached = new UncachedView(this);
+    return this.#uncached;
   }
 
   /** @internal Waits for the first topology. */
@@ -61,8 +100,17 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
   }
 
   sendCommand<T>(command: Command<T>): Promise<T> {
+    if (this.clientCache !== undefined && this.state === 'open') {
+      const cached = this.clientCache.read(command);
+      if (cached !== undefined) return cached;
+    }
+    return this.sendUncached(command);
+  }
+
+  /** @internal The command path without the cache. */
+  sendUncached<T>(command: Command<T>): Promise<T> {
     if (commandTracing.hasSubscribers) {
-      const context: CommandTraceContext = { command: command.name };
+      const context = this.traceOf(command);
       return traceCommand(context, () => this.dispatch(command, undefined, context)!);
     }
     return this.dispatch(command, undefined, undefined)!;
@@ -84,7 +132,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
       // A batch's command that is more than one request is traced as a command of its own, as when sent alone.
       return settleWith(
         settler,
-        traceCommand({ command: command.name }, () => this.runPlan(command, plan)),
+        traceCommand(this.traceOf(command), () => this.runPlan(command, plan)),
       );
     }
     return settleWith(settler, this.runPlan(command, plan));
@@ -107,12 +155,15 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     if (request instanceof QueueFullError) return settleWith(settler, Promise.reject(request));
     if (trace !== undefined) {
       // The node that finally answered (after redirects), known once the command settles.
-      const recordNode = (): void => {
-        trace.node = request.lastAddress || undefined;
-      };
+      const recordNode = (): void => traceNode(trace, request.lastAddress);
       request.promise!.then(recordNode, recordNode);
     }
     return request.promise;
+  }
+
+  /** A command's trace payload: built only when someone subscribes. A cluster has one database, 0. */
+  private traceOf(command: Command<unknown>): CommandTraceContext {
+    return commandTrace(command.name, command.args, 0, this.router.config.traceCommandText);
   }
 
   /** Everything that is not one request: fan-out, a dedicated connection, a split, or an error before sending. */
@@ -278,7 +329,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     const parts = splitBySlot(kind, command.args);
     const replies = await Promise.all(
       parts.map((part) =>
-        this.sendCommand<unknown>({
+        this.sendUncached<unknown>({
           name: command.name,
           args: part.args,
           returnBuffers: command.returnBuffers,
@@ -346,9 +397,19 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     }
   }
 
-  private async runTransaction(
+  private runTransaction(
     commands: readonly Command<unknown>[],
     returnBuffers: boolean,
+  ): Promise<unknown[] | null> {
+    if (!commandTracing.hasSubscribers) return this.transaction(commands, returnBuffers, undefined);
+    const context: CommandTraceContext = { command: 'MULTI', database: 0, batchSize: commands.length };
+    return traceCommand(context, () => this.transaction(commands, returnBuffers, context));
+  }
+
+  private async transaction(
+    commands: readonly Command<unknown>[],
+    returnBuffers: boolean,
+    trace: CommandTraceContext | undefined,
   ): Promise<unknown[] | null> {
     const slots = new Set<number>();
     for (const command of commands) {
@@ -365,6 +426,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     const [slot] = slots;
     for (let attempt = 0; ; attempt++) {
       const handle = slot === undefined ? await this.anyPrimary() : await this.primaryFor(slot);
+      if (trace !== undefined) traceNode(trace, handle.address);
       try {
         return await handle.runTransaction(commands, returnBuffers);
       } catch (error) {
@@ -415,6 +477,26 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     return request instanceof QueueFullError ? Promise.reject(request) : request.promise!;
   }
 
+  /** @internal A cache miss: one read-only request to `slot`, reporting the node that answered. */
+  fetchForCache(command: Command<unknown>, slot: number, receiver: FetchReceiver): void {
+    if (this.state !== 'open') {
+      receiver.failed(closed());
+      return;
+    }
+    let payload: string | Buffer;
+    try {
+      payload = encodeCommand(command.name, command.args);
+    } catch (error) {
+      receiver.failed(error as Error);
+      return;
+    }
+    const settler = new CacheFetchSettler(receiver);
+    const timeoutMs = this.router.config.commandTimeoutMs;
+    const request = this.startRequest(command, payload, slotRoute(slot, true), settler, timeoutMs);
+    if (request instanceof QueueFullError) receiver.failed(request);
+    else settler.request = request;
+  }
+
   /** Admits one request (or says why not), then creates and routes it. */
   private startRequest<T>(
     command: Command<T>,
@@ -462,6 +544,37 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
   private async anyPrimary() {
     const [address] = await this.knownPrimaries();
     return this.router.handleFor(address!);
+  }
+}
+
+/** The cluster's side of the client-side cache: misses go out as read-only requests routed by slot. */
+class ClusterCacheSource implements CacheSource {
+  constructor(
+    private readonly connection: ClusterConnection,
+    readonly returnBuffers: boolean,
+  ) {}
+
+  slotOf(key: RedisArg): number {
+    return slotOfKey(key);
+  }
+
+  fetch(command: Command<unknown>, slot: number, receiver: FetchReceiver): void {
+    this.connection.fetchForCache(command, slot, receiver);
+  }
+}
+
+/** Settles a cache miss synchronously with its reply, naming the node that answered (after redirects). */
+class CacheFetchSettler implements RequestSettler<unknown> {
+  request: ClusterRequest<unknown> | undefined;
+
+  constructor(private readonly receiver: FetchReceiver) {}
+
+  resolve(value: unknown): void {
+    this.receiver.received(value, this.request?.lastAddress ?? '');
+  }
+
+  reject(error: Error): void {
+    this.receiver.failed(error);
   }
 }
 

@@ -56,7 +56,7 @@ export async function checkClusterHealth(
   const timeoutMs = options.timeoutMs ?? 1000;
   if (!target.isOpen) return down('closed', 'the cluster connection is closed', 0, {}, {}, []);
   const { nodes, coveredSlots } = target.topology();
-  const primaries = nodes.filter((node) => node.role === 'primary');
+  const primaries = nodes.filter((node) => node.role === 'primary' && node.routed);
   if (primaries.length === 0) {
     return down('topologyUnknown', 'the cluster topology is not known yet', coveredSlots, {}, {}, nodes);
   }

@@ -14,7 +14,8 @@ const DIAL_NOW_MIN_MS = 100;
 
 /** What a node handle tells the cluster connection about. */
 export interface NodeEvents {
-  onUp(handle: NodeHandle): void;
+  /** `reconnect`: a connection to this node was open before and was lost. */
+  onUp(handle: NodeHandle, reconnect: boolean): void;
   onDown(handle: NodeHandle, error: Error | undefined): void;
   /** A connection attempt starts (the first connection, or a reconnect). */
   onDial(handle: NodeHandle): void;
@@ -39,6 +40,8 @@ export class NodeHandle {
   /** When the last connection attempt started, to bound attempts made at once (`dialNow`). */
   private lastDialAt = 0;
   private closed = false;
+  /** A connection was open once: the next one is a reconnect. */
+  private everUp = false;
   lastError: Error | undefined;
   /** Commands sent through this handle, for stats. */
   commandCount = 0;
@@ -50,7 +53,8 @@ export class NodeHandle {
     private readonly config: ResolvedConnectionConfig,
     private readonly events: NodeEvents,
   ) {
-    this.dedicated = new DedicatedConnections(settings, config.commandTimeoutMs);
+    // Blocking commands and WATCH read nothing the cache keeps: no tracking there.
+    this.dedicated = new DedicatedConnections({ ...settings, tracking: false }, config.commandTimeoutMs);
   }
 
   /** True while a connection is open. */
@@ -185,7 +189,8 @@ export class NodeHandle {
         this.scheduleReconnect();
       }
     });
-    this.events.onUp(this);
+    this.events.onUp(this, this.everUp);
+    this.everUp = true;
   }
 
   private scheduleReconnect(): void {

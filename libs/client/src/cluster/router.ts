@@ -2,6 +2,17 @@ import { EventEmitter } from 'node:events';
 import type { ResolvedConnectionConfig } from '../config.js';
 import type { NodeConnectionSettings } from '../connection/connection-options.js';
 import { Request } from '../connection/request.js';
+import {
+  type ConnectEvent,
+  connectChannel,
+  type DisconnectEvent,
+  disconnectChannel,
+  publishRetry,
+  type RedirectEvent,
+  redirectChannel,
+  type TopologyEvent,
+  topologyChannel,
+} from '../diagnostics-events.js';
 import { ClosedError, ClusterError, type QueueFullError, ReplyError, TimeoutError } from '../errors.js';
 import { encodeCommand } from '../resp/encode-command.js';
 import { Admission } from '../util/admission.js';
@@ -33,6 +44,16 @@ export interface ClusterStats {
   refreshes: number;
   /** Commands not settled yet, wherever they wait: on a node, for the topology, or for a retry. */
   pending: number;
+}
+
+/** Told when what vouches for cached entries goes away (the client-side cache). */
+export interface OwnershipListener {
+  /** The node's shared connection was lost, replaced, or the node left the cluster. */
+  onNodeLost(address: string): void;
+  /** The slot is served by other nodes than before (MOVED, a refresh, a failover, resharding). */
+  onSlotMoved(slot: number): void;
+  /** Slots whose ownership matters (those holding entries). */
+  cachedSlots(): Iterable<number>;
 }
 
 /** Settings the router needs beyond the connection config. */
@@ -93,6 +114,8 @@ export class ClusterRouter implements RequestRouter {
   /** The one admission point for `maxPending`: cluster requests created and not settled yet, wherever they wait. */
   private readonly admission: Admission;
   private closed = false;
+  /** @internal The client-side cache, when there is one. */
+  ownership: OwnershipListener | undefined;
   /** Commands answered CLUSTERDOWN, waiting together for the cluster to be up. */
   private readonly downGate: ClusterDownGate;
   private readonly counters = {
@@ -237,6 +260,11 @@ export class ClusterRouter implements RequestRouter {
     // Redirects name the address the node announces; behind NAT that is not the one to dial.
     const address = reachableAddress(redirect.announced, this.settings.natMap);
     this.counters.redirects++;
+    if (redirectChannel.hasSubscribers) {
+      const kind = reply.prefix === 'ASK' ? 'ASK' : 'MOVED';
+      const event: RedirectEvent = { kind, command: request.name, slot: redirect.slot, from, to: address };
+      redirectChannel.publish(event);
+    }
     if (reply.prefix === 'ASK') {
       request.route = askRoute(request.route, address);
       this.route(request);
@@ -246,15 +274,20 @@ export class ClusterRouter implements RequestRouter {
     if (address === from) {
       // Told to go where we already are: our connection is stale (e.g. the node was replaced). Replace it.
       this.handles.get(from)?.reset();
+      request.lastError = reply;
       this.retryLater(request, true);
       return;
     }
-    if (redirect.slot >= 0 && redirect.slot < SLOT_COUNT) this.slotOverrides.set(redirect.slot, address);
+    if (redirect.slot >= 0 && redirect.slot < SLOT_COUNT) {
+      this.slotOverrides.set(redirect.slot, address);
+      this.ownership?.onSlotMoved(redirect.slot);
+    }
     this.route(request);
   }
 
   retryLater(request: ClusterRequest<unknown>, refresh: boolean): void {
     this.counters.retries++;
+    publishRetry(request.name, request.attempts + 1, request.lastAddress, request.lastError);
     if (refresh) this.requestRefresh();
     if (this.closed) {
       request.fail(new ClosedError('the cluster connection was closed by the application'));
@@ -339,8 +372,15 @@ export class ClusterRouter implements RequestRouter {
       const host = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
       const port = Number(address.slice(colon + 1));
       handle = new NodeHandle(address, this.settings.nodeSettings(host, port), this.config, {
-        onUp: (node) => this.events.emit('nodeUp', node.address),
+        onUp: (node, reconnect) => {
+          if (connectChannel.hasSubscribers)
+            connectChannel.publish({ address: node.address, reconnect } satisfies ConnectEvent);
+          this.events.emit('nodeUp', node.address);
+        },
         onDown: (node, error) => {
+          if (disconnectChannel.hasSubscribers)
+            disconnectChannel.publish({ address: node.address, error } satisfies DisconnectEvent);
+          this.ownership?.onNodeLost(node.address);
           this.counters.reconnects++;
           this.events.emit('nodeDown', node.address, error);
           this.requestRefresh();
@@ -428,10 +468,27 @@ export class ClusterRouter implements RequestRouter {
       this.failedRefreshes = 0;
       this.lastRefreshError = undefined;
       this.discoveryFailures.clear();
-      this.apply(topology);
+      const changed = this.apply(topology);
+      if (topologyChannel.hasSubscribers) {
+        const event: TopologyEvent = {
+          outcome: changed ? 'changed' : 'unchanged',
+          nodes: topology.addresses().length,
+          coveredSlots: topology.coveredSlots,
+        };
+        topologyChannel.publish(event);
+      }
     } catch (error) {
       this.failedRefreshes++;
       this.lastRefreshError = error as Error;
+      if (topologyChannel.hasSubscribers) {
+        const event: TopologyEvent = {
+          outcome: 'failed',
+          nodes: this.topology?.addresses().length ?? 0,
+          coveredSlots: this.topology?.coveredSlots ?? 0,
+          error: error as Error,
+        };
+        topologyChannel.publish(event);
+      }
       this.events.emit('error', error);
     }
   }
@@ -445,8 +502,10 @@ export class ClusterRouter implements RequestRouter {
     return [...new Set([...up, ...down, ...seeds])];
   }
 
-  private apply(topology: Topology): void {
+  /** Adopts a topology; true when it differs from the one before. */
+  private apply(topology: Topology): boolean {
     const changed = this.topology?.fingerprint !== topology.fingerprint;
+    const servedBefore = this.ownership === undefined ? undefined : this.cachedSlotServers();
     this.topology = topology;
     this.slotOverrides.clear();
     this.routes = topology.shards.map((shard) => ({
@@ -459,6 +518,12 @@ export class ClusterRouter implements RequestRouter {
       if (!inUse.has(address)) {
         this.handles.delete(address);
         void handle.close();
+        this.ownership?.onNodeLost(address);
+      }
+    }
+    if (servedBefore !== undefined) {
+      for (const [slot, servers] of servedBefore) {
+        if (this.slotServers(slot) !== servers) this.ownership!.onSlotMoved(slot);
       }
     }
     for (const request of this.parked.takeAll()) this.route(request);
@@ -483,6 +548,27 @@ export class ClusterRouter implements RequestRouter {
       this.downGate.releaseAll();
       this.events.emit('topologyChange', topology);
     }
+    return changed;
+  }
+
+  /** Who serves each slot that holds cache entries, before a new map is applied. */
+  private cachedSlotServers(): Map<number, string> {
+    const servers = new Map<number, string>();
+    for (const slot of this.ownership!.cachedSlots()) servers.set(slot, this.slotServers(slot));
+    return servers;
+  }
+
+  /** The nodes that serve a slot's reads, as one comparable value ('' when nobody does). */
+  private slotServers(slot: number): string {
+    const override = this.slotOverrides.get(slot);
+    if (override !== undefined) return override;
+    const index = this.topology === null ? NO_OWNER : this.topology.slotOwner[slot]!;
+    if (index === NO_OWNER) return '';
+    const route = this.routes[index]!;
+    if (this.settings.readFrom === 'primary') return route.primary.address;
+    // Sorted: nodes may list a shard's replicas in any order.
+    const replicas = route.replicas.map((replica) => replica.address).sort();
+    return [route.primary.address, ...replicas].join(' ');
   }
 
   private pickReplica(route: ShardRoute): NodeHandle {

@@ -1,7 +1,7 @@
 import { ClusterError, ReplyError } from '../errors.js';
 import type { NatMap } from './cluster-options.js';
 import type { NodeHandle } from './node-handle.js';
-import { type Topology, topologyFromShards, topologyFromSlots } from './topology.js';
+import { type Topology, topologyFromShards, topologyFromSlots, withNodesHealth } from './topology.js';
 
 /** How many nodes are asked for their view at each refresh. */
 const VIEWS_PER_REFRESH = 3;
@@ -69,6 +69,9 @@ async function askNode(handle: NodeHandle, timeoutMs: number, natMap: NatMap | u
     if (!(error instanceof ReplyError) || !/unknown subcommand|unknown command/i.test(error.message))
       throw error;
     const reply = await handle.exec({ name: 'CLUSTER', args: ['SLOTS'] }, timeoutMs);
-    return topologyFromSlots(reply, host, natMap);
+    const topology = topologyFromSlots(reply, host, natMap);
+    // SLOTS says nothing of health: CLUSTER NODES' flags do. Without them the slot map still routes.
+    const nodes = await handle.exec({ name: 'CLUSTER', args: ['NODES'] }, timeoutMs).catch(() => undefined);
+    return typeof nodes === 'string' ? withNodesHealth(topology, nodes, host, natMap) : topology;
   }
 }

@@ -1,4 +1,5 @@
 import type { ClusterRouter } from './router.js';
+import type { NodeHealth } from './topology.js';
 
 /** One node as `conn.topology()` reports it. */
 export interface NodeSnapshot {
@@ -9,7 +10,17 @@ export interface NodeSnapshot {
   primary?: string;
   /** Inclusive slot ranges (primaries). */
   slots: [number, number][];
-  /** Whether keyslot has an open connection to it now. */
+  /**
+   * Its health as the cluster sees it (CLUSTER SHARDS `health`, or CLUSTER NODES flags): `online`, `failed`,
+   * `loading`, or `unknown`. Independent of this client's connections: a replica nobody read from is `online`.
+   */
+  health: NodeHealth;
+  /** Whether commands are routed to it: false for a failed or loading node, or a primary without slots. */
+  routed: boolean;
+  /**
+   * Whether keyslot has an open connection to it now. Connections are opened when needed: false for a node this
+   * client never needed; `lastError` says whether an attempt failed.
+   */
   connected: boolean;
   /** Commands sent to it so far. */
   commands: number;
@@ -46,6 +57,8 @@ export function describeTopology(router: ClusterRouter): TopologySnapshot {
       id: shard.primary.id,
       role: 'primary',
       slots: shard.slots,
+      health: shard.primary.health,
+      routed: true,
       ...snapshot(shard.primary.address),
     });
     for (const replica of shard.replicas) {
@@ -55,9 +68,23 @@ export function describeTopology(router: ClusterRouter): TopologySnapshot {
         role: 'replica',
         primary: shard.primary.address,
         slots: [],
+        health: replica.health,
+        routed: true,
         ...snapshot(replica.address),
       });
     }
+  }
+  for (const node of topology.unrouted) {
+    nodes.push({
+      address: node.address,
+      id: node.id,
+      role: node.role,
+      ...(node.primary ? { primary: node.primary } : {}),
+      slots: [],
+      health: node.health,
+      routed: false,
+      ...snapshot(node.address),
+    });
   }
   return { nodes, coveredSlots: topology.coveredSlots };
 }

@@ -6,6 +6,13 @@ export const SLOT_COUNT = 16384;
 /** `Topology#slotOwner` of a slot that no shard serves. */
 export const NO_OWNER = -1;
 
+/**
+ * A node's health as the cluster sees it (CLUSTER SHARDS `health`, or CLUSTER NODES flags on servers without
+ * SHARDS): `online`; `failed` (the cluster agreed it is down); `loading` (a replica still loading its data set);
+ * `unknown` when the server did not say.
+ */
+export type NodeHealth = 'online' | 'failed' | 'loading' | 'unknown';
+
 /** One node as the cluster describes it. */
 export interface NodeInfo {
   id: string;
@@ -13,6 +20,14 @@ export interface NodeInfo {
   port: number;
   /** `host:port`, after NAT mapping. */
   address: string;
+  health: NodeHealth;
+}
+
+/** A node the cluster lists but no request goes to: a replica not online, a failed primary, a primary without slots. */
+export interface UnroutedNode extends NodeInfo {
+  role: 'primary' | 'replica';
+  /** For a replica: its primary's address, when known. */
+  primary?: string;
 }
 
 /** A primary, its replicas and the slot ranges it serves. */
@@ -30,7 +45,11 @@ export class Topology {
   /** A string equal for equal topologies, to compare views of several nodes. */
   readonly fingerprint: string;
 
-  constructor(readonly shards: Shard[]) {
+  constructor(
+    readonly shards: Shard[],
+    /** Nodes listed by the cluster that are not routed to, reported by `topology()` with their health. */
+    readonly unrouted: UnroutedNode[] = [],
+  ) {
     shards.forEach((shard, index) => {
       for (const [start, end] of shard.slots) this.slotOwner.fill(index, start, end + 1);
     });
@@ -102,30 +121,52 @@ function endpoint(
   return { ...target, address: `${target.host}:${target.port}` };
 }
 
-/** Builds a topology from a CLUSTER SHARDS reply (RESP2 or RESP3). Replicas not `online` are left out. */
+/** The health a CLUSTER SHARDS node entry reports: Redis and Valkey write `fail` where their docs say `failed`. */
+function shardsHealth(value: unknown): NodeHealth {
+  const health = String(value);
+  if (health === 'fail' || health === 'failed') return 'failed';
+  return health === 'online' || health === 'loading' ? health : 'unknown';
+}
+
+/**
+ * Builds a topology from a CLUSTER SHARDS reply (RESP2 or RESP3). Requests go to each shard's primary (one that has
+ * not failed, when the shard lists another primary beside it: a failed one keeps its slots until the cluster
+ * promotes a replica, and requests to it are retried meanwhile) and to its `online` replicas; the other nodes are
+ * kept as `unrouted`, with their health.
+ */
 export function topologyFromShards(reply: unknown, queriedHost: string, natMap?: NatMap): Topology {
   const shards: Shard[] = [];
+  const unrouted: UnroutedNode[] = [];
   for (const entry of reply as unknown[]) {
     const shard = fields(entry);
     const flat = (shard.get('slots') as unknown[]).map(Number);
     const slots: [number, number][] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) slots.push([flat[i]!, flat[i + 1]!]);
-    if (slots.length === 0) continue;
-    let primary: NodeInfo | undefined;
+    const primaries: NodeInfo[] = [];
     const replicas: NodeInfo[] = [];
+    const others: (NodeInfo & { role: 'primary' | 'replica' })[] = [];
     for (const nodeValue of shard.get('nodes') as unknown[]) {
       const node = fields(nodeValue);
       const rawHost = (node.get('endpoint') ?? node.get('ip')) as string | undefined;
       const port = Number(node.get('port') ?? node.get('tls-port'));
-      const info: NodeInfo = { id: String(node.get('id')), ...endpoint(rawHost, port, queriedHost, natMap) };
-      const role = String(node.get('role'));
-      const health = String(node.get('health'));
-      if (role === 'master' && health !== 'failed') primary = info;
-      else if (role !== 'master' && health === 'online') replicas.push(info);
+      const info: NodeInfo = {
+        id: String(node.get('id')),
+        ...endpoint(rawHost, port, queriedHost, natMap),
+        health: shardsHealth(node.get('health')),
+      };
+      const isPrimary = String(node.get('role')) === 'master';
+      if (slots.length > 0 && isPrimary) primaries.push(info);
+      else if (slots.length > 0 && info.health === 'online') replicas.push(info);
+      else others.push({ ...info, role: isPrimary ? 'primary' : 'replica' });
     }
+    const primary = primaries.find((node) => node.health !== 'failed') ?? primaries[0];
+    for (const node of primaries) if (node !== primary) others.push({ ...node, role: 'primary' });
     if (primary) shards.push({ primary, replicas, slots });
+    for (const other of others) {
+      unrouted.push(other.role === 'replica' && primary ? { ...other, primary: primary.address } : other);
+    }
   }
-  return new Topology(shards);
+  return new Topology(shards, unrouted);
 }
 
 /** Builds a topology from a CLUSTER SLOTS reply, for servers without CLUSTER SHARDS. */
@@ -141,6 +182,7 @@ export function topologyFromSlots(reply: unknown, queriedHost: string, natMap?: 
     const toNode = (value: unknown[]): NodeInfo => ({
       id: String(value[2] ?? ''),
       ...endpoint(value[0] as string, Number(value[1]), queriedHost, natMap),
+      health: 'unknown',
     });
     const primary = toNode(primaryEntry);
     let shard = byPrimary.get(primary.address);
@@ -151,4 +193,52 @@ export function topologyFromSlots(reply: unknown, queriedHost: string, natMap?: 
     shard.slots.push([Number(start), Number(end)]);
   }
   return new Topology([...byPrimary.values()]);
+}
+
+/**
+ * Adds what CLUSTER NODES says to a topology built from CLUSTER SLOTS (servers without SHARDS): each node's health
+ * from its flags (`fail` is failed; `fail?`, one node's suspicion only, is not), and the nodes SLOTS leaves out.
+ */
+export function withNodesHealth(
+  topology: Topology,
+  clusterNodes: string,
+  queriedHost: string,
+  natMap?: NatMap,
+): Topology {
+  const listed = new Map<string, { flags: string[]; primaryId: string; endpoint: string }>();
+  for (const line of clusterNodes.split('\n')) {
+    const [id, endpointField, flagsField, primaryId] = line.trim().split(' ');
+    if (!id || !endpointField || !flagsField) continue;
+    listed.set(id, { flags: flagsField.split(','), primaryId: primaryId ?? '-', endpoint: endpointField });
+  }
+  const healthOf = (flags: string[]): NodeHealth =>
+    flags.includes('fail') ? 'failed' : flags.includes('handshake') ? 'unknown' : 'online';
+  const routedIds = new Set<string>();
+  const annotate = (node: NodeInfo): NodeInfo => {
+    routedIds.add(node.id);
+    const entry = listed.get(node.id);
+    return entry ? { ...node, health: healthOf(entry.flags) } : node;
+  };
+  const shards = topology.shards.map((shard) => ({
+    primary: annotate(shard.primary),
+    replicas: shard.replicas.map(annotate),
+    slots: shard.slots,
+  }));
+  const primaryAddress = new Map(shards.map((shard) => [shard.primary.id, shard.primary.address]));
+  const unrouted: UnroutedNode[] = [...topology.unrouted];
+  for (const [id, entry] of listed) {
+    if (routedIds.has(id) || entry.flags.includes('noaddr')) continue;
+    // `ip:port@cport[,hostname]`; an empty ip is the queried node's.
+    const announced = entry.endpoint.split('@')[0]!;
+    const colon = announced.lastIndexOf(':');
+    const node: UnroutedNode = {
+      id,
+      ...endpoint(announced.slice(0, colon), Number(announced.slice(colon + 1)), queriedHost, natMap),
+      health: healthOf(entry.flags),
+      role: entry.flags.includes('master') ? 'primary' : 'replica',
+    };
+    const primary = primaryAddress.get(entry.primaryId);
+    unrouted.push(primary ? { ...node, primary } : node);
+  }
+  return new Topology(shards, unrouted);
 }

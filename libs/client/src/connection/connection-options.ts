@@ -29,6 +29,8 @@ export interface NodeConnectionSettings {
   protocol: 2 | 3;
   /** Send READONLY after the handshake (cluster replicas serving reads). */
   readonly: boolean;
+  /** Turn on RESP3 client tracking (`CLIENT TRACKING ON`) in the handshake, before any read: for the client-side cache. */
+  tracking?: boolean;
   connectTimeoutMs: number;
   /** Most commands that may wait on this connection (written and unwritten); beyond it new ones fail fast. */
   maxPending: number;

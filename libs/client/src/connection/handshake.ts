@@ -45,6 +45,12 @@ export async function handshake(
         await connection.execHere({ name: 'CLIENT', args: ['SETNAME', settings.clientName] }, timeout);
       }
     }
+    if (settings.tracking && connection.protocol !== 3) {
+      throw new ConnectionError(
+        `${connection.address} did not agree to RESP3 (HELLO 3), which the client-side cache needs for invalidation messages; use Redis 6 or later, or turn the cache off`,
+        connection.address,
+      );
+    }
   } catch (error) {
     throw explainHandshakeFailure(error, connection.address, settings, named);
   }
@@ -55,6 +61,10 @@ export async function handshake(
   ];
   if (settings.db !== 0) steps.push(connection.execHere({ name: 'SELECT', args: [settings.db] }, timeout));
   if (settings.readonly) steps.push(connection.execHere({ name: 'READONLY', args: [] }, timeout));
+  // Before any read: every key this connection reads is then tracked, and its invalidation comes back here.
+  if (settings.tracking) {
+    steps.push(connection.execHere({ name: 'CLIENT', args: ['TRACKING', 'ON'] }, timeout));
+  }
   try {
     await Promise.all(steps);
   } catch (error) {

@@ -7,6 +7,7 @@ import {
   waitsForOwnWrites,
 } from '../commands/blocking.js';
 import { RedisCommands } from '../commands/redis-commands.js';
+import { type StuckEvent, stuckChannel } from '../diagnostics-events.js';
 import { ClosedError, ConnectionError, ProtocolError, type QueueFullError } from '../errors.js';
 import { RespDecoder } from '../resp/decoder.js';
 import { encodeCommand } from '../resp/encode-command.js';
@@ -120,7 +121,11 @@ export class MultiplexedConnection extends RedisCommands<string> {
       ? new ReplyWatchdog(
           config.commandTimeoutMs,
           () => this.inflight.peek(),
-          (silentMs) => this.destroy(this.stuckError(silentMs)),
+          (silentMs) => {
+            if (stuckChannel.hasSubscribers)
+              stuckChannel.publish({ address: this.address, silentMs } satisfies StuckEvent);
+            this.destroy(this.stuckError(silentMs));
+          },
         )
       : null;
     socket.on('data', (chunk: Buffer) => {

@@ -2,6 +2,7 @@ import { type ConnectionConfig, type ResolvedConnectionConfig, resolveConnection
 import type { NodeConnectionSettings } from '../connection/connection-options.js';
 import { DedicatedConnections } from '../connection/dedicated-connections.js';
 import { MultiplexedConnection } from '../connection/multiplexed-connection.js';
+import { ConfigError } from '../errors.js';
 import { type ClientOptions, resolveClientOptions } from './client-options.js';
 import { ConnectionManager } from './connection-manager.js';
 
@@ -30,6 +31,11 @@ export class Client {
     config?: ConnectionConfig & { protocol?: 2 | 3 },
   ): Promise<MultiplexedConnection> {
     const resolved = resolveConnectionConfig(config);
+    if (config?.cache !== undefined) {
+      throw new ConfigError(
+        'cache needs a connection that reconnects and tracks its invalidations: use getConnectionManager({ cache })',
+      );
+    }
     const settings = this.settingsFor(resolved, config?.protocol);
     const dedicated = new DedicatedConnections(settings, resolved.commandTimeoutMs);
     const connection = await MultiplexedConnection.connect(settings, {

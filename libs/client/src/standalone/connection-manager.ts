@@ -1,3 +1,6 @@
+import { resolveCacheOptions } from '../cache/cache-options.js';
+import { ClientCache, type ConnectionCache, type FetchReceiver } from '../cache/client-cache.js';
+import { UncachedView } from '../cache/uncached-view.js';
 import type { Command } from '../command.js';
 import { blockingTimeoutMs, ownWritesDeadline, waitsForOwnWrites } from '../commands/blocking.js';
 import { safeToResend } from '../commands/command-info.js';
@@ -6,6 +9,12 @@ import { type ConnectionConfig, type ResolvedConnectionConfig, resolveConnection
 import { addressOf, type NodeConnectionSettings } from '../connection/connection-options.js';
 import { DedicatedConnections } from '../connection/dedicated-connections.js';
 import { MultiplexedConnection } from '../connection/multiplexed-connection.js';
+import {
+  type ConnectEvent,
+  connectChannel,
+  type DisconnectEvent,
+  disconnectChannel,
+} from '../diagnostics-events.js';
 import { ConfigError, ConnectionError, OutcomeUnknownError } from '../errors.js';
 import {
   type PubSubListener,
@@ -15,7 +24,13 @@ import {
   UNSUBSCRIBE_COMMAND,
 } from '../pubsub/subscriptions.js';
 import { encodeCommand } from '../resp/encode-command.js';
-import { commandTracing, traceCommand } from '../tracing.js';
+import {
+  type CommandTraceContext,
+  commandTrace,
+  commandTracing,
+  traceCommand,
+  traceNode,
+} from '../tracing.js';
 import { Multi } from '../transaction/multi.js';
 import { Admission } from '../util/admission.js';
 import { backoffDelay } from '../util/backoff.js';
@@ -38,6 +53,8 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   private reconnecting = false;
   private attempt = 0;
   private lastError: Error | undefined;
+  /** A connection was open once: the next one is a reconnect. */
+  private everUp = false;
   private state: 'open' | 'closing' | 'closed' = 'open';
   private readonly subscriptions = new Subscriptions();
   private readonly dedicated: DedicatedConnections;
@@ -46,6 +63,8 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   private readonly settings: NodeConnectionSettings;
   /** @internal The one admission point for `maxPending`: managed requests not settled yet, wherever they wait. */
   readonly admission: Admission;
+  private readonly clientCache: ClientCache | undefined;
+  #uncached: RedisCommands<string> | undefined;
 
   /** Connects, failing within the connect timeout with the reason; afterwards it reconnects by itself. */
   static async create(client: Client, config?: ConnectionConfig): Promise<ConnectionManager> {
@@ -60,13 +79,49 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     this.settings = client.settingsFor(this.config);
     this.address = addressOf(this.settings);
     this.retryWrites = this.config.retryWrites;
-    this.dedicated = new DedicatedConnections(this.settings, this.config.commandTimeoutMs);
+    // Tracking (with a cache) on the shared connection only: blocking commands and WATCH feed no entries.
+    this.dedicated = new DedicatedConnections({ ...this.settings }, this.config.commandTimeoutMs);
     this.admission = new Admission(this.config.maxPending, `for ${this.address}`);
+    if (config?.cache !== undefined) {
+      const options = resolveCacheOptions(config.cache, this.settings.protocol);
+      this.settings.tracking = true;
+      this.clientCache = new ClientCache(options, {
+        returnBuffers: this.config.returnBuffers,
+        slotOf: () => 0,
+        fetch: (command, _slot, receiver) => this.fetchForCache(command, receiver),
+      });
+    }
+  }
+
+  /** The client-side cache (`getConnectionManager({ cache: {...} })`); undefined when caching is off. */
+  get cache(): ConnectionCache | undefined {
+    return this.clientCache;
+  }
+
+  /** The same connection with the cache bypassed: every read goes to the server (`conn.uncached.buffers` too). */
+  get uncached(): RedisCommands<string> {
+    if (this.#uncached === undefined) this.#uncached = new UncachedView(this);
+    return this.#uncached;
   }
 
   sendCommand<T>(command: Command<T>): Promise<T> {
+    if (this.clientCache !== undefined && this.state === 'open') {
+      const cached = this.clientCache.read(command);
+      if (cached !== undefined) return cached;
+    }
+    return this.sendUncached(command);
+  }
+
+  /** @internal The command path without the cache. */
+  sendUncached<T>(command: Command<T>): Promise<T> {
     if (commandTracing.hasSubscribers) {
-      return traceCommand({ command: command.name, node: this.address }, () => this.dispatchCommand(command));
+      const context = commandTrace(
+        command.name,
+        command.args,
+        this.settings.db,
+        this.config.traceCommandText,
+      );
+      return traceCommand(this.onThisNode(context), () => this.dispatchCommand(command));
     }
     return this.dispatchCommand(command);
   }
@@ -103,9 +158,26 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     return request.promise;
   }
 
+  /** A cache miss: sent as any command; the only node is this server. */
+  private fetchForCache(command: Command<unknown>, receiver: FetchReceiver): void {
+    this.dispatchCommand(command).then(
+      (reply) => receiver.received(reply, this.address),
+      (error: Error) => receiver.failed(error),
+    );
+  }
+
   /** Starts a MULTI/EXEC transaction, written as one uninterrupted unit on the shared connection. */
   multi(): Multi {
-    return new Multi((commands, returnBuffers) => this.runTransaction(commands, returnBuffers));
+    return new Multi((commands, returnBuffers) => {
+      if (!commandTracing.hasSubscribers) return this.runTransaction(commands, returnBuffers);
+      const context = { command: 'MULTI', database: this.settings.db, batchSize: commands.length };
+      return traceCommand(this.onThisNode(context), () => this.runTransaction(commands, returnBuffers));
+    });
+  }
+
+  private onThisNode(context: CommandTraceContext): CommandTraceContext {
+    traceNode(context, this.address);
+    return context;
   }
 
   /** Runs `work` on a dedicated connection after WATCHing `keys`; see `MultiplexedConnection#watch`. */
@@ -206,6 +278,7 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
       commandTimeoutMs: this.config.commandTimeoutMs,
       returnBuffers: this.config.returnBuffers,
       onPush: (push: unknown[]) => {
+        this.clientCache?.onPush(push, this.address);
         if (!this.subscriptions.dispatch(push, this.address)) this.config.onPush?.(push);
       },
       runBlocking: <T>(command: Command<T>, blockMs: number) => this.dedicated.runBlocking(command, blockMs),
@@ -214,10 +287,18 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   }
 
   private adopt(connection: MultiplexedConnection): void {
+    if (connectChannel.hasSubscribers) {
+      connectChannel.publish({ address: this.address, reconnect: this.everUp } satisfies ConnectEvent);
+    }
+    this.everUp = true;
     this.connection = connection;
     this.attempt = 0;
     connection.onClose((error) => {
       if (this.connection !== connection) return;
+      if (this.state === 'open' && disconnectChannel.hasSubscribers)
+        disconnectChannel.publish({ address: this.address, error } satisfies DisconnectEvent);
+      // Its tracking went with it: nothing read through it can be vouched for any more.
+      this.clientCache?.onNodeLost(this.address);
       this.connection = null;
       this.lastError = error;
       if (this.state === 'open') this.startReconnecting();

@@ -1,4 +1,5 @@
 import { SettlingRequest } from '../connection/settling-request.js';
+import { publishRetry } from '../diagnostics-events.js';
 import { ClosedError, TimeoutError } from '../errors.js';
 import { classifyFailure, finalError, RetryAction, resends } from '../retry/retry-policy.js';
 import type { Admission } from '../util/admission.js';
@@ -22,6 +23,9 @@ export interface RequestOwner {
  * to retrying writes. One deadline covers every attempt.
  */
 export class ManagedRequest<T> extends SettlingRequest<T> {
+  /** Times it was sent again, for the `keyslot:retry` channel. */
+  private retries = 0;
+
   constructor(
     name: string,
     payload: string | Buffer,
@@ -55,6 +59,7 @@ export class ManagedRequest<T> extends SettlingRequest<T> {
     if (resends(action)) {
       // It did not run (or may run twice): a later connection loss must not take it for a written write.
       this.written = false;
+      publishRetry(this.name, ++this.retries, address, error);
       this.owner.resend(this as ManagedRequest<unknown>, action !== RetryAction.Reconnect);
       return;
     }

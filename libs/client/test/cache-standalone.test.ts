@@ -1,0 +1,75 @@
+// The client-side cache on a ConnectionManager, against a real standalone server: hits, another client's write,
+// a lost connection (its tracking went with it) and the configuration errors.
+import { type DevStandalone, startStandalone, TcpProxy, waitFor } from '@keyslot/dev-cluster';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { Client, ConfigError } from '../src/index.js';
+
+let server: DevStandalone;
+const cleanups: (() => unknown)[] = [];
+beforeAll(async () => {
+  server = await startStandalone();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function getCalls(): Promise<number> {
+  const text = String(await server.admin('INFO', 'commandstats'));
+  return Number(/^cmdstat_get:calls=(\d+)/m.exec(text)?.[1] ?? 0);
+}
+
+async function cachedManager(port = server.port) {
+  const manager = await new Client({ host: '127.0.0.1', port }).getConnectionManager({
+    cache: { maxEntries: 100 },
+    connectTimeoutMs: 500,
+    commandTimeoutMs: 500,
+    backoff: { baseMs: 10, maxMs: 100 },
+  });
+  cleanups.push(() => manager.destroy());
+  return manager;
+}
+
+it('serves repeated reads from memory, and another client’s write once its invalidation arrives', async () => {
+  const manager = await cachedManager();
+  await server.admin('SET', 'standalone:k', 'v1');
+  const before = await getCalls();
+  for (let i = 0; i < 5; i++) expect(await manager.get('standalone:k')).toBe('v1');
+  expect(await manager.buffers.get('standalone:k')).toEqual(Buffer.from('v1'));
+  expect((await getCalls()) - before).toBe(2);
+  await server.admin('SET', 'standalone:k', 'v2');
+  await waitFor(() => manager.cache!.stats().invalidations >= 2, {
+    timeoutMs: 5_000,
+    message: 'invalidation',
+  });
+  expect(await manager.get('standalone:k')).toBe('v2');
+  expect(await manager.uncached.get('standalone:k')).toBe('v2');
+  expect((await getCalls()) - before).toBe(4);
+});
+
+it('a lost connection drops every entry: a write made while it was down is read fresh', async () => {
+  const proxy = await TcpProxy.start(server);
+  cleanups.push(() => proxy.close());
+  const manager = await cachedManager(proxy.port);
+  await server.admin('SET', 'standalone:lost', 'before');
+  expect(await manager.get('standalone:lost')).toBe('before');
+  proxy.refuseNewConnections();
+  proxy.cut();
+  await waitFor(() => manager.cache!.stats().entries === 0, { timeoutMs: 5_000, message: 'entries dropped' });
+  await server.admin('SET', 'standalone:lost', 'after');
+  proxy.restore();
+  expect(await manager.get('standalone:lost')).toBe('after');
+});
+
+it('refuses a cache on RESP2 and on a connection that does not reconnect, with ERR_KEYSLOT_CONFIG', async () => {
+  const resp2 = new Client({ host: '127.0.0.1', port: 1, protocol: 2 });
+  await expect(resp2.getConnectionManager({ cache: {} })).rejects.toMatchObject({
+    code: 'ERR_KEYSLOT_CONFIG',
+    message: expect.stringMatching(/needs protocol 3/),
+  });
+  await expect(
+    new Client({ host: '127.0.0.1', port: 1 }).getMultiplexedConnection({ cache: {} }),
+  ).rejects.toBeInstanceOf(ConfigError);
+});
