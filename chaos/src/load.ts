@@ -181,6 +181,8 @@ export interface FloodOptions {
   maxDurationMs: number;
   /** Distinct keys read. */
   keySpace: number;
+  /** Keep the rate when ticks come late (a busy machine): each tick issues what is due since the start. */
+  catchUp?: boolean;
 }
 
 /** A flood of fire-and-forget GETs: what an application does when it does not wait for its commands. */
@@ -193,8 +195,12 @@ export function startFlood(target: LoadTarget, ledger: CommandLedger, options: F
   let issued = 0;
   let next = 0;
   const ignore = () => {};
+  const startedAt = performance.now();
   const timer = setInterval(() => {
-    for (let i = 0; i < options.perTick; i++) {
+    const due = options.catchUp
+      ? Math.floor(((performance.now() - startedAt) / options.intervalMs) * options.perTick) - issued
+      : options.perTick;
+    for (let i = 0; i < due; i++) {
       issued++;
       ledger.track(target.get(`flood:${next++ % options.keySpace}`)).catch(ignore);
     }

@@ -34,6 +34,8 @@ export interface ScenarioContext {
   measureHeap(): void;
   /** The client's own counters now (keyslot's `conn.stats()`). */
   clientStats(): unknown;
+  /** Commands pending now (inside the client when it tells, else unsettled in the load). */
+  pending(): number;
 }
 
 /** What a scenario's fault step reports. */
@@ -67,8 +69,13 @@ export interface ScenarioDefinition {
   recoverOn?: 'writes';
   /** Put a TcpProxy in front of every node and point the client at them with `natMap`. */
   viaProxies?: boolean;
-  /** Add a flood of fire-and-forget reads (2,000 per 50 ms) to the callers, from before the fault to the end. */
-  flood?: boolean;
+  /**
+   * Add a flood of fire-and-forget reads to the callers, from before the fault to the end: `true` for 2,000 per
+   * 50 ms, or a number of reads per second (sent every 50 ms).
+   */
+  flood?: boolean | number;
+  /** keyslot's `maxPending` in this scenario, when not the suite's (`default`: the client's own, 100,000). */
+  maxPending?: number | 'default';
   /**
    * Callers confirm each acknowledged INCR with WAIT on its primary (see durability.ts), so that acknowledged writes
    * a SIGKILL must not lose can be told from those asynchronous replication may lose. keyslot only.
@@ -146,6 +153,8 @@ export interface ScenarioResult {
 }
 
 const FLOOD = { perTick: 2_000, intervalMs: 50, keySpace: 10_000 };
+/** keyslot's default `maxPending`. */
+const DEFAULT_MAX_PENDING = 100_000;
 
 /** Runs `definition` with `kind` on a fresh 3+3 cluster (unless it asks for another) and returns its figures. */
 export async function runScenario(
@@ -171,7 +180,10 @@ export async function runScenario(
   let pubsub: PubSubLoad | undefined;
   const unsettled = () =>
     ledger.unsettled + floodLedger.unsettled + confirmLedger.unsettled + publishLedger.unsettled;
-  const maxPending = settings.maxPending;
+  const maxPending =
+    definition.maxPending === 'default'
+      ? DEFAULT_MAX_PENDING
+      : (definition.maxPending ?? settings.maxPending);
   const deadline = definition.commandTimeoutMs ?? 5_000;
   const result: ScenarioResult = {
     id: definition.id,
@@ -272,6 +284,7 @@ export async function runScenario(
       confirmer,
       measureHeap: () => heapSamples.push(liveHeapBytes()),
       clientStats: () => under.stats(),
+      pending: () => pending(),
     };
     if (definition.prepare) await step('prepare', () => definition.prepare!(context));
     if (definition.pubsub) {
@@ -300,7 +313,15 @@ export async function runScenario(
     );
     result.heapBeforeBytes = liveHeapBytes();
     if (definition.flood) {
-      flood = startFlood(under.target, floodLedger, { ...FLOOD, maxDurationMs: settings.maxLoadMs });
+      const perTick =
+        definition.flood === true ? FLOOD.perTick : Math.round((definition.flood * FLOOD.intervalMs) / 1000);
+      flood = startFlood(under.target, floodLedger, {
+        ...FLOOD,
+        perTick,
+        // A rate the scenario asks for is kept on a busy machine.
+        catchUp: definition.flood !== true,
+        maxDurationMs: settings.maxLoadMs,
+      });
     }
     say(`warm, ${callers.totalAcked()} INCRs acknowledged; fault`);
     const writesOnly = definition.recoverOn === 'writes';

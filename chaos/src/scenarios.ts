@@ -1,6 +1,7 @@
 // The faults, one definition each. Every one runs on its own cluster under the callers' load; see run-scenario.ts.
 import { fillerKeys, slotOf, slotsOfRange } from './keys.js';
 import { outOfMemory } from './oom-scenario.js';
+import { outage } from './outage-scenario.js';
 import { pubsubFailover, pubsubReshard } from './pubsub-scenarios.js';
 import { replicaReadsFailover, replicaReadsKill } from './replica-read-scenarios.js';
 import type { ScenarioDefinition } from './run-scenario.js';
@@ -56,56 +57,6 @@ function reshard(): ScenarioDefinition {
       const faultAt = begin(context);
       await context.cluster.moveSlots(move.slots, move.target!, { timeoutMs: 120_000 });
       return { faultAt, affected, marks: { movedAt: Date.now() }, notes: { slots: move.slots.length } };
-    },
-  };
-}
-
-function outage(settings: ChaosSettings): ScenarioDefinition {
-  return {
-    id: 'outage',
-    number: '4',
-    title: `every node stopped ${settings.outageMs / 1000} s, then restarted`,
-    // Acknowledged writes must survive the restart for the audit to mean anything: AOF, fsynced before each reply.
-    cluster: { extraConfig: ['appendonly yes', 'appendfsync always'] },
-    flood: true,
-    keys: spreadKeys('outage'),
-    recoveryMark: { mark: 'clusterOkAt', label: 'cluster_state:ok' },
-    async fault(context) {
-      const { cluster } = context;
-      const nodes = [...cluster.nodes];
-      const affected = context.keys.map(() => true);
-      const faultAt = begin(context);
-      // All at once, so that no replica is promoted while the others go down.
-      await Promise.all(nodes.map((node) => cluster.stop(node)));
-      const downAt = Date.now();
-      // The heap is measured near the end, when the most has piled up (a full GC takes a moment under load).
-      await lasting(context, faultAt, settings.outageMs - 1_000, 'most of the outage');
-      context.measureHeap();
-      await lasting(context, faultAt, settings.outageMs, `${settings.outageMs} ms of outage`);
-      const restartAt = Date.now();
-      // The servers' own recovery (loading the AOF, agreeing again) is not the client's: note when every node
-      // says cluster_state:ok, and measure the client from there too.
-      let clusterOkAt = 0;
-      const clusterOk = cluster.waitFor(
-        async () => {
-          const infos = await Promise.all(
-            nodes.map((node) =>
-              cluster.adminWithTimeout(node, 500, 'CLUSTER', 'INFO').then(String, () => ''),
-            ),
-          );
-          if (!infos.every((info) => info.includes('cluster_state:ok'))) return false;
-          clusterOkAt = Date.now();
-          return true;
-        },
-        { timeoutMs: 60_000, intervalMs: 25, message: 'cluster_state:ok on every restarted node' },
-      );
-      await Promise.all(nodes.map((node) => cluster.restart(node)));
-      await clusterOk;
-      return {
-        faultAt,
-        affected,
-        marks: { downAt, restartAt, clusterOkAt, restartedAt: Date.now() },
-      };
     },
   };
 }

@@ -3,6 +3,7 @@
 // for the full one (README.md).
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { OutageNotes } from '../src/outage-scenario.js';
 import { formatComparison, formatTable, writeResults } from '../src/report.js';
 import { runScenario, type ScenarioResult } from '../src/run-scenario.js';
 import { scenario } from '../src/scenarios.js';
@@ -21,8 +22,11 @@ const log = verbose ? (line: string) => console.log(line) : undefined;
  * tenth of it (chaos/README.md); the margin is for a busy 2-core machine.
  */
 const SERVED_AFTER_REPAIR_MS = 1_000;
-/** keyslot's default `backoff.maxMs`: the longest wait between two reconnect attempts to a node. */
-const RECONNECT_BACKOFF_CAP_MS = 2_000;
+/** After a full restart: every node is dialled as soon as a refreshed map lists it, and CLUSTERDOWN is probed. */
+const SERVED_AFTER_CLUSTER_OK_MS = 500;
+/** The same on a busy machine (the short form inside `npm test`): the earlier bound, backoff cap + 1 s. */
+const BUSY_SERVED_AFTER_CLUSTER_OK_MS = 3_000;
+const MB = 2 ** 20;
 /** keyslot's default `connectTimeoutMs`: how long a reconnect attempt swallowed by a black hole takes to fail. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -148,17 +152,34 @@ function assertBounds(r: ScenarioResult): void {
       expect.soft(r.callerErrors, `${context}: errors reached callers`).toBe(0);
       expect.soft(r.recoveryMs, context).toBeLessThanOrEqual(SERVED_AFTER_REPAIR_MS);
       break;
-    case 'outage':
+    case 'outage': {
+      // Default maxPending, 5,000 new reads a second: commands wait for their node without being retried, in
+      // bounded heap and CPU; the nodes are dialled a bounded number of times; served again soon after the restart.
+      const notes = r.notes as unknown as OutageNotes;
+      const about = `${context}: ${JSON.stringify(notes)}`;
+      expect.soft(r.peakPending, about).toBeLessThanOrEqual(r.maxPending);
+      expect.soft(notes.pending, about).toBeGreaterThan(10_000);
+      expect.soft(notes.bytesPerPending, about).toBeLessThan(1024);
+      // The issue's bounds (32 MB, 0.5 s) hold on a quiet machine: the full form runs alone (`npm run chaos`, under
+      // the exclusive lock). Inside `npm test` other projects run alongside, which delays GC and the restart: there
+      // the earlier, generous bounds (measured there: +50 MB, 1.5 s).
+      const quiet = settings.mode === 'full';
+      expect
+        .soft(notes.peakHeapGrowthBytes, about)
+        .toBeLessThan(quiet ? 32 * MB : settings.maxHeapGrowthBytes);
+      expect.soft(notes.retries, about).toBe(0);
+      expect.soft(notes.dialsPerNodeSecond, about).toBeLessThan(3);
+      expect.soft(notes.cpuShare, about).toBeLessThan(0.25);
+      servedAfterRepair(quiet ? SERVED_AFTER_CLUSTER_OK_MS : BUSY_SERVED_AFTER_CLUSTER_OK_MS);
+      break;
+    }
     case 'stall':
       expect.soft(r.peakPending, context).toBeLessThanOrEqual(r.maxPending);
       expect
         .soft(r.floodFailures.QUEUE_FULL ?? 0, `${context}: the pending limit was never reached`)
         .toBeGreaterThan(0);
       expect.soft(r.heapGrowthBytes, context).toBeLessThan(settings.maxHeapGrowthBytes);
-      // After an outage, a node's reconnect backoff (capped at 2 s) may run once more after the servers are back.
-      servedAfterRepair(
-        r.id === 'outage' ? RECONNECT_BACKOFF_CAP_MS + SERVED_AFTER_REPAIR_MS : SERVED_AFTER_REPAIR_MS,
-      );
+      servedAfterRepair(SERVED_AFTER_REPAIR_MS);
       break;
     case 'cut':
       expect.soft(r.recoveryMs, context).toBeLessThanOrEqual(SERVED_AFTER_REPAIR_MS);

@@ -22,6 +22,7 @@ export type { ConnectionConfig } from './config.js';
 export type { TlsOptions } from './connection/connection-options.js';
 export type { Credentials, CredentialsProvider } from './connection/credentials.js';
 export { MultiplexedConnection } from './connection/multiplexed-connection.js';
+export type { ServerInfo } from './connection/server-info.js';
 export {
   type CacheLookupEvent,
   CHANNELS,
@@ -35,7 +36,6 @@ export {
   type StuckEvent,
   type TopologyEvent,
 } from './diagnostics-events.js';
-export type { ServerInfo } from './connection/server-info.js';
 export * from './errors.js';
 export type { PubSubListener, PubSubMessage } from './pubsub/subscriptions.js';
 export { Client } from './standalone/client.js';

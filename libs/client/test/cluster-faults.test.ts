@@ -1,13 +1,12 @@
 // The "done means" fault scenarios, each on a 3+3 cluster of its own: a primary SIGKILLed under 1,000 concurrent
 // callers; a graceful failover and 100 slots resharded under load; every node stopped for 10 s.
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { type DevCluster, startCluster } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient, type ClusterConnection } from '../src/index.js';
 import {
   auditIncrs,
   keysInSlot,
+  liveHeap,
   settle,
   slotOf,
   spreadKeys,
@@ -16,15 +15,6 @@ import {
   timed,
 } from './cluster-helpers.js';
 import { onServer } from './support/server.js';
-
-v8.setFlagsFromString('--expose-gc');
-const collectGarbage = vm.runInNewContext('gc') as () => void;
-
-/** Heap in use after a full collection, so garbage does not count. */
-function liveHeap(): number {
-  collectGarbage();
-  return process.memoryUsage().heapUsed;
-}
 
 /** Figures printed at the end of each scenario, for the report. */
 function report(scenario: string, figures: Record<string, unknown>): void {

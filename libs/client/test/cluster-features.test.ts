@@ -500,7 +500,7 @@ describe(onServer('13. close and destroy'), () => {
   });
 
   it.each(['close', 'destroy'] as const)(
-    '%s() settles at once the commands that wait to be retried or for the topology',
+    '%s() settles at once the commands that wait for their node or for the topology',
     async (how) => {
       await cluster.refresh();
       const proxies = new Map<number, TcpProxy>();
@@ -514,9 +514,14 @@ describe(onServer('13. close and destroy'), () => {
           proxy.refuseNewConnections();
           proxy.cut();
         }
-        // Every node refuses: the commands back off and retry (and the deadline is far away).
+        // Every node refuses: the commands wait for their node, which keeps trying to reconnect (and the deadline is
+        // far away).
+        const dials = cut.stats().dials;
         const waiting = spreadKeys(30, 'cut:').map((key) => settle(cut.get(key)));
-        await cluster.waitFor(() => cut.stats().retries > 30, { timeoutMs: 5000, message: 'retries' });
+        await cluster.waitFor(() => cut.stats().pending === 30 && cut.stats().dials > dials + 3, {
+          timeoutMs: 5000,
+          message: 'the commands to wait while the nodes are dialled again',
+        });
         const ended = await timed(async () => {
           if (how === 'close') await cut.close();
           else cut.destroy();

@@ -2,6 +2,8 @@
 // command counters, free ports and a silent server. Faults on the network path come from `TcpProxy`
 // (@keyslot/dev-cluster).
 import { createServer, type Socket } from 'node:net';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { DevCluster, DevClusterNode } from '@keyslot/dev-cluster';
 import calculateSlot from 'cluster-key-slot';
 
@@ -175,4 +177,16 @@ export function auditIncrs(load: IncrLoad, values: readonly (string | null)[]) {
     }
   });
   return { duplicates, lostAcks, keysWithLoss };
+}
+
+let collectGarbage: (() => void) | undefined;
+
+/** Heap in use after a full collection, so garbage does not count. */
+export function liveHeap(): number {
+  if (collectGarbage === undefined) {
+    v8.setFlagsFromString('--expose-gc');
+    collectGarbage = vm.runInNewContext('gc') as () => void;
+  }
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
 }

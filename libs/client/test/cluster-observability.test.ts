@@ -24,6 +24,7 @@ import {
   type TopologyEvent,
 } from '../src/index.js';
 import { slotOf, tagOn } from './cluster-helpers.js';
+import { onServer } from './support/server.js';
 
 /** Every event published on keyslot's plain channels while subscribed, by channel name. */
 class Recorder {
@@ -59,7 +60,7 @@ function record(): Recorder {
   return recorder;
 }
 
-describe('on a cluster', () => {
+describe(onServer('on a cluster'), () => {
   let cluster: DevCluster;
   beforeAll(async () => {
     cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1 });
@@ -153,7 +154,7 @@ describe('on a cluster', () => {
   });
 });
 
-describe('on a standalone server', () => {
+describe(onServer('on a standalone server'), () => {
   let server: DevStandalone;
   beforeAll(async () => {
     server = await startStandalone();

@@ -13,7 +13,14 @@ import type { NodeHandle } from '../src/cluster/node-handle.js';
 import { slotRoute } from '../src/cluster/route.js';
 import { topologyFromShards, topologyFromSlots } from '../src/cluster/topology.js';
 import { discoverTopology } from '../src/cluster/topology-refresher.js';
-import { ClusterClient, type ClusterConnection, CrossSlotError, ReplyError } from '../src/index.js';
+import {
+  ClusterClient,
+  type ClusterConnection,
+  ConnectionError,
+  CrossSlotError,
+  OutcomeUnknownError,
+  ReplyError,
+} from '../src/index.js';
 import {
   callsOf,
   commandCalls,
@@ -357,6 +364,7 @@ describe(onServer(retryableRepliesTitle), () => {
       maxRedirects: 16,
       route: () => calls.push('route'),
       redirect: (_r: unknown, reply: Error) => calls.push(`redirect ${reply.message}`),
+      resend: () => calls.push('resend'),
       retryLater: (_r: unknown, refresh: boolean) => calls.push(`retryLater refresh=${refresh}`),
       describeState: () => '',
       requestStarted: () => {},
@@ -388,6 +396,29 @@ describe(onServer(retryableRepliesTitle), () => {
     expect(calls).toEqual([`retryLater refresh=${refresh}`]);
     request.onReply('ok', '127.0.0.1:7001');
     await expect(request.promise).resolves.toBe('ok');
+  });
+
+  it('a connection lost before the command ran routes it again at once (to wait for its node), with no backoff timer of its own', async () => {
+    const { router, calls } = fakeRouter();
+    const request = new ClusterRequest<string>(
+      'INCR',
+      '',
+      false,
+      undefined,
+      slotRoute(42, false),
+      router,
+      1000,
+    );
+    request.onFailure(
+      new ConnectionError('connect ECONNREFUSED 127.0.0.1:7000', '127.0.0.1:7000'),
+      '127.0.0.1:7000',
+    );
+    expect(calls).toEqual(['resend']);
+    expect(request.done).toBe(false);
+    request.written = true;
+    request.onFailure(new ConnectionError('socket closed', '127.0.0.1:7000'), '127.0.0.1:7000');
+    await expect(request.promise).rejects.toBeInstanceOf(OutcomeUnknownError);
+    expect(calls).toEqual(['resend']);
   });
 
   it('hands any other error reply to the caller with the command and node', async () => {

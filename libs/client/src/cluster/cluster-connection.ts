@@ -16,6 +16,7 @@ import {
   ClosedError,
   ClusterError,
   CrossSlotError,
+  OutcomeUnknownError,
   QueueFullError,
   ReplyError,
   TimeoutError,
@@ -381,7 +382,12 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
           : await withTimeout(sent, deadline - Date.now(), timeout);
       } catch (error) {
         if (this.state !== 'open') throw error;
-        const action = classifyFailure(error as Error, BLOCKING_ATTEMPT);
+        // A read-only blocking command (XREAD BLOCK) whose connection was lost is sent again: reading twice
+        // changes nothing. Any other outcome-unknown command may have popped or claimed something: final.
+        const action =
+          error instanceof OutcomeUnknownError && safeToResend(command.name, command.args)
+            ? RetryAction.Reconnect
+            : classifyFailure(error as Error, BLOCKING_ATTEMPT);
         if (action === RetryAction.Redirect) {
           // A moved slot: it did not run; follow the map once it is refreshed. (An ASK, for a slot being
           // migrated, is not followed on a dedicated connection.)

@@ -9,6 +9,8 @@ export interface RequestRouter {
   route(request: ClusterRequest<unknown>): void;
   /** A MOVED or ASK reply from `from`: parses it, maps its address, and sends the request on. */
   redirect(request: ClusterRequest<unknown>, reply: ReplyError, from: string): void;
+  /** `Reconnect`: routes again now; a node still down keeps it until its one reconnect schedule succeeds. */
+  resend(request: ClusterRequest<unknown>): void;
   /** Sends again after a backoff delay; refreshes the topology first when `refresh`. */
   retryLater(request: ClusterRequest<unknown>, refresh: boolean): void;
   /** What is going on, for timeout messages (e.g. "refreshing topology"). */
@@ -82,7 +84,8 @@ export class ClusterRequest<T> extends SettlingRequest<T> {
       // It did not run (or may run twice): a later connection loss must not take it for a written write.
       this.lastError = error;
       this.written = false;
-      this.router.retryLater(this as ClusterRequest<unknown>, action !== RetryAction.Backoff);
+      if (action === RetryAction.Reconnect) this.router.resend(this as ClusterRequest<unknown>);
+      else this.router.retryLater(this as ClusterRequest<unknown>, action === RetryAction.Refresh);
       return;
     }
     this.fail(finalError(action, error, this.name, address));

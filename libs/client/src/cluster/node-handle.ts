@@ -7,27 +7,39 @@ import type { Request } from '../connection/request.js';
 import type { ServerInfo } from '../connection/server-info.js';
 import { ConnectionError } from '../errors.js';
 import { backoffDelay } from '../util/backoff.js';
+import { flattenString } from '../util/flatten-string.js';
+import { WaitingQueue } from '../util/waiting-queue.js';
+
+/** Least time between two attempts started because another node reports this one up (`dialNow`). */
+const DIAL_NOW_MIN_MS = 100;
 
 /** What a node handle tells the cluster connection about. */
 export interface NodeEvents {
   /** `reconnect`: a connection to this node was open before and was lost. */
   onUp(handle: NodeHandle, reconnect: boolean): void;
   onDown(handle: NodeHandle, error: Error | undefined): void;
+  /** A connection attempt starts (the first connection, or a reconnect). */
+  onDial(handle: NodeHandle): void;
+  /** A connection attempt failed: requests waiting here may be served elsewhere (a replica read by the primary). */
+  onUnreachable(handle: NodeHandle): void;
   onPush(handle: NodeHandle, push: unknown[]): void;
 }
 
 /**
  * The cluster's link to one node: one multiplexed connection, re-established in the background with capped, jittered
  * backoff for as long as the node is part of the cluster (also when it stays open but stops delivering replies: see
- * `ReplyWatchdog`), plus dedicated connections for blocking commands and WATCH. Requests sent while it is connecting
- * wait here; if connecting fails they fail as "not written", which lets the cluster connection retry them elsewhere.
+ * `ReplyWatchdog`), plus dedicated connections for blocking commands and WATCH. Requests sent while it is down wait
+ * here, without a timer or a retry of their own, until the one reconnect schedule of the node succeeds (their
+ * deadlines still run); the router takes them back when the slot map sends them elsewhere.
  */
 export class NodeHandle {
   private connection: MultiplexedConnection | null = null;
   private connecting: Promise<MultiplexedConnection> | null = null;
-  private waiting: Request[] = [];
+  private readonly waiting = new WaitingQueue<Request>();
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** When the last connection attempt started, to bound attempts made at once (`dialNow`). */
+  private lastDialAt = 0;
   private closed = false;
   /** A connection was open once: the next one is a reconnect. */
   private everUp = false;
@@ -67,11 +79,27 @@ export class NodeHandle {
       connection.send(request);
       return;
     }
-    // Requests were admitted by the cluster connection; drop the ones that settled while waiting as they pile up.
-    if (this.waiting.length >= this.config.maxPending)
-      this.waiting = this.waiting.filter((waiting) => !waiting.done);
+    // Admitted by the cluster connection already (maxPending): the queue drops the ones that timed out.
     this.waiting.push(request);
-    this.ensureConnecting();
+    // It may wait long: keep its payload as one flat string rather than the tree of pieces it was built from.
+    if (typeof request.payload === 'string') flattenString(request.payload);
+    // One reconnect schedule per node: a request starts an attempt only when none is running or planned.
+    if (this.connecting === null && this.retryTimer === null && !this.closed) void this.ensureConnecting();
+  }
+
+  /** Requests waiting for a connection; settled ones are skipped. The handle keeps none of them. */
+  takeWaiting(): Request[] {
+    return this.waiting.takeAll();
+  }
+
+  /**
+   * Another node reports this one up: dial it now instead of waiting out the backoff, at most once per
+   * `DIAL_NOW_MIN_MS`, so that a node reported up again and again is not dialled in a storm.
+   */
+  dialNow(): void {
+    if (this.closed || this.connection?.isOpen || this.connecting !== null) return;
+    if (Date.now() - this.lastDialAt < DIAL_NOW_MIN_MS) return;
+    void this.ensureConnecting();
   }
 
   /** Runs a command on this node's shared connection (used for fan-out and topology queries). */
@@ -121,6 +149,8 @@ export class NodeHandle {
       clearTimeout(this.retryTimer);
       this.retryTimer = null;
     }
+    this.lastDialAt = Date.now();
+    this.events.onDial(this);
     const attempt = MultiplexedConnection.connect(this.settings, {
       commandTimeoutMs: this.config.commandTimeoutMs,
       returnBuffers: this.config.returnBuffers,
@@ -141,13 +171,11 @@ export class NodeHandle {
       (error: Error) => {
         this.connecting = null;
         this.lastError = error;
-        // Waiting requests were never written: they fail as such and the cluster reroutes or retries them.
-        this.failWaiting(
-          error instanceof ConnectionError
-            ? error
-            : new ConnectionError(error.message, this.address, { cause: error }),
-        );
+        if (this.closed) return;
+        // Waiting requests stay until the next attempt (planned first, so that none starts one of its own); the
+        // router moves those that another node can serve.
         this.scheduleReconnect();
+        if (this.waiting.length > 0) this.events.onUnreachable(this);
       },
     );
     return attempt;
@@ -157,9 +185,7 @@ export class NodeHandle {
     this.connection = connection;
     this.attempt = 0;
     this.lastError = undefined;
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const request of waiting) if (!request.done) connection.send(request);
+    for (const request of this.waiting.takeAll()) connection.send(request);
     connection.onClose((error) => {
       if (this.connection !== connection) return;
       this.connection = null;
@@ -186,8 +212,6 @@ export class NodeHandle {
   }
 
   private failWaiting(error: Error): void {
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const request of waiting) request.onFailure(error, this.address);
+    for (const request of this.waiting.takeAll()) request.onFailure(error, this.address);
   }
 }

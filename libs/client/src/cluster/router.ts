@@ -13,21 +13,25 @@ import {
   type TopologyEvent,
   topologyChannel,
 } from '../diagnostics-events.js';
-import { ClosedError, ClusterError, type QueueFullError, type ReplyError, TimeoutError } from '../errors.js';
+import { ClosedError, ClusterError, type QueueFullError, ReplyError, TimeoutError } from '../errors.js';
 import { encodeCommand } from '../resp/encode-command.js';
 import { Admission } from '../util/admission.js';
 import { backoffDelay } from '../util/backoff.js';
 import { withTimeout } from '../util/timeout.js';
+import { WaitingQueue } from '../util/waiting-queue.js';
+import { ClusterDownGate } from './cluster-down-gate.js';
 import type { NatMap, ReadFrom, SeedNode } from './cluster-options.js';
 import type { ClusterRequest, RequestRouter } from './cluster-request.js';
 import { NO_KEY } from './key-slots.js';
 import { NodeHandle } from './node-handle.js';
-import { askRoute, parseRedirect, slotRoute } from './route.js';
+import { askRoute, parseRedirect, type Route, slotRoute } from './route.js';
 import { NO_OWNER, reachableAddress, SLOT_COUNT, type Topology } from './topology.js';
 import { discoverTopology } from './topology-refresher.js';
 
 /** How often the map is checked while it shows a dead primary or uncovered slots. */
 const DEGRADED_REFRESH_MS = 500;
+/** The deadline of the probe asking whether a cluster that said CLUSTERDOWN is up again. */
+const PROBE_TIMEOUT_MS = 1000;
 
 /** Counters for `conn.stats()`. */
 export interface ClusterStats {
@@ -35,6 +39,8 @@ export interface ClusterStats {
   redirects: number;
   retries: number;
   reconnects: number;
+  /** Connection attempts to nodes, first connections and reconnects (bounded per node and second by the backoff). */
+  dials: number;
   refreshes: number;
   /** Commands not settled yet, wherever they wait: on a node, for the topology, or for a retry. */
   pending: number;
@@ -92,7 +98,7 @@ export class ClusterRouter implements RequestRouter {
   private readonly handles = new Map<string, NodeHandle>();
   private routes: ShardRoute[] = [];
   private readonly slotOverrides = new Map<number, string>();
-  private parked: ClusterRequest<unknown>[] = [];
+  private readonly parked = new WaitingQueue<ClusterRequest<unknown>>();
   private refreshing: Promise<void> | null = null;
   private refreshTimer: NodeJS.Timeout | null = null;
   private refreshDueAt = 0;
@@ -110,7 +116,16 @@ export class ClusterRouter implements RequestRouter {
   private closed = false;
   /** @internal The client-side cache, when there is one. */
   ownership: OwnershipListener | undefined;
-  private readonly counters = { commands: 0, redirects: 0, retries: 0, reconnects: 0, refreshes: 0 };
+  /** Commands answered CLUSTERDOWN, waiting together for the cluster to be up. */
+  private readonly downGate: ClusterDownGate;
+  private readonly counters = {
+    commands: 0,
+    redirects: 0,
+    retries: 0,
+    reconnects: 0,
+    dials: 0,
+    refreshes: 0,
+  };
 
   constructor(
     private readonly settings: RouterSettings,
@@ -119,6 +134,13 @@ export class ClusterRouter implements RequestRouter {
     this.retryWrites = config.retryWrites;
     this.maxRedirects = settings.maxRedirects;
     this.admission = new Admission(config.maxPending, 'on this cluster connection');
+    this.downGate = new ClusterDownGate({
+      clusterInfo: (address) =>
+        this.handleFor(address)
+          .exec({ name: 'CLUSTER', args: ['INFO'] }, Math.min(config.commandTimeoutMs, PROBE_TIMEOUT_MS))
+          .then(String),
+      route: (request) => this.route(request),
+    });
     this.events.on('error', () => {}); // errors are reported on commands; the event is informational
     this.periodicTimer = setInterval(() => this.requestRefresh(), settings.topologyCheckIntervalMs);
     this.periodicTimer.unref();
@@ -152,25 +174,7 @@ export class ClusterRouter implements RequestRouter {
       return;
     }
     const route = request.route;
-    let handle: NodeHandle | undefined;
-    if (route.node !== undefined) {
-      handle = this.handleFor(route.node);
-    } else if (route.slot === NO_KEY) {
-      const routes = this.routes;
-      if (routes.length > 0) handle = routes[this.roundRobin++ % routes.length]!.primary;
-    } else {
-      const override = this.slotOverrides.size === 0 ? undefined : this.slotOverrides.get(route.slot);
-      if (override !== undefined) {
-        handle = this.handleFor(override);
-      } else if (this.topology !== null) {
-        const index = this.topology.slotOwner[route.slot]!;
-        if (index !== NO_OWNER) {
-          const shard = this.routes[index]!;
-          handle =
-            route.readonly && this.settings.readFrom !== 'primary' ? this.pickReplica(shard) : shard.primary;
-        }
-      }
-    }
+    const handle = this.handleOf(route);
     if (handle === undefined) {
       this.park(request);
       return;
@@ -182,6 +186,40 @@ export class ClusterRouter implements RequestRouter {
       handle.send(new AskingRequest());
     }
     handle.send(request);
+  }
+
+  /**
+   * The retry policy's `Reconnect`: the connection failed before the request ran (or it may run twice). It is routed
+   * again at once; if its node is still down it waits there for the node's one reconnect schedule, with no timer or
+   * retry loop of its own.
+   */
+  resend(request: ClusterRequest<unknown>): void {
+    this.counters.retries++;
+    this.route(request);
+  }
+
+  /** The node a route leads to now, or undefined when the slot map has no owner for its slot. */
+  private handleOf(route: Route): NodeHandle | undefined {
+    if (route.node !== undefined) return this.handleFor(route.node);
+    if (route.slot === NO_KEY) {
+      const routes = this.routes;
+      return routes.length > 0 ? routes[this.roundRobin++ % routes.length]!.primary : undefined;
+    }
+    const override = this.slotOverrides.size === 0 ? undefined : this.slotOverrides.get(route.slot);
+    if (override !== undefined) return this.handleFor(override);
+    if (this.topology === null) return undefined;
+    const index = this.topology.slotOwner[route.slot]!;
+    if (index === NO_OWNER) return undefined;
+    const shard = this.routes[index]!;
+    return route.readonly && this.settings.readFrom !== 'primary' ? this.pickReplica(shard) : shard.primary;
+  }
+
+  /** Routes again the requests waiting on a node that is down, for those another node now serves. */
+  private rerouteWaiting(handle: NodeHandle): void {
+    for (const request of handle.takeWaiting()) {
+      // ASKING is sent again with its request, if that still goes to the importing node.
+      if (!(request instanceof AskingRequest)) this.route(request as ClusterRequest<unknown>);
+    }
   }
 
   /** A request was created: counted once, for `maxPending` and for stats, however often it is retried. */
@@ -253,6 +291,12 @@ export class ClusterRouter implements RequestRouter {
     if (refresh) this.requestRefresh();
     if (this.closed) {
       request.fail(new ClosedError('the cluster connection was closed by the application'));
+      return;
+    }
+    const why = request.lastError;
+    if (why instanceof ReplyError && why.prefix === 'CLUSTERDOWN') {
+      // Nothing to gain from each command retrying on its own: they wait together for one probe to see it up.
+      this.downGate.hold(request, request.lastAddress);
       return;
     }
     const timer = setTimeout(
@@ -341,6 +385,13 @@ export class ClusterRouter implements RequestRouter {
           this.events.emit('nodeDown', node.address, error);
           this.requestRefresh();
         },
+        onDial: () => this.counters.dials++,
+        onUnreachable: (node) => {
+          // Reads may go to another replica or the primary; a slot's primary has no stand-in until the map
+          // changes (rerouted then, in apply), and a pinned request stays.
+          if (this.settings.readFrom !== 'primary' || !this.routes.some((shard) => shard.primary === node))
+            this.rerouteWaiting(node);
+        },
         onPush: (node, push) => this.events.emit('push', push, node.address),
       });
       this.handles.set(address, handle);
@@ -375,6 +426,7 @@ export class ClusterRouter implements RequestRouter {
     this.closed = true;
     clearInterval(this.periodicTimer);
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.downGate.close(new ClosedError('the cluster connection was closed by the application'));
     // Requests waiting to be retried would otherwise hang until their deadline (forever without one).
     const waiting = [...this.retryTimers];
     this.retryTimers.clear();
@@ -385,9 +437,7 @@ export class ClusterRouter implements RequestRouter {
   }
 
   private failParked(): void {
-    const parked = this.parked;
-    this.parked = [];
-    for (const request of parked)
+    for (const request of this.parked.takeAll())
       request.fail(new ClosedError('the cluster connection was closed by the application'));
   }
 
@@ -476,9 +526,14 @@ export class ClusterRouter implements RequestRouter {
         if (this.slotServers(slot) !== servers) this.ownership!.onSlotMoved(slot);
       }
     }
-    const parked = this.parked;
-    this.parked = [];
-    for (const request of parked) if (!request.done) this.route(request);
+    for (const request of this.parked.takeAll()) this.route(request);
+    for (const handle of this.allNodes()) {
+      if (handle.isUp) continue;
+      // The nodes this view lists are up by the account of the node that gave it: dial them now rather than after
+      // their backoff (bounded per node by dialNow), and move what waits on them if the map sends it elsewhere.
+      handle.dialNow();
+      if (changed) this.rerouteWaiting(handle);
+    }
     if (changed && this.retryTimers.size > 0) {
       // Requests backing off after a lost node or CLUSTERDOWN may be served now (e.g. a replica was promoted):
       // route them at once instead of after their delay.
@@ -489,7 +544,10 @@ export class ClusterRouter implements RequestRouter {
         if (!request.done) this.route(request);
       }
     }
-    if (changed) this.events.emit('topologyChange', topology);
+    if (changed) {
+      this.downGate.releaseAll();
+      this.events.emit('topologyChange', topology);
+    }
     return changed;
   }
 
@@ -526,9 +584,7 @@ export class ClusterRouter implements RequestRouter {
   }
 
   private park(request: ClusterRequest<unknown>): void {
-    // Admitted requests are bounded already; drop the ones that settled while parked (timed out) as they pile up.
-    if (this.parked.length >= this.config.maxPending)
-      this.parked = this.parked.filter((parked) => !parked.done);
+    // Admitted requests are bounded already; the queue drops the ones that timed out while parked.
     this.parked.push(request);
     this.requestRefresh();
   }

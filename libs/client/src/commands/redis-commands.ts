@@ -1,4 +1,5 @@
 import type { Command, RedisArg } from '../command.js';
+import { refusedOnSharedConnection } from './connection-mode.js';
 import { GeneratedCommands } from './generated/index.js';
 import type { CommandSender } from './script.js';
 
@@ -29,11 +30,16 @@ export abstract class RedisCommands<
 
   /**
    * Any command, with its reply as decoded: `call('GET', 'k')`, `call('CLIENT', 'SETNAME', 'x')`. Bulk strings are
-   * Buffers on the Buffer view, else as the connection is configured.
+   * Buffers on the Buffer view, else as the connection is configured. Commands that would change what the connection
+   * is (SUBSCRIBE and the like, MONITOR, HELLO, RESET, QUIT, CLIENT REPLY) are refused with a `UsageError`: use
+   * `subscribe()` and the other methods made for them.
    */
   call(name: string, ...args: RedisArg[]): Promise<unknown> {
+    const upper = name.toUpperCase();
+    const refused = refusedOnSharedConnection(upper, args);
+    if (refused !== undefined) return Promise.reject(refused);
     return this.sendCommand({
-      name: name.toUpperCase(),
+      name: upper,
       args,
       returnBuffers: this.returnBuffers ? true : undefined,
     });

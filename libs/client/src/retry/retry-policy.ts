@@ -19,7 +19,8 @@ export const RetryAction = {
   Refresh: 'refresh',
   /**
    * The connection failed, and the command did not run or is safe to run twice: send it again once a connection
-   * to a node that can serve it is there. (Today the cluster does that by refreshing and backing off.)
+   * to a node that can serve it is there. It waits for that node's one reconnect schedule (or for the slot map to
+   * send it elsewhere), with no timer or retry loop of its own.
    */
   Reconnect: 'reconnect',
   /** A write was sent and its connection lost before the reply: it may have run; fail saying so. */
@@ -56,6 +57,13 @@ export const TRANSIENT_REPLIES: ReadonlyMap<string, TransientReply> = new Map([
   ['CLUSTERDOWN', { refresh: true, clusterOnly: true }],
 ]);
 
+/**
+ * `UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)`: the server ends
+ * the blocking commands of a primary that becomes a replica, without running them. (Other UNBLOCKED replies, such as
+ * CLIENT UNBLOCK ... ERROR or a deleted stream, are answers.)
+ */
+const UNBLOCKED_BY_ROLE_CHANGE = /instance state changed/;
+
 /** The facts about one failed attempt that decide what happens next. */
 export interface Attempt {
   /** The command was handed to the socket: a lost connection may have let it run. */
@@ -72,7 +80,14 @@ export interface Attempt {
  * what to do. Error replies never mean "outcome unknown": the server answered.
  */
 export function classifyFailure(failure: Error, attempt: Attempt): RetryAction {
-  if (failure instanceof ReplyError) return classifyReply(failure.prefix, attempt.scope);
+  if (failure instanceof ReplyError) {
+    // A blocking command cut short because its node stopped being a primary (a failover): it did not run, and the
+    // new primary can run it.
+    if (failure.prefix === 'UNBLOCKED' && UNBLOCKED_BY_ROLE_CHANGE.test(failure.message)) {
+      return attempt.scope === 'standalone' ? RetryAction.Backoff : RetryAction.Refresh;
+    }
+    return classifyReply(failure.prefix, attempt.scope);
+  }
   if (failure instanceof ConnectionError) {
     if (!attempt.written || attempt.resendable || attempt.retryWrites) return RetryAction.Reconnect;
     return RetryAction.OutcomeUnknown;

@@ -9,13 +9,13 @@ import { type ConnectionConfig, type ResolvedConnectionConfig, resolveConnection
 import { addressOf, type NodeConnectionSettings } from '../connection/connection-options.js';
 import { DedicatedConnections } from '../connection/dedicated-connections.js';
 import { MultiplexedConnection } from '../connection/multiplexed-connection.js';
+import type { ServerInfo } from '../connection/server-info.js';
 import {
   type ConnectEvent,
   connectChannel,
   type DisconnectEvent,
   disconnectChannel,
 } from '../diagnostics-events.js';
-import type { ServerInfo } from '../connection/server-info.js';
 import { ConfigError, ConnectionError, OutcomeUnknownError } from '../errors.js';
 import {
   type PubSubListener,

@@ -76,7 +76,7 @@ describe('topologyFromShards health', () => {
       ],
     ],
   ];
-  const topology = topologyFromShards(reply, '127.0.0.1');
+  const topology = topologyFromShards(reply, '127.0.0.1')!;
 
   it('routes to the primary that has not failed and to online replicas only', () => {
     expect(topology.shards).toHaveLength(1);

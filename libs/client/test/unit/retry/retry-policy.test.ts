@@ -151,6 +151,26 @@ const table: [string, () => Error, boolean, boolean, boolean, RequestScope, Retr
     RetryAction.Fail,
   ],
   ['ERR', () => reply('ERR unknown command'), written, readonly, true, 'standalone', RetryAction.Fail],
+  // A blocking command ended by a failover did not run: the new primary runs it. Other UNBLOCKED replies answer.
+  [
+    'UNBLOCKED by a role change',
+    () =>
+      reply('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)'),
+    written,
+    write,
+    false,
+    'cluster',
+    RetryAction.Refresh,
+  ],
+  [
+    'UNBLOCKED by CLIENT UNBLOCK',
+    () => reply('UNBLOCKED client unblocked via CLIENT UNBLOCK'),
+    written,
+    write,
+    false,
+    'cluster',
+    RetryAction.Fail,
+  ],
   // A lost connection: re-sent unless a written write.
   ['lost, not written', lost, notWritten, write, false, 'cluster', RetryAction.Reconnect],
   ['lost, written read', lost, written, readonly, false, 'cluster', RetryAction.Reconnect],
