@@ -44,9 +44,14 @@ export class CacheStore {
     new Map(),
   ];
   private readonly order = new Set<CacheEntry>();
-  private readonly byKey = new Map<string, Set<CacheEntry>>();
-  private readonly byNode = new Map<string, Set<CacheEntry>>();
-  private readonly bySlot = new Map<number, Set<CacheEntry>>();
+  /**
+   * Entries whose argsKey is not their key (commands with more arguments than the key). An entry whose argsKey is
+   * its key (GET and the other one-argument reads) is found through its table instead: a miss on one touches one
+   * map fewer, and `dropKey` looks in each table (there is one per command and view, a handful).
+   */
+  private readonly byKey = new Map<string, IndexValue>();
+  private readonly byNode = new Map<string, IndexValue>();
+  private readonly bySlot = new Map<number, IndexValue>();
   private heldBytes = 0;
   /** Moves to the most recent end so far (stores included). */
   private uses = 0;
@@ -109,7 +114,7 @@ export class CacheStore {
       key,
       reply,
       bytes,
-      storedAt: Date.now(),
+      storedAt: this.options.ttlMs > 0 ? Date.now() : 0,
       node,
       slot,
       used: ++this.uses,
@@ -117,7 +122,7 @@ export class CacheStore {
     table.set(argsKey, entry);
     this.order.add(entry);
     this.heldBytes += bytes;
-    addTo(this.byKey, key, entry);
+    if (argsKey !== key) addTo(this.byKey, key, entry);
     addTo(this.byNode, node, entry);
     addTo(this.bySlot, slot, entry);
     while (this.order.size > this.options.maxEntries || this.heldBytes > this.options.maxBytes) {
@@ -128,6 +133,15 @@ export class CacheStore {
 
   /** Drops every entry of one key (all commands and views). */
   dropKey(key: string): void {
+    for (const tables of this.tables) {
+      for (const table of tables.values()) {
+        const entry = table.get(key);
+        if (entry !== undefined && entry.argsKey === entry.key) {
+          this.remove(entry);
+          this.counters.invalidations++;
+        }
+      }
+    }
     this.dropAll(this.byKey.get(key));
   }
 
@@ -157,9 +171,9 @@ export class CacheStore {
     this.heldBytes = 0;
   }
 
-  private dropAll(entries: Set<CacheEntry> | undefined): void {
+  private dropAll(entries: IndexValue | undefined): void {
     if (entries === undefined) return;
-    for (const entry of [...entries]) {
+    for (const entry of entries instanceof Set ? [...entries] : [entries]) {
       this.remove(entry);
       this.counters.invalidations++;
     }
@@ -169,24 +183,30 @@ export class CacheStore {
     if (!this.order.delete(entry)) return;
     if (entry.table.get(entry.argsKey) === entry) entry.table.delete(entry.argsKey);
     this.heldBytes -= entry.bytes;
-    removeFrom(this.byKey, entry.key, entry);
+    if (entry.argsKey !== entry.key) removeFrom(this.byKey, entry.key, entry);
     removeFrom(this.byNode, entry.node, entry);
     removeFrom(this.bySlot, entry.slot, entry);
   }
 }
 
-function addTo<K>(index: Map<K, Set<CacheEntry>>, key: K, entry: CacheEntry): void {
-  let set = index.get(key);
-  if (set === undefined) {
-    set = new Set();
-    index.set(key, set);
-  }
-  set.add(entry);
+/**
+ * What an index holds for one key, node or slot: the entry itself until a second arrives, then a Set (so that a
+ * store and an eviction on a cache of distinct keys allocate no Set).
+ */
+type IndexValue = CacheEntry | Set<CacheEntry>;
+
+function addTo<K>(index: Map<K, IndexValue>, key: K, entry: CacheEntry): void {
+  const held = index.get(key);
+  if (held === undefined) index.set(key, entry);
+  else if (held instanceof Set) held.add(entry);
+  else if (held !== entry) index.set(key, new Set([held, entry]));
 }
 
-function removeFrom<K>(index: Map<K, Set<CacheEntry>>, key: K, entry: CacheEntry): void {
-  const set = index.get(key);
-  if (set === undefined) return;
-  set.delete(entry);
-  if (set.size === 0) index.delete(key);
+function removeFrom<K>(index: Map<K, IndexValue>, key: K, entry: CacheEntry): void {
+  const held = index.get(key);
+  if (held === entry) index.delete(key);
+  else if (held instanceof Set) {
+    held.delete(entry);
+    if (held.size === 0) index.delete(key);
+  }
 }

@@ -86,14 +86,17 @@ export class ClientCache implements ConnectionCache {
     }
     this.store.counters.misses++;
     publishCacheLookup(false, name);
-    const keyArg = command.args[0]!;
-    const sharedKey = `${buffers ? 'b' : 's'}${name}\u0000${argsKey}`;
-    let shared = this.inFlight.sharedRead(sharedKey);
+    const sharedIn = this.inFlight.sharedTable(buffers, name);
+    let shared = sharedIn.get(argsKey);
     if (shared === undefined) {
+      const keyArg = command.args[0]!;
       const key = command.args.length === 1 ? argsKey : keyText(keyArg)!;
-      shared = new SharedRead(this, key, this.source.slotOf(keyArg), sharedKey, buffers, name, argsKey);
+      shared = new SharedRead(this, key, this.source.slotOf(keyArg), sharedIn, buffers, name, argsKey);
       this.inFlight.begin(shared);
+      // Joined before the fetch: a fetch that fails at once (a full queue, bad arguments) rejects this caller.
+      const promise = shared.join(command.transform);
       this.source.fetch({ name, args: command.args, returnBuffers: buffers }, shared.slot, shared);
+      return promise;
     }
     return shared.join(command.transform);
   }
@@ -206,36 +209,53 @@ export class ClientCache implements ConnectionCache {
   }
 }
 
-/** One request shared by every concurrent miss on one entry. */
+/**
+ * One request shared by every concurrent miss on one entry. Its first caller is held in fields (most misses have
+ * one): a miss allocates this object and its caller's promise, no array or record per caller until a second joins.
+ */
 class SharedRead implements PendingRead, FetchReceiver {
   stale = false;
-  private readonly waiters: Waiter[] = [];
+  private resolveFirst: ((value: unknown) => void) | undefined;
+  private rejectFirst: ((error: Error) => void) | undefined;
+  private transformFirst: ((reply: unknown) => unknown) | undefined;
+  private others: Waiter[] | undefined;
 
   constructor(
     private readonly cache: ClientCache,
     readonly key: string,
     readonly slot: number,
-    /** Concurrent misses with this key share the read. */
-    readonly entryKey: string,
+    /** Concurrent misses on this entry find the read here. */
+    readonly sharedIn: Map<string, PendingRead>,
     readonly buffers: boolean,
     readonly name: string,
     readonly argsKey: string,
   ) {}
 
   join(transform: ((reply: unknown) => unknown) | undefined): Promise<never> {
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject, transform } as Waiter);
-    });
+    return new Promise<unknown>((resolve, reject) => {
+      if (this.resolveFirst === undefined) {
+        this.resolveFirst = resolve;
+        this.rejectFirst = reject;
+        this.transformFirst = transform;
+      } else {
+        this.others ??= [];
+        this.others.push({ resolve, reject, transform });
+      }
+    }) as Promise<never>;
   }
 
   received(reply: unknown, node: string): void {
     this.cache.completed(this, reply, node);
-    for (const waiter of this.waiters) deliver(waiter, reply);
+    deliver(this.resolveFirst!, this.rejectFirst!, this.transformFirst, reply);
+    if (this.others !== undefined) {
+      for (const waiter of this.others) deliver(waiter.resolve, waiter.reject, waiter.transform, reply);
+    }
   }
 
   failed(error: Error): void {
     this.cache.abandoned(this);
-    for (const waiter of this.waiters) waiter.reject(error);
+    this.rejectFirst!(error);
+    if (this.others !== undefined) for (const waiter of this.others) waiter.reject(error);
   }
 }
 
@@ -253,7 +273,13 @@ class MgetPart implements FetchReceiver {
     private readonly resolve: () => void,
     private readonly reject: (error: Error) => void,
   ) {
-    this.reads = indexes.map((i) => ({ key: keys[i]!, slot, entryKey: undefined, stale: false }));
+    this.reads = indexes.map((i) => ({
+      key: keys[i]!,
+      slot,
+      sharedIn: undefined,
+      argsKey: keys[i]!,
+      stale: false,
+    }));
     for (const read of this.reads) cache.reads.begin(read);
   }
 
@@ -277,16 +303,21 @@ class MgetPart implements FetchReceiver {
   }
 }
 
-function deliver(waiter: Waiter, reply: unknown): void {
+function deliver(
+  resolve: (value: unknown) => void,
+  reject: (error: Error) => void,
+  transform: ((reply: unknown) => unknown) | undefined,
+  reply: unknown,
+): void {
   if (reply instanceof Error) {
-    waiter.reject(reply);
+    reject(reply);
     return;
   }
   try {
     const value = copyReply(reply);
-    waiter.resolve(waiter.transform === undefined ? value : waiter.transform(value));
+    resolve(transform === undefined ? value : transform(value));
   } catch (error) {
-    waiter.reject(error as Error);
+    reject(error as Error);
   }
 }
 

@@ -3,44 +3,69 @@ export interface PendingRead {
   /** The Redis key it reads (its text). */
   readonly key: string;
   readonly slot: number;
-  /** Set for a read that concurrent misses on the same entry may share. */
-  readonly entryKey: string | undefined;
+  /** Set for a read that concurrent misses on the same entry may share: its view's table of shared reads. */
+  readonly sharedIn: Map<string, PendingRead> | undefined;
+  /** Its key in `sharedIn` (the entry's argsKey). */
+  readonly argsKey: string;
   /** Set when an invalidation reached this client while the read was on its way: its reply is not cached. */
   stale: boolean;
 }
 
+/** The reads of one key: a single read until a second arrives (most keys have one read on its way at a time). */
+type KeyReads = PendingRead | Set<PendingRead>;
+
 /**
  * The reads on their way, by Redis key, so that an invalidation that arrives before a read's reply marks it stale
- * (the reply may hold the value from before the write), and by entry key, so that concurrent misses on one entry
- * share one request. A stale read leaves the sharing map at once: a later miss sends a new request rather than
- * wait for a reply that may be older than the invalidation this client has already seen.
+ * (the reply may hold the value from before the write), and by entry (view, command, argsKey), so that concurrent
+ * misses on one entry share one request. A stale read leaves the sharing tables at once: a later miss sends a new
+ * request rather than wait for a reply that may be older than the invalidation this client has already seen.
+ * A miss allocates nothing here: a key's reads are the read itself until a second one arrives, and the sharing
+ * tables are keyed by the caller's own argsKey (no string built per miss).
  */
 export class InFlightReads<Shared extends PendingRead> {
-  private readonly byKey = new Map<string, Set<PendingRead>>();
-  private readonly shared = new Map<string, Shared>();
+  /**
+   * Reads not found through a sharing table by their key: a shared read whose argsKey is its key (GET and the other
+   * one-argument reads, most misses) is only in its table, and an invalidation looks there too (one table per
+   * command and view, a handful).
+   */
+  private readonly byKey = new Map<string, KeyReads>();
+  /** Per view (strings, Buffers), per command: argsKey to the shared read. */
+  private readonly shared: [Map<string, Map<string, Shared>>, Map<string, Map<string, Shared>>] = [
+    new Map(),
+    new Map(),
+  ];
 
-  /** The shared read for `entryKey`, if one is on its way and still fresh. */
-  sharedRead(entryKey: string): Shared | undefined {
-    return this.shared.get(entryKey);
+  /** The table of shared reads of `name` in one view (created once per command and view). */
+  sharedTable(buffers: boolean, name: string): Map<string, Shared> {
+    const tables = this.shared[buffers ? 1 : 0];
+    let table = tables.get(name);
+    if (table === undefined) {
+      table = new Map();
+      tables.set(name, table);
+    }
+    return table;
   }
 
-  /** Registers a read; one with an `entryKey` is shared by later misses on that entry. */
+  /** Registers a read; one with `sharedIn` is shared by later misses on that entry. */
   begin(read: PendingRead): void {
-    let reads = this.byKey.get(read.key);
-    if (reads === undefined) {
-      reads = new Set();
-      this.byKey.set(read.key, reads);
+    if (read.sharedIn !== undefined) {
+      read.sharedIn.set(read.argsKey, read);
+      if (read.argsKey === read.key) return;
     }
-    reads.add(read);
-    if (read.entryKey !== undefined) this.shared.set(read.entryKey, read as Shared);
+    const reads = this.byKey.get(read.key);
+    if (reads === undefined) this.byKey.set(read.key, read);
+    else if (reads instanceof Set) reads.add(read);
+    else this.byKey.set(read.key, new Set([reads, read]));
   }
 
   /** Unregisters a read once its reply (or failure) is in; true when the reply may be cached. */
   end(read: PendingRead): boolean {
     if (read.stale) return false;
     this.forget(read);
+    if (read.sharedIn !== undefined && read.argsKey === read.key) return true;
     const reads = this.byKey.get(read.key);
-    if (reads !== undefined) {
+    if (reads === read) this.byKey.delete(read.key);
+    else if (reads instanceof Set) {
       reads.delete(read);
       if (reads.size === 0) this.byKey.delete(read.key);
     }
@@ -49,15 +74,33 @@ export class InFlightReads<Shared extends PendingRead> {
 
   /** The key was invalidated: every read of it on its way is stale. */
   invalidateKey(key: string): void {
+    for (const tables of this.shared) {
+      for (const table of tables.values()) {
+        const read = table.get(key);
+        if (read !== undefined && read.argsKey === read.key) this.markStale(read);
+      }
+    }
     const reads = this.byKey.get(key);
     if (reads === undefined) return;
     this.byKey.delete(key);
-    for (const read of reads) this.markStale(read);
+    if (reads instanceof Set) for (const read of reads) this.markStale(read);
+    else this.markStale(reads);
   }
 
   /** A slot changed owner: every read of it on its way is stale. */
   invalidateSlot(slot: number): void {
+    for (const tables of this.shared) {
+      for (const table of tables.values()) {
+        for (const read of table.values()) if (read.slot === slot) this.markStale(read);
+      }
+    }
     for (const [key, reads] of this.byKey) {
+      if (!(reads instanceof Set)) {
+        if (reads.slot !== slot) continue;
+        this.markStale(reads);
+        this.byKey.delete(key);
+        continue;
+      }
       for (const read of reads) {
         if (read.slot !== slot) continue;
         this.markStale(read);
@@ -69,9 +112,17 @@ export class InFlightReads<Shared extends PendingRead> {
 
   /** A node's connection was lost or its tracking reset, or the cache was cleared: every read on its way is stale. */
   invalidateAll(): void {
-    for (const reads of this.byKey.values()) for (const read of reads) read.stale = true;
+    for (const reads of this.byKey.values()) {
+      if (reads instanceof Set) for (const read of reads) read.stale = true;
+      else reads.stale = true;
+    }
     this.byKey.clear();
-    this.shared.clear();
+    for (const tables of this.shared) {
+      for (const table of tables.values()) {
+        for (const read of table.values()) read.stale = true;
+        table.clear();
+      }
+    }
   }
 
   private markStale(read: PendingRead): void {
@@ -80,7 +131,7 @@ export class InFlightReads<Shared extends PendingRead> {
   }
 
   private forget(read: PendingRead): void {
-    if (read.entryKey !== undefined && this.shared.get(read.entryKey) === read)
-      this.shared.delete(read.entryKey);
+    const table = read.sharedIn;
+    if (table !== undefined && table.get(read.argsKey) === read) table.delete(read.argsKey);
   }
 }

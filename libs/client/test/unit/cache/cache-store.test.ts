@@ -45,6 +45,22 @@ describe('CacheStore', () => {
     expect(store.counters.invalidations).toBe(5);
     expect(store.bytes).toBe(0);
   });
+  it('drops a key’s entries of one argument and of several (HGET) together, and only that key’s', () => {
+    const store = new CacheStore({ ...LIMITS, maxEntries: 100 });
+    const hget = argsKeyOf('HGET', ['a', 'f'])!;
+    store.store(false, 'GET', 'a', 'a', '1', 'n1', 10);
+    store.store(false, 'HGET', hget, 'a', 'x', 'n1', 10);
+    store.store(false, 'HGET', argsKeyOf('HGET', ['b', 'f'])!, 'b', 'y', 'n1', 11);
+    // An entry of another key whose argsKey happens to read like the dropped key stays.
+    store.store(false, 'GET', hget, hget, '2', 'n1', 12);
+    store.dropKey('a');
+    expect(store.lookup(false, 'GET', 'a')).toBeUndefined();
+    expect(store.lookup(false, 'HGET', hget)).toBeUndefined();
+    expect(store.size).toBe(2);
+    store.dropKey(hget);
+    expect(store.size).toBe(1);
+    expect(store.lookup(false, 'HGET', argsKeyOf('HGET', ['b', 'f'])!)?.reply).toBe('y');
+  });
 });
 
 describe('the catalogue', () => {
@@ -79,22 +95,36 @@ describe('the catalogue', () => {
 });
 
 describe('InFlightReads', () => {
-  const read = (key: string, slot = 0, entryKey?: string): PendingRead => ({
+  const read = (key: string, slot = 0, sharedIn?: Map<string, PendingRead>): PendingRead => ({
     key,
     slot,
-    entryKey,
+    sharedIn,
+    argsKey: key,
     stale: false,
   });
 
-  it('shares a read by entry key until an invalidation of its key makes it stale', () => {
+  it('shares a read by entry until an invalidation of its key makes it stale', () => {
     const reads = new InFlightReads<PendingRead>();
-    const first = read('a', 0, 'GET|a');
+    const table = reads.sharedTable(false, 'GET');
+    const first = read('a', 0, table);
     reads.begin(first);
-    expect(reads.sharedRead('GET|a')).toBe(first);
+    expect(reads.sharedTable(false, 'GET').get('a')).toBe(first);
+    expect(reads.sharedTable(true, 'GET').get('a')).toBeUndefined();
     reads.invalidateKey('a');
     expect(first.stale).toBe(true);
-    expect(reads.sharedRead('GET|a')).toBeUndefined();
+    expect(table.get('a')).toBeUndefined();
     expect(reads.end(first)).toBe(false);
+  });
+
+  it('keeps a key’s reads apart once a second one is on its way: an invalidation marks both stale', () => {
+    const reads = new InFlightReads<PendingRead>();
+    const [first, second, other] = [read('a', 0), read('a', 0), read('b', 0)];
+    for (const r of [first, second, other]) reads.begin(r);
+    expect(reads.end(first)).toBe(true);
+    const third = read('a', 0);
+    reads.begin(third);
+    reads.invalidateKey('a');
+    expect([second.stale, third.stale, other.stale]).toEqual([true, true, false]);
   });
 
   it('a moved slot makes only that slot’s reads stale; a lost node makes every read stale', () => {
