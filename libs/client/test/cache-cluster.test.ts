@@ -4,7 +4,13 @@
 // cache-cluster-faults.test.ts.
 import { type DevCluster, startCluster } from '@keyslot/dev-cluster';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CacheOptions, ClusterClient, type ClusterConnection, ConfigError } from '../src/index.js';
+import {
+  type CacheOptions,
+  ClusterClient,
+  type ClusterConnection,
+  ConfigError,
+  QueueFullError,
+} from '../src/index.js';
 import { callsOf, slotOf, tagOn } from './cluster-helpers.js';
 
 let cluster: DevCluster;
@@ -122,6 +128,15 @@ describe('reads through the cache', () => {
     expect(values.every((value) => value === 'once')).toBe(true);
     expect((await callsOf(cluster, node, 'get')) - before).toBe(1);
     expect(conn.cache!.stats()).toMatchObject({ misses: 50, hits: 0, entries: 1 });
+  });
+
+  it('rejects a miss whose request is refused at once (maxPending reached) instead of leaving it pending', async () => {
+    const conn = await new ClusterClient(cluster.seeds).getConnection({ cache: {}, maxPending: 1 });
+    cleanups.push(() => conn.close());
+    const first = conn.get('cache:full-1');
+    await expect(conn.get('cache:full-2')).rejects.toBeInstanceOf(QueueFullError);
+    await first;
+    expect(await conn.get('cache:full-2')).toBeNull();
   });
 
   it('answers a read whose invalidation arrives while it is on its way, but never caches its reply', async () => {
