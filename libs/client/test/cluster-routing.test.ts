@@ -116,8 +116,9 @@ describe(onServer('1. topology discovery and refresh'), () => {
       }
     }
 
-    // The refresher asks CLUSTER SLOTS when a node does not know CLUSTER SHARDS.
+    // The refresher asks CLUSTER SLOTS when a node does not know CLUSTER SHARDS, then CLUSTER NODES for health.
     const slotsReply = await conn.call('CLUSTER', 'SLOTS');
+    const nodesReply = await conn.call('CLUSTER', 'NODES');
     const asked: string[] = [];
     const oldServer = {
       address: cluster.seeds[0]!,
@@ -126,12 +127,13 @@ describe(onServer('1. topology discovery and refresh'), () => {
         asked.push(`${command.name} ${command.args.join(' ')}`);
         if (command.args[0] === 'SHARDS')
           throw new ReplyError("ERR unknown subcommand 'SHARDS'. Try CLUSTER HELP.");
-        return slotsReply;
+        return command.args[0] === 'NODES' ? nodesReply : slotsReply;
       },
     } as unknown as NodeHandle;
     const discovered = await discoverTopology([oldServer], 1000, undefined);
-    expect(asked).toEqual(['CLUSTER SHARDS', 'CLUSTER SLOTS']);
+    expect(asked).toEqual(['CLUSTER SHARDS', 'CLUSTER SLOTS', 'CLUSTER NODES']);
     expect(discovered.fingerprint).toBe(fromShards.fingerprint);
+    expect(discovered.shards.every((shard) => shard.primary.health === 'online')).toBe(true);
   });
 
   it('fails within the connect timeout, naming every seed node and why', async () => {
