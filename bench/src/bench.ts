@@ -12,6 +12,7 @@ import { httpTable, rotate, runHttp, summarizeHttp } from './http.js';
 import { machineInfo } from './machine.js';
 import { CLIENT_LABELS, SCENARIOS } from './names.js';
 import { parseOptions, USAGE } from './options.js';
+import { outageTable, runOutage } from './outage.js';
 import { runProfiles } from './profile.js';
 import { formatProfileSummary } from './profile-summary.js';
 import {
@@ -160,6 +161,14 @@ export async function main(argv: string[]): Promise<number> {
       bullmq = await runBullmq(addresses, options.rounds, options.warmupMs, options.durationMs);
     }
 
+    let outage: Awaited<ReturnType<typeof runOutage>> | undefined;
+    if (options.outage) {
+      console.log(
+        `bench: the full outage (chaos fault 4), each client on a cluster of its own [${elapsed(started)}]`,
+      );
+      outage = await runOutage();
+    }
+
     if (summaries.length > 0) {
       console.log('');
       console.log('## Results (medians over rounds; in the overview, ops/s with client CPU µs per command)');
@@ -206,6 +215,12 @@ export async function main(argv: string[]): Promise<number> {
       console.log('');
       console.log(bullmqTable(bullmq.summary));
     }
+    if (outage) {
+      console.log('');
+      console.log('## The full outage: every node stopped 10 s, 5,000 new reads/s (chaos fault 4)');
+      console.log('');
+      console.log(outageTable(outage));
+    }
     if (failures.length > 0) console.log(`\nbench: ${failures.length} run(s) failed; see above`);
 
     mkdirSync(path.dirname(outFile), { recursive: true });
@@ -224,6 +239,7 @@ export async function main(argv: string[]): Promise<number> {
           http,
           experiments,
           bullmq,
+          outage,
           profiles: profiles?.map((p) => ({ ...p, file: path.relative(BENCH_DIR, p.file) })),
           runs,
           failures,
