@@ -57,9 +57,10 @@ export async function main(argv: string[]): Promise<number> {
       `bench: warning: the machine is busy (load ${machine.loadAverageAtStart[0]} on ${machine.nproc} CPUs); figures will be noisy`,
     );
   }
-  console.log(
-    `bench: ${options.rounds} round(s) × ${options.clients.length} clients × ${options.scenarios.length} scenarios, ${options.warmupMs} ms warm-up + ${options.durationMs} ms each`,
-  );
+  if (options.matrix)
+    console.log(
+      `bench: ${options.rounds} round(s) × ${options.clients.length} clients × ${options.scenarios.length} scenarios, ${options.warmupMs} ms warm-up + ${options.durationMs} ms each`,
+    );
 
   const cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1, server: server.name });
   try {
