@@ -12,6 +12,7 @@ import { httpTable, rotate, runHttp, summarizeHttp } from './http.js';
 import { machineInfo } from './machine.js';
 import { CLIENT_LABELS, SCENARIOS } from './names.js';
 import { parseOptions, USAGE } from './options.js';
+import { outageTable, runOutage } from './outage.js';
 import { runProfiles } from './profile.js';
 import { formatProfileSummary } from './profile-summary.js';
 import {
@@ -56,9 +57,10 @@ export async function main(argv: string[]): Promise<number> {
       `bench: warning: the machine is busy (load ${machine.loadAverageAtStart[0]} on ${machine.nproc} CPUs); figures will be noisy`,
     );
   }
-  console.log(
-    `bench: ${options.rounds} round(s) × ${options.clients.length} clients × ${options.scenarios.length} scenarios, ${options.warmupMs} ms warm-up + ${options.durationMs} ms each`,
-  );
+  if (options.matrix)
+    console.log(
+      `bench: ${options.rounds} round(s) × ${options.clients.length} clients × ${options.scenarios.length} scenarios, ${options.warmupMs} ms warm-up + ${options.durationMs} ms each`,
+    );
 
   const cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1, server: server.name });
   try {
@@ -160,6 +162,14 @@ export async function main(argv: string[]): Promise<number> {
       bullmq = await runBullmq(addresses, options.rounds, options.warmupMs, options.durationMs);
     }
 
+    let outage: Awaited<ReturnType<typeof runOutage>> | undefined;
+    if (options.outage) {
+      console.log(
+        `bench: the full outage (chaos fault 4), each client on a cluster of its own [${elapsed(started)}]`,
+      );
+      outage = await runOutage();
+    }
+
     if (summaries.length > 0) {
       console.log('');
       console.log('## Results (medians over rounds; in the overview, ops/s with client CPU µs per command)');
@@ -206,6 +216,12 @@ export async function main(argv: string[]): Promise<number> {
       console.log('');
       console.log(bullmqTable(bullmq.summary));
     }
+    if (outage) {
+      console.log('');
+      console.log('## The full outage: every node stopped 10 s, 5,000 new reads/s (chaos fault 4)');
+      console.log('');
+      console.log(outageTable(outage));
+    }
     if (failures.length > 0) console.log(`\nbench: ${failures.length} run(s) failed; see above`);
 
     mkdirSync(path.dirname(outFile), { recursive: true });
@@ -224,6 +240,7 @@ export async function main(argv: string[]): Promise<number> {
           http,
           experiments,
           bullmq,
+          outage,
           profiles: profiles?.map((p) => ({ ...p, file: path.relative(BENCH_DIR, p.file) })),
           runs,
           failures,

@@ -26,6 +26,8 @@ export interface BenchOptions {
   experiments: boolean;
   /** BullMQ on keyslot against BullMQ on ioredis (bullmq.ts); off unless asked for. */
   bullmq: boolean;
+  /** The full outage of chaos fault 4 for keyslot and the peers (outage.ts); off unless asked for. */
+  outage: boolean;
   profileDurationMs: number;
   out: string | undefined;
   /** The Redis server the cluster runs (dev-cluster's choice): undefined for its default. */
@@ -41,9 +43,10 @@ export const USAGE = `npm run bench [-- options]
   --clients a,b         among ${CLIENT_NAMES.join(', ')}
   --otel                also run keyslot with @keyslot/otel on (${OTEL_CLIENT}), for the instrumentation's cost
   --scenarios a,b       among ${SCENARIO_NAMES.join(', ')}
-  --only PARTS          run only some of: matrix, http, profile, experiments, bullmq (comma-separated);
-                        experiments (I/O counts, a flush prototype) and bullmq (jobs/s of BullMQ on
-                        keyslot and on an ioredis Cluster) never run unless named here
+  --only PARTS          run only some of: matrix, http, profile, experiments, bullmq, outage (comma-separated);
+                        experiments (I/O counts, a flush prototype), bullmq (jobs/s of BullMQ on
+                        keyslot and on an ioredis Cluster) and outage (chaos fault 4, every node down 10 s,
+                        for keyslot, ioredis and node-redis) never run unless named here
   --no-http             skip the HTTP benchmark
   --http-duration S     seconds per HTTP run (default 5)
   --http-connections N  autocannon connections (default 100)
@@ -93,6 +96,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     profile: !quick,
     experiments: false,
     bullmq: false,
+    outage: false,
     profileDurationMs: quick ? 1000 : 4000,
     out: undefined,
     server: undefined,
@@ -136,12 +140,17 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
         options.scenarios = list(next(), SCENARIO_NAMES, 'scenario');
         break;
       case '--only': {
-        const parts = list(next(), ['matrix', 'http', 'profile', 'experiments', 'bullmq'] as const, 'part');
+        const parts = list(
+          next(),
+          ['matrix', 'http', 'profile', 'experiments', 'bullmq', 'outage'] as const,
+          'part',
+        );
         options.matrix = parts.includes('matrix');
         options.http = parts.includes('http');
         options.profile = parts.includes('profile');
         options.experiments = parts.includes('experiments');
         options.bullmq = parts.includes('bullmq');
+        options.outage = parts.includes('outage');
         break;
       }
       case '--no-http':
