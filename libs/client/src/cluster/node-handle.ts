@@ -94,10 +94,11 @@ export class NodeHandle {
 
   /**
    * Another node reports this one up: dial it now instead of waiting out the backoff, at most once per
-   * `DIAL_NOW_MIN_MS`, so that a node reported up again and again is not dialled in a storm.
+   * `DIAL_NOW_MIN_MS`, so that a node reported up again and again is not dialled in a storm. A node never dialled
+   * stays so: connections are opened when a command needs them (a replica no read goes to has none).
    */
   dialNow(): void {
-    if (this.closed || this.connection?.isOpen || this.connecting !== null) return;
+    if (this.closed || this.lastDialAt === 0 || this.connection?.isOpen || this.connecting !== null) return;
     if (Date.now() - this.lastDialAt < DIAL_NOW_MIN_MS) return;
     void this.ensureConnecting();
   }

@@ -577,8 +577,9 @@ export class ClusterRouter implements RequestRouter {
     if (count === 0) return route.primary;
     for (let i = 0; i < count; i++) {
       const replica = replicas[route.next++ % count]!;
-      if (this.settings.readFrom === 'replica' || replica.isUp || replica.lastError === undefined)
-        return replica;
+      // A replica known unreachable is passed over (in every read mode): a read does not wait on it while another
+      // replica or the primary can serve it. One never dialled yet is tried.
+      if (replica.isUp || replica.lastError === undefined) return replica;
     }
     return route.primary;
   }
