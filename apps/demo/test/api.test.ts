@@ -354,6 +354,7 @@ describe.each(FLAVOURS)('the %s server', (flavour, build: BuildApp) => {
         retries: expect.any(Number),
         reconnects: expect.any(Number),
         refreshes: expect.any(Number),
+        dials: expect.any(Number),
         pending: expect.any(Number),
       });
       expect(stats.commands).toBeGreaterThan(0);

@@ -32,7 +32,7 @@ describe(onServer('blocking commands across a failover and a lost connection'), 
         id = line?.match(/^id=(\d+)/)?.[1] ?? '';
         return id !== '';
       },
-      { timeoutMs: 5_000, message: `${command} to block on ${primary.address}` },
+      { timeoutMs: 15_000, message: `${command} to block on ${primary.address}` },
     );
     return id;
   }
