@@ -514,12 +514,13 @@ export class ClusterRouter implements RequestRouter {
       next: 0,
     }));
     const inUse = new Set(topology.addresses());
-    for (const [address, handle] of this.handles) {
-      if (!inUse.has(address)) {
-        this.handles.delete(address);
-        void handle.close();
-        this.ownership?.onNodeLost(address);
-      }
+    // Removed first, closed after: closing fails its waiting requests, which are routed again at once and may
+    // create a handle for the same address; closing inside the loop over the map would meet that one, and so on.
+    const removed = [...this.handles].filter(([address]) => !inUse.has(address));
+    for (const [address] of removed) this.handles.delete(address);
+    for (const [address, handle] of removed) {
+      void handle.close();
+      this.ownership?.onNodeLost(address);
     }
     if (servedBefore !== undefined) {
       for (const [slot, servers] of servedBefore) {
