@@ -15,6 +15,7 @@ import {
   timed,
 } from './cluster-helpers.js';
 import { onServer } from './support/server.js';
+import { withCluster } from './support/with-cluster.js';
 
 /** Figures printed at the end of each scenario, for the report. */
 function report(scenario: string, figures: Record<string, unknown>): void {
@@ -24,14 +25,7 @@ function report(scenario: string, figures: Record<string, unknown>): void {
 describe(onServer('a primary SIGKILLed under 1,000 concurrent callers'), () => {
   let cluster: DevCluster;
   let conn: ClusterConnection;
-  beforeAll(async () => {
-    cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1 });
-    conn = await new ClusterClient(cluster.seeds).getConnection({ topologyCheckIntervalMs: 1000 });
-  });
-  afterAll(async () => {
-    conn?.destroy();
-    await cluster?.stop();
-  });
+  withCluster((started) => ({ cluster, conn } = started), { topologyCheckIntervalMs: 1000 });
 
   it('settles every promise, recovers by itself once the replica is promoted, and applies no INCR twice', async () => {
     const keys = spreadKeys(1000, 'kill:');
@@ -151,14 +145,7 @@ describe(onServer('a primary SIGKILLed under 1,000 concurrent callers'), () => {
 describe(onServer('a graceful CLUSTER FAILOVER and 100 slots moved with their keys, under load'), () => {
   let cluster: DevCluster;
   let conn: ClusterConnection;
-  beforeAll(async () => {
-    cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1 });
-    conn = await new ClusterClient(cluster.seeds).getConnection();
-  });
-  afterAll(async () => {
-    conn?.destroy();
-    await cluster?.stop();
-  });
+  withCluster((started) => ({ cluster, conn } = started));
 
   it('lets zero errors reach the callers', async () => {
     const [first, second, third] = cluster.primaries as [never, never, never];

@@ -1,13 +1,7 @@
 // Deadlines, retry safety and the pending limit; pipelines, transactions, WATCH and blocking commands; scripts;
 // introspection; close and destroy. One real 3+3 cluster shared by the file (the faults here are short pauses and
 // cut connections that heal before the next test).
-import {
-  type DevCluster,
-  type DevClusterNode,
-  findFreePort,
-  startCluster,
-  TcpProxy,
-} from '@keyslot/dev-cluster';
+import { type DevCluster, type DevClusterNode, findFreePort, TcpProxy } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ClosedError,
@@ -23,18 +17,11 @@ import {
 } from '../src/index.js';
 import { callsOf, keysInSlot, settle, slotOf, spreadKeys, tagOn, timed } from './cluster-helpers.js';
 import { onServer } from './support/server.js';
+import { withCluster } from './support/with-cluster.js';
 
 let cluster: DevCluster;
 let conn: ClusterConnection;
-
-beforeAll(async () => {
-  cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1 });
-  conn = await new ClusterClient(cluster.seeds).getConnection();
-});
-afterAll(async () => {
-  conn?.destroy();
-  await cluster?.stop();
-});
+withCluster((started) => ({ cluster, conn } = started));
 
 /** Pauses a node (SIGSTOP) for the duration of `work`, well below the 2 s node timeout. */
 async function whilePaused<T>(node: DevClusterNode, work: () => Promise<T>): Promise<T> {

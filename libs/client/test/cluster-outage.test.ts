@@ -2,11 +2,12 @@
 // 200 INCR callers and 5,000 new GETs a second. Commands wait for their node without being retried, in bounded
 // heap and CPU, with a bounded number of connection attempts per node; once the cluster is restarted, everything
 // is served again within 0.5 s of it being up.
-import { type DevCluster, startCluster } from '@keyslot/dev-cluster';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterClient, type ClusterConnection } from '../src/index.js';
+import { type DevCluster } from '@keyslot/dev-cluster';
+import { describe, expect, it } from 'vitest';
+import { type ClusterConnection } from '../src/index.js';
 import { liveHeap, spreadKeys, startIncrLoad } from './cluster-helpers.js';
 import { onServer } from './support/server.js';
+import { withCluster } from './support/with-cluster.js';
 
 const OUTAGE_MS = 10_000;
 /** New commands a second, from the warm-up to the end. */
@@ -20,14 +21,7 @@ function mean(values: readonly number[]): number {
 describe(onServer('every node SIGKILLed for 10 s under 5,000 new commands a second, default options'), () => {
   let cluster: DevCluster;
   let conn: ClusterConnection;
-  beforeAll(async () => {
-    cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1 });
-    conn = await new ClusterClient(cluster.seeds).getConnection();
-  });
-  afterAll(async () => {
-    conn?.destroy();
-    await cluster?.stop();
-  });
+  withCluster((started) => ({ cluster, conn } = started));
 
   it('waits without retries in under 1 KB of live heap per pending command and little CPU, dials each node a bounded number of times, and serves again within 0.5 s of the restart', async () => {
     const load = startIncrLoad(conn, spreadKeys(200, 'outage:'));

@@ -1,22 +1,15 @@
 // Cluster SCAN and pub/sub across slot moves, failovers, killed connections and restarted nodes, on a 3+3 cluster
 // of this file's own (the faults change the cluster for the tests that follow, which is why they run in order).
-import { type DevCluster, type DevClusterNode, startCluster } from '@keyslot/dev-cluster';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DevCluster, type DevClusterNode } from '@keyslot/dev-cluster';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient, type ClusterConnection, type PubSubMessage } from '../src/index.js';
 import { slotOf, spreadKeys, tagOn } from './cluster-helpers.js';
 import { onServer } from './support/server.js';
+import { withCluster } from './support/with-cluster.js';
 
 let cluster: DevCluster;
 let conn: ClusterConnection;
-
-beforeAll(async () => {
-  cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1 });
-  conn = await new ClusterClient(cluster.seeds).getConnection({ commandTimeoutMs: 2000 });
-});
-afterAll(async () => {
-  conn?.destroy();
-  await cluster?.stop();
-});
+withCluster((started) => ({ cluster, conn } = started), { commandTimeoutMs: 2000 });
 
 /** Takes up to `count` keys from the iterator. */
 async function take(iterator: AsyncIterator<string>, count: number, into: string[]): Promise<void> {

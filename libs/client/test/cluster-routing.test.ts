@@ -1,13 +1,7 @@
 // Topology discovery and refresh, routing by hash slot, MOVED / ASK / TRYAGAIN, multi-key splitting, cross-slot
 // refusal and keyless fan-out, against one real 3+3 cluster shared by every test of this file.
-import {
-  type DevCluster,
-  type DevClusterNode,
-  findFreePort,
-  startCluster,
-  TcpProxy,
-} from '@keyslot/dev-cluster';
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { type DevCluster, type DevClusterNode, findFreePort, TcpProxy } from '@keyslot/dev-cluster';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ClusterRequest } from '../src/cluster/cluster-request.js';
 import type { NodeHandle } from '../src/cluster/node-handle.js';
 import { slotRoute } from '../src/cluster/route.js';
@@ -33,18 +27,11 @@ import {
   timed,
 } from './cluster-helpers.js';
 import { onServer } from './support/server.js';
+import { withCluster } from './support/with-cluster.js';
 
 let cluster: DevCluster;
 let conn: ClusterConnection;
-
-beforeAll(async () => {
-  cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1 });
-  conn = await new ClusterClient(cluster.seeds).getConnection();
-});
-afterAll(async () => {
-  conn?.destroy();
-  await cluster?.stop();
-});
+withCluster((started) => ({ cluster, conn } = started));
 
 /** Slots `count` slots of `node` (the first of its first range). */
 function slotsOf(node: DevClusterNode, count: number): number[] {

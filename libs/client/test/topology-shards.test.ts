@@ -2,31 +2,7 @@
 // they differ: after a failover whose old primary stays down, and while Valkey's shard ids settle.
 import { describe, expect, it } from 'vitest';
 import { topologyFromShards } from '../src/cluster/topology.js';
-
-type Health = 'online' | 'fail' | 'loading';
-
-function node(id: string, port: number, role: 'master' | 'replica', health: Health = 'online') {
-  return [
-    'id',
-    id,
-    'port',
-    port,
-    'ip',
-    '127.0.0.1',
-    'endpoint',
-    '127.0.0.1',
-    'role',
-    role,
-    'replication-offset',
-    14,
-    'health',
-    health,
-  ];
-}
-
-function shard(slots: number[], ...nodes: unknown[][]) {
-  return ['slots', slots, 'nodes', nodes];
-}
+import { shardsNode as node, shardsEntry as shard } from './support/shards-reply.js';
 
 const healthy = [
   shard([5461, 10921], node('b', 7002, 'master'), node('b1', 7005, 'replica')),
@@ -109,7 +85,7 @@ describe('topologyFromShards', () => {
           node('a1', 7004, 'replica', 'loading'),
           node('a2', 7008, 'replica', 'fail'),
         ),
-        shard([5461, 16383], node('x', 7009, 'master', 'failed' as Health), node('b', 7002, 'master')),
+        shard([5461, 16383], node('x', 7009, 'master', 'failed'), node('b', 7002, 'master')),
       ],
       '127.0.0.1',
     )!;

@@ -3,11 +3,12 @@
 // had everything, even with the replica stopped. Now they run on the shared connection the writes went through (on
 // a cluster: on every primary's, the smallest answer standing for all, as Redis documents), against real servers
 // whose replica is stopped with SIGSTOP so that it cannot acknowledge.
-import { type DevCluster, type DevStandalone, startCluster, startStandalone } from '@keyslot/dev-cluster';
+import { type DevCluster, type DevStandalone, startStandalone } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, ClusterClient, type ClusterConnection } from '../src/index.js';
+import { Client, type ClusterConnection } from '../src/index.js';
 import { slotOf } from './cluster-helpers.js';
 import { failure } from './support/failure.js';
+import { withCluster } from './support/with-cluster.js';
 
 /** Runs `wait` and how long it took. */
 async function timedWait(wait: () => Promise<number>): Promise<{ replicas: number; ms: number }> {
@@ -66,14 +67,7 @@ describe('WAIT on a standalone server with a replica', () => {
 describe('WAIT on a cluster', () => {
   let cluster: DevCluster;
   let conn: ClusterConnection;
-  beforeAll(async () => {
-    cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1 });
-    conn = await new ClusterClient(cluster.seeds).getConnection();
-  });
-  afterAll(async () => {
-    conn?.destroy();
-    await cluster?.stop();
-  });
+  withCluster((started) => ({ cluster, conn } = started));
 
   it('goes to every primary on the connection the writes went through; the smallest answer stands', async () => {
     const key = 'wait:{k}';

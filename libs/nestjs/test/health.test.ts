@@ -1,13 +1,14 @@
 // ClusterHealthIndicator through @nestjs/terminus: it uses the shared connection, goes down while a primary is
 // dead, and comes back up once a replica has taken over.
+
 import { type DevCluster, type DevClusterNode, findFreePort, startCluster } from '@keyslot/dev-cluster';
 import { KeyslotModule } from '@keyslot/nestjs';
 import { ClusterHealthIndicator } from '@keyslot/nestjs/health';
 import { Controller, Get, Module } from '@nestjs/common';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
-import { Test } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFastifyApp } from './support/fastify-app.js';
 
 @Controller('health')
 class HealthController {
@@ -40,13 +41,7 @@ interface HealthBody {
 async function startApp(keyslot: ReturnType<typeof KeyslotModule.forRoot>): Promise<NestFastifyApplication> {
   @Module({ imports: [keyslot, HealthModule] })
   class AppModule {}
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-    logger: false,
-  });
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  return app;
+  return startFastifyApp(AppModule);
 }
 
 async function getHealth(app: NestFastifyApplication): Promise<{ code: number; body: HealthBody }> {

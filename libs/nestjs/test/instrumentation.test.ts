@@ -5,14 +5,14 @@ import { ConfigError } from '@keyslot/client';
 import { ClusterConnection, KeyslotModule } from '@keyslot/nestjs';
 import { KeyslotInstrumentation } from '@keyslot/otel';
 import { Controller, Get, Module, Param } from '@nestjs/common';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
+import { startFastifyApp } from './support/fastify-app.js';
 import { sharedSeeds } from './support/shared-seeds.js';
 
 @Controller('values')
@@ -36,13 +36,7 @@ async function startApp(instrumentation: unknown): Promise<NestFastifyApplicatio
     controllers: [ValuesController],
   })
   class AppModule {}
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-    logger: false,
-  });
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  return app;
+  return startFastifyApp(AppModule);
 }
 
 describe('KeyslotModule instrumentation option', () => {

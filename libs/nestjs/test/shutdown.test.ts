@@ -1,11 +1,13 @@
 // The connection is closed on application shutdown, after the commands already sent have finished.
+
 import { ClosedError } from '@keyslot/client';
 import { findFreePort } from '@keyslot/dev-cluster';
 import { ClusterConnection, KeyslotModule } from '@keyslot/nestjs';
 import { Controller, Get, Module, Param } from '@nestjs/common';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
+import { startFastifyApp } from './support/fastify-app.js';
 import { sharedSeeds } from './support/shared-seeds.js';
 
 @Controller('counters')
@@ -21,13 +23,7 @@ class CountersController {
 async function startHttpApp(): Promise<NestFastifyApplication> {
   @Module({ imports: [KeyslotModule.forRoot({ nodes: sharedSeeds() })], controllers: [CountersController] })
   class AppModule {}
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-    logger: false,
-  });
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  return app;
+  return startFastifyApp(AppModule);
 }
 
 describe('shutdown', () => {

@@ -16,11 +16,11 @@ import {
   Module,
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Throttle, ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFastifyApp } from './support/fastify-app.js';
 
 @Controller()
 class RoutesController {
@@ -78,10 +78,7 @@ describe('KeyslotThrottlerStorage through ThrottlerModule', () => {
       ],
     })
     class AppModule {}
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await startFastifyApp(AppModule);
   });
 
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { topologyFromShards, topologyFromSlots, withNodesHealth } from '../../../src/cluster/topology.js';
+import { shardsNode as node, shardsEntry as shard } from '../../support/shards-reply.js';
 
 // A CLUSTER SLOTS reply and the CLUSTER NODES text of the same cluster (a server without CLUSTER SHARDS): one shard
 // with an online replica, one whose replica failed, one whose old primary failed and was replaced.
@@ -46,35 +47,17 @@ describe('withNodesHealth (servers without CLUSTER SHARDS)', () => {
 });
 
 describe('topologyFromShards health', () => {
-  const node = (id: string, port: number, role: string, health: string) => [
-    'id',
-    id,
-    'port',
-    port,
-    'ip',
-    '127.0.0.1',
-    'endpoint',
-    '127.0.0.1',
-    'role',
-    role,
-    'health',
-    health,
-  ];
   // As Redis 7.4 and Valkey 8.0 write it (`fail`, not the documented `failed`): a shard whose old primary failed
   // and was replaced, with a replica still loading and one that failed.
   const reply = [
-    [
-      'slots',
+    shard(
       [0, 16383],
-      'nodes',
-      [
-        node('old', 7000, 'master', 'fail'),
-        node('new', 7001, 'master', 'online'),
-        node('loading', 7002, 'replica', 'loading'),
-        node('dead', 7003, 'replica', 'fail'),
-        node('ok', 7004, 'replica', 'online'),
-      ],
-    ],
+      node('old', 7000, 'master', 'fail'),
+      node('new', 7001, 'master', 'online'),
+      node('loading', 7002, 'replica', 'loading'),
+      node('dead', 7003, 'replica', 'fail'),
+      node('ok', 7004, 'replica', 'online'),
+    ),
   ];
   const topology = topologyFromShards(reply, '127.0.0.1')!;
 
