@@ -1,4 +1,4 @@
-import type { ClusterConnection } from '@keyslot/client';
+import type { ObservableConnection } from '@keyslot/client';
 import {
   type Histogram,
   type Meter,
@@ -88,10 +88,11 @@ export class KeyslotInstrumentation {
   }
 
   /**
-   * Reports a cluster connection's pending commands per node. Connections created while enabled are reported by
-   * themselves; this is for one created before.
+   * Reports a connection's pending commands per node: a cluster connection's, or a standalone `ConnectionManager`'s
+   * (its server as the one node). Connections created while enabled are reported by themselves; this is for one
+   * created before.
    */
-  observe(connection: ClusterConnection): void {
+  observe(connection: ObservableConnection): void {
     this.metrics?.observe(connection);
   }
 
