@@ -108,6 +108,11 @@ export class ClientMetrics {
     this.connections.add(connection);
   }
 
+  /** The connections reported now. */
+  get observed(): ReadonlySet<ObservableConnection> {
+    return this.connections;
+  }
+
   private onRedirect(event: RedirectEvent): void {
     this.redirects.add(1, {
       [ATTR.dbSystemName]: DB_SYSTEM,
