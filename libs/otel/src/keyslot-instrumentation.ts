@@ -62,7 +62,7 @@ export class KeyslotInstrumentation {
   private sdkCheck: NodeJS.Timeout | undefined;
   private readonly waitingToObserve = new Set<ObservableConnection>();
   private readonly collect = (message: unknown): void => {
-    this.waitingToObserve.add((message as ConnectionCreatedEvent).connection);
+    this.remember((message as ConnectionCreatedEvent).connection);
   };
 
   constructor(config: KeyslotInstrumentationConfig = {}) {
@@ -148,7 +148,13 @@ export class KeyslotInstrumentation {
    */
   observe(connection: ObservableConnection): void {
     if (this.metrics !== undefined) this.metrics.observe(connection);
-    else if (this.enabled) this.waitingToObserve.add(connection);
+    else if (this.enabled) this.remember(connection);
+  }
+
+  /** Keeps a connection to observe once an SDK is there; closed ones are let go, so waiting holds no dead ones. */
+  private remember(connection: ObservableConnection): void {
+    for (const kept of this.waitingToObserve) if (!kept.isOpen) this.waitingToObserve.delete(kept);
+    this.waitingToObserve.add(connection);
   }
 
   /** Takes effect at once (and starts the instrumentation if it was waiting for an SDK). */
