@@ -1,6 +1,14 @@
 // What can be run, by name: no imports, so the orchestrator can parse options before the peers are installed.
 
-export type ClientName = 'keyslot' | 'ioredis' | 'ioredis-autopipe' | 'node-redis' | 'glide' | 'keyslot-otel';
+export type ClientName =
+  | 'keyslot'
+  | 'ioredis'
+  | 'ioredis-autopipe'
+  | 'node-redis'
+  | 'glide'
+  | 'keyslot-otel-nosdk'
+  | 'keyslot-otel-batch'
+  | 'keyslot-otel';
 
 export const CLIENT_NAMES: readonly ClientName[] = [
   'keyslot',
@@ -8,14 +16,23 @@ export const CLIENT_NAMES: readonly ClientName[] = [
   'ioredis-autopipe',
   'node-redis',
   'glide',
+  'keyslot-otel-nosdk',
+  'keyslot-otel-batch',
   'keyslot-otel',
 ];
 
-/** keyslot with @keyslot/otel on (spans and metrics through the OpenTelemetry SDK): run only when asked (`--otel`). */
-export const OTEL_CLIENT: ClientName = 'keyslot-otel';
+/**
+ * keyslot with @keyslot/otel on, run only when asked (`--otel`): registered without an OpenTelemetry SDK (the API's
+ * no-op tracer and meter), with the SDK and a `BatchSpanProcessor`, and with the SDK and a `SimpleSpanProcessor`.
+ */
+export const OTEL_CLIENTS: readonly ClientName[] = [
+  'keyslot-otel-nosdk',
+  'keyslot-otel-batch',
+  'keyslot-otel',
+];
 
 /** Clients that are keyslot itself, not peers to compare it with. */
-export const KEYSLOT_CLIENTS: readonly ClientName[] = ['keyslot', 'keyslot-otel'];
+export const KEYSLOT_CLIENTS: readonly ClientName[] = ['keyslot', ...OTEL_CLIENTS];
 
 export const CLIENT_LABELS: Record<ClientName, string> = {
   keyslot: 'keyslot',
@@ -23,7 +40,9 @@ export const CLIENT_LABELS: Record<ClientName, string> = {
   'ioredis-autopipe': 'ioredis autopipe',
   'node-redis': 'node-redis',
   glide: 'glide',
-  'keyslot-otel': 'keyslot + otel',
+  'keyslot-otel-nosdk': 'keyslot + otel, no SDK',
+  'keyslot-otel-batch': 'keyslot + otel, batch processor',
+  'keyslot-otel': 'keyslot + otel, simple processor',
 };
 
 export type ScenarioName =

@@ -1,7 +1,7 @@
 import {
   CLIENT_NAMES,
   type ClientName,
-  OTEL_CLIENT,
+  OTEL_CLIENTS,
   SCENARIO_NAMES,
   type ScenarioName,
   SERVER_NAMES,
@@ -41,7 +41,8 @@ export const USAGE = `npm run bench [-- options]
   --duration MS         measured time per scenario run (default 3000)
   --warmup MS           warm-up before each measurement (default 750)
   --clients a,b         among ${CLIENT_NAMES.join(', ')}
-  --otel                also run keyslot with @keyslot/otel on (${OTEL_CLIENT}), for the instrumentation's cost
+  --otel                also run keyslot with @keyslot/otel on, for the instrumentation's cost: registered
+                        without an SDK, with a batch and with a simple span processor (${OTEL_CLIENTS.join(', ')})
   --scenarios a,b       among ${SCENARIO_NAMES.join(', ')}
   --only PARTS          run only some of: matrix, http, profile, experiments, bullmq, outage (comma-separated);
                         experiments (I/O counts, a flush prototype), bullmq (jobs/s of BullMQ on
@@ -58,7 +59,7 @@ export const USAGE = `npm run bench [-- options]
   --help
 
 Environment: BENCH_QUICK=1, BENCH_ROUNDS, BENCH_DURATION_MS, BENCH_WARMUP_MS, BENCH_CLIENTS, BENCH_SCENARIOS,
-BENCH_HTTP=0, BENCH_HTTP_DURATION_S, BENCH_PROFILE=0, BENCH_OTEL=1, KEYSLOT_SERVER (flags win).`;
+BENCH_HTTP=0, BENCH_HTTP_DURATION_S, BENCH_PROFILE=0, BENCH_PROFILE_CLIENT=<client>, BENCH_OTEL=1, KEYSLOT_SERVER (flags win).`;
 
 function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
   const items = value
@@ -86,7 +87,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     rounds: quick ? 1 : 3,
     warmupMs: quick ? 300 : 750,
     durationMs: quick ? 1000 : 3000,
-    clients: CLIENT_NAMES.filter((name) => name !== OTEL_CLIENT),
+    clients: CLIENT_NAMES.filter((name) => !OTEL_CLIENTS.includes(name)),
     scenarios: [...SCENARIO_NAMES],
     matrix: true,
     http: true,
@@ -179,6 +180,6 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     }
   }
   const otel = argv.includes('--otel') || env.BENCH_OTEL === '1';
-  if (otel && !options.clients.includes(OTEL_CLIENT)) options.clients.push(OTEL_CLIENT);
+  if (otel) for (const name of OTEL_CLIENTS) if (!options.clients.includes(name)) options.clients.push(name);
   return options;
 }

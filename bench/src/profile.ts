@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildResult } from './child.js';
 import type { ClusterAddresses } from './clients/driver.js';
-import type { ScenarioName } from './names.js';
+import { CLIENT_NAMES, type ClientName, type ScenarioName } from './names.js';
 import { type ProfileSummary, summarizeProfile } from './profile-summary.js';
 import { runChild } from './spawn.js';
 
@@ -30,12 +30,13 @@ export async function runProfiles(
   durationMs: number,
 ): Promise<ProfileRun[]> {
   mkdirSync(dir, { recursive: true });
+  const client = profiledClient();
   const out: ProfileRun[] = [];
   for (const scenario of PROFILED_SCENARIOS) {
-    const name = `keyslot-${scenario}.cpuprofile`;
+    const name = `${client}-${scenario}.cpuprofile`;
     const result = await runChild<ChildResult>(
       'child.ts',
-      { kind: 'scenario', client: 'keyslot', scenario, cluster, warmupMs, durationMs },
+      { kind: 'scenario', client, scenario, cluster, warmupMs, durationMs },
       warmupMs + durationMs + 60_000,
       ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`, '--cpu-prof-interval=200'],
     );
@@ -44,4 +45,14 @@ export async function runProfiles(
     out.push({ scenario, file, opsPerSec: result.opsPerSec, cpuUsPerOp: result.cpuUsPerOp, summary });
   }
   return out;
+}
+
+/** keyslot unless `BENCH_PROFILE_CLIENT` names another client (e.g. `keyslot-otel-batch`, to see where otel's cost goes). */
+function profiledClient(): ClientName {
+  const named = process.env.BENCH_PROFILE_CLIENT;
+  if (named === undefined || named === '') return 'keyslot';
+  if (!CLIENT_NAMES.includes(named as ClientName)) {
+    throw new Error(`BENCH_PROFILE_CLIENT must be one of ${CLIENT_NAMES.join(', ')}, got ${named}`);
+  }
+  return named as ClientName;
 }

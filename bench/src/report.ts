@@ -1,7 +1,14 @@
 // Turns the raw runs into medians per client and scenario, keyslot's ratios to the best peer, the targets, and
 // Markdown tables (printed, and pasted into bench/README.md).
 import type { ChildResult } from './child.js';
-import { CLIENT_LABELS, type ClientName, KEYSLOT_CLIENTS, SCENARIOS, type ScenarioName } from './names.js';
+import {
+  CLIENT_LABELS,
+  type ClientName,
+  KEYSLOT_CLIENTS,
+  OTEL_CLIENTS,
+  SCENARIOS,
+  type ScenarioName,
+} from './names.js';
 
 export interface Run extends ChildResult {
   round: number;
@@ -234,24 +241,32 @@ export function ratioTable(ratioList: readonly Ratio[], targetList: readonly Tar
 }
 
 /**
- * What @keyslot/otel costs, per scenario: keyslot with it on against keyslot without, in the same run (a span and a
- * duration measurement per command, batches one span each).
+ * What @keyslot/otel costs, per scenario and setup (registered without an SDK, batch processor, simple processor):
+ * keyslot with it on against keyslot without, in the same run (a span and a duration measurement per command,
+ * batches one span each).
  */
 export function instrumentationCostTable(summaries: readonly Summary[]): string | undefined {
   const rows: string[] = [];
   for (const { name } of SCENARIOS) {
     const off = find(summaries, name, 'keyslot');
-    const on = find(summaries, name, 'keyslot-otel');
-    if (!off || !on) continue;
-    const extraCpu = on.cpuUsPerOp - off.cpuUsPerOp;
+    if (!off) continue;
     rows.push(
-      `| ${name} | ${fmtOps(off.opsPerSec)} | ${fmtOps(on.opsPerSec)} | ${x(on.opsPerSec / off.opsPerSec)} | ${fmtNumber(off.cpuUsPerOp)} | ${fmtNumber(on.cpuUsPerOp)} | ${extraCpu >= 0 ? '+' : ''}${fmtNumber(extraCpu)} |`,
+      `| ${name} | ${CLIENT_LABELS.keyslot} | ${fmtOps(off.opsPerSec)} | | ${fmtNumber(off.cpuUsPerOp)} | |`,
     );
+    for (const client of OTEL_CLIENTS) {
+      const on = find(summaries, name, client);
+      if (!on) continue;
+      const extraCpu = on.cpuUsPerOp - off.cpuUsPerOp;
+      rows.push(
+        `| ${name} | ${CLIENT_LABELS[client]} | ${fmtOps(on.opsPerSec)} | ${x(on.opsPerSec / off.opsPerSec)} | ${fmtNumber(on.cpuUsPerOp)} | ${extraCpu >= 0 ? '+' : ''}${fmtNumber(extraCpu)} |`,
+      );
+    }
   }
-  if (rows.length === 0) return undefined;
+  if (!rows.some((row) => OTEL_CLIENTS.some((client) => row.includes(CLIENT_LABELS[client]))))
+    return undefined;
   return [
-    '| scenario | keyslot ops/s | with otel ops/s | ratio | CPU µs/op | with otel | extra CPU µs/op |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | client | ops/s | ops/s vs keyslot | CPU µs/op | extra CPU µs/op |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
 }

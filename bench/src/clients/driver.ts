@@ -31,8 +31,12 @@ export async function loadDriver(name: ClientName, cluster: ClusterAddresses): P
   switch (name) {
     case 'keyslot':
       return (await import('./keyslot.js')).connectKeyslot(cluster);
+    case 'keyslot-otel-nosdk':
+      return (await import('./keyslot-otel.js')).connectKeyslotWithOtel(cluster, 'none');
+    case 'keyslot-otel-batch':
+      return (await import('./keyslot-otel.js')).connectKeyslotWithOtel(cluster, 'batch');
     case 'keyslot-otel':
-      return (await import('./keyslot-otel.js')).connectKeyslotWithOtel(cluster);
+      return (await import('./keyslot-otel.js')).connectKeyslotWithOtel(cluster, 'simple');
     case 'ioredis':
       return (await import('./ioredis.js')).connectIoredis(cluster, false);
     case 'ioredis-autopipe':

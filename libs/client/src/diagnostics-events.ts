@@ -1,6 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClusterConnection } from './cluster/cluster-connection.js';
 import { ConfigError } from './errors.js';
+import type { ConnectionManager } from './standalone/connection-manager.js';
 
 /**
  * keyslot's `diagnostics_channel` events besides the `keyslot:command` trace, for OpenTelemetry (`@keyslot/otel`)
@@ -8,12 +9,16 @@ import { ConfigError } from './errors.js';
  * carries no command argument, password or key.
  */
 
+/** A connection an application holds: a cluster connection, or a standalone `ConnectionManager` (one node). */
+export type ObservableConnection = ClusterConnection | ConnectionManager;
+
 /**
- * A cluster connection was created and has its first topology. Channel `keyslot:connection`: instrumentation keeps
- * it to observe its nodes' pending commands (`topology()`), and lets it go once it is closed.
+ * A connection was created and connected: a cluster connection with its first topology, or a standalone
+ * `ConnectionManager`. Channel `keyslot:connection`: instrumentation keeps it to observe its pending commands per
+ * node (a cluster's `topology()`, a manager's `pending`), and lets it go once it is closed (`isOpen` false).
  */
 export interface ConnectionCreatedEvent {
-  connection: ClusterConnection;
+  connection: ObservableConnection;
 }
 
 /** A connection to a node was opened (handshake done). Channel `keyslot:connect`. */
@@ -133,7 +138,7 @@ export interface ConnectionInstrumentation {
   /** Unsubscribes. */
   disable(): void;
   /** Reports this connection's per-node figures (pending commands) until it closes. */
-  observe(connection: ClusterConnection): void;
+  observe(connection: ObservableConnection): void;
 }
 
 /** Throws a `ConfigError` naming `where` unless `value` can serve as an instrumentation. */

@@ -31,6 +31,7 @@ export {
   type ConnectionInstrumentation,
   checkInstrumentation,
   type DisconnectEvent,
+  type ObservableConnection,
   type RedirectEvent,
   type RetryEvent,
   type StuckEvent,

@@ -2,9 +2,9 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import {
   type CacheLookupEvent,
   CHANNELS,
-  type ClusterConnection,
   type ConnectEvent,
   type ConnectionCreatedEvent,
+  type ObservableConnection,
   type RedirectEvent,
   type RetryEvent,
   type StuckEvent,
@@ -18,7 +18,8 @@ const DURATION_BUCKETS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1,
 
 /**
  * keyslot's metrics: the command duration histogram (fed by `CommandSpans`), counters fed by the event channels,
- * and observable gauges read from the cluster connections it was told about (`keyslot:connection`, or `observe()`).
+ * and observable gauges read from the connections it was told about (`keyslot:connection`, or `observe()`): cluster
+ * connections and standalone connection managers.
  */
 export class ClientMetrics {
   readonly duration: Histogram;
@@ -30,7 +31,7 @@ export class ClientMetrics {
   private readonly cacheLookups: Counter;
   private readonly pending: ObservableGauge;
   private readonly hitRatio: ObservableGauge;
-  private readonly connections = new Set<ClusterConnection>();
+  private readonly connections = new Set<ObservableConnection>();
   private hits = 0;
   private misses = 0;
   private readonly subscriptions: [string, (message: unknown) => void][];
@@ -102,9 +103,14 @@ export class ClientMetrics {
     this.connections.clear();
   }
 
-  /** Reports this cluster connection's pending commands per node, until it is closed. */
-  observe(connection: ClusterConnection): void {
+  /** Reports this connection's pending commands per node (a standalone one's server as its node), until it is closed. */
+  observe(connection: ObservableConnection): void {
     this.connections.add(connection);
+  }
+
+  /** The connections reported now. */
+  get observed(): ReadonlySet<ObservableConnection> {
+    return this.connections;
   }
 
   private onRedirect(event: RedirectEvent): void {
@@ -134,8 +140,14 @@ export class ClientMetrics {
         this.connections.delete(connection);
         continue;
       }
-      for (const node of connection.topology().nodes) {
-        if (node.connected || node.pending > 0) result.observe(node.pending, serverAttributes(node.address));
+      // Told apart by shape, not instanceof: two copies of @keyslot/client in one application stay covered.
+      if ('topology' in connection) {
+        for (const node of connection.topology().nodes) {
+          if (node.connected || node.pending > 0)
+            result.observe(node.pending, serverAttributes(node.address));
+        }
+      } else if (connection.connected || connection.pending > 0) {
+        result.observe(connection.pending, serverAttributes(connection.address));
       }
     }
   };

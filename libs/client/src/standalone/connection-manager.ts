@@ -12,7 +12,9 @@ import { MultiplexedConnection } from '../connection/multiplexed-connection.js';
 import type { ServerInfo } from '../connection/server-info.js';
 import {
   type ConnectEvent,
+  type ConnectionCreatedEvent,
   connectChannel,
+  connectionChannel,
   type DisconnectEvent,
   disconnectChannel,
 } from '../diagnostics-events.js';
@@ -76,6 +78,8 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   static async create(client: Client, config?: ConnectionConfig): Promise<ConnectionManager> {
     const manager = new ConnectionManager(client, config);
     await manager.connectFirst();
+    if (connectionChannel.hasSubscribers)
+      connectionChannel.publish({ connection: manager } satisfies ConnectionCreatedEvent);
     return manager;
   }
 
@@ -97,6 +101,24 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
         fetch: (command, _slot, receiver) => this.fetchForCache(command, receiver),
       });
     }
+  }
+
+  /** True until `close()` or `destroy()`. */
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  /** Whether the connection to the server is open now (false while it reconnects). */
+  get connected(): boolean {
+    return this.connection?.isOpen === true;
+  }
+
+  /**
+   * Commands sent to the server and not answered yet, those waiting for a reconnect or a retry included (the
+   * count `maxPending` bounds); blocking commands, which run on dedicated connections, are not among them.
+   */
+  get pending(): number {
+    return this.admission.pending;
   }
 
   /** The client-side cache (`getConnectionManager({ cache: {...} })`); undefined when caching is off. */
