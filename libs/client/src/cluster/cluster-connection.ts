@@ -621,7 +621,13 @@ class CacheFetchSettler implements RequestSettler<unknown> {
  * A blocking command's failures, for the retry policy: a lost connection reaching `runBlocking` was not written (the
  * dedicated connection reports a written one as `OutcomeUnknownError`), and a blocking command is never re-sent.
  */
-const BLOCKING_ATTEMPT: Attempt = { written: false, resendable: false, retryWrites: false, scope: 'cluster' };
+const BLOCKING_ATTEMPT: Attempt = {
+  written: false,
+  resendable: false,
+  retryWrites: false,
+  ownConnection: false,
+  scope: 'cluster',
+};
 
 function closed(): ClosedError {
   return new ClosedError(
