@@ -73,7 +73,7 @@ export class CredentialSource {
   private readonly connections = new Map<MultiplexedConnection, number>();
   private renewTimer: NodeJS.Timeout | null = null;
   private failures = 0;
-  /** Told when a renewal fails (the cluster connection emits it as an `error` event). */
+  /** Told when a renewal fails (the cluster connection and the connection manager emit it as an `error` event). */
   onError: ((error: Error) => void) | undefined;
 
   constructor(private readonly provider: CredentialsProvider) {}

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { resolveCacheOptions } from '../cache/cache-options.js';
 import { ClientCache, type ConnectionCache, type FetchReceiver } from '../cache/client-cache.js';
 import { UncachedView } from '../cache/uncached-view.js';
@@ -39,6 +40,12 @@ import { Fifo } from '../util/fifo.js';
 import type { Client } from './client.js';
 import { closedError, ManagedRequest, type RequestOwner } from './managed-request.js';
 
+/** Events a `ConnectionManager` emits. */
+export interface ConnectionManagerEvents {
+  /** Something failed in the background, with no command to report it to (a `credentials` renewal). */
+  error: [error: Error];
+}
+
 /**
  * One reused connection to a standalone server that heals itself. When the socket drops, or stays open but stops
  * delivering replies (see `ReplyWatchdog`), it reconnects in the background with capped, jittered exponential backoff
@@ -66,6 +73,7 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   readonly admission: Admission;
   private readonly clientCache: ClientCache | undefined;
   #uncached: RedisCommands<string> | undefined;
+  private readonly events = new EventEmitter();
 
   /** What the server said it is when the current connection was made (see `MultiplexedConnection#server`). */
   get server(): ServerInfo | undefined {
@@ -85,6 +93,11 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     this.settings = client.settingsFor(this.config);
     this.address = addressOf(this.settings);
     this.retryWrites = this.config.retryWrites;
+    // Informational: with no listener, a background failure is dropped rather than thrown.
+    this.events.on('error', () => {});
+    if (this.settings.credentials) {
+      this.settings.credentials.onError = (error) => this.events.emit('error', error);
+    }
     // Tracking (with a cache) on the shared connection only: blocking commands and WATCH feed no entries.
     this.dedicated = new DedicatedConnections({ ...this.settings }, this.config.commandTimeoutMs);
     this.admission = new Admission(this.config.maxPending, `for ${this.address}`);
@@ -217,6 +230,21 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
       listener,
       false,
     );
+  }
+
+  on<E extends keyof ConnectionManagerEvents>(
+    event: E,
+    listener: (...args: ConnectionManagerEvents[E]) => void,
+  ): this {
+    this.events.on(event, listener);
+    return this;
+  }
+  off<E extends keyof ConnectionManagerEvents>(
+    event: E,
+    listener: (...args: ConnectionManagerEvents[E]) => void,
+  ): this {
+    this.events.off(event, listener);
+    return this;
   }
 
   /** Stops accepting commands, lets in-flight ones finish, then closes every connection. */
