@@ -153,8 +153,16 @@ describe('a ReplyError never carries the arguments the server echoed, on a clust
   });
 });
 
-describe('redactEchoedArguments, on the message templates of Redis 7 and Valkey 8', () => {
+describe("redactEchoedArguments, on the message templates of Redis 7 and Valkey 8 (and Redis 6.0's backticks)", () => {
   it.each([
+    [
+      'ERR unknown command `FOO`, with args beginning with: `pw`, `x`, ',
+      'ERR unknown command `FOO`, with args beginning with: [redacted]',
+    ],
+    [
+      "ERR unknown command `FOO`, with args beginning with: `it's`, ",
+      'ERR unknown command `FOO`, with args beginning with: [redacted]',
+    ],
     [
       "ERR unknown command 'FOO', with args beginning with: 'pw' 'x' ",
       "ERR unknown command 'FOO', with args beginning with: [redacted]",
