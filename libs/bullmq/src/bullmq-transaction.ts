@@ -63,8 +63,15 @@ export class BullmqTransaction implements IRedisTransaction {
   }
 
   async exec(): Promise<ExecTuples | null> {
-    await this.book.loadEverywhere(this.scripts.filter((script) => script !== undefined));
+    await this.loadScripts();
     return this.atomic ? this.execMulti(true) : this.execBatch();
+  }
+
+  /** SCRIPT LOAD of the scripts used, on every primary; a lost connection fails as BullMQ understands it. */
+  private loadScripts(): Promise<void> {
+    return this.book
+      .loadEverywhere(this.scripts.filter((script) => script !== undefined))
+      .catch(rethrowForBullmq);
   }
 
   private add(command: Command<unknown>, script?: Script): this {
@@ -111,7 +118,7 @@ export class BullmqTransaction implements IRedisTransaction {
       this.book.forgetLoaded();
       // Only when every command met NOSCRIPT has nothing run, and the whole transaction may be sent again.
       if (mayRetry && tuples.every(([error]) => isNoScript(error))) {
-        await this.book.loadEverywhere(this.scripts.filter((script) => script !== undefined));
+        await this.loadScripts();
         return this.execMulti(false);
       }
     }
