@@ -49,6 +49,14 @@ it('serves repeated reads from memory, and another client’s write once its inv
   expect((await getCalls()) - before).toBe(4);
 });
 
+it("a key that spells another call's arguments gets its own entry (BITCOUNT '1:x1:n01:n1' is not BITCOUNT x 0 1)", async () => {
+  const manager = await cachedManager();
+  await server.admin('SET', 'x', 'ab');
+  await server.admin('DEL', '1:x1:n01:n1');
+  expect(await manager.bitcount('x', { start: 0, end: 1 })).toBe(6);
+  expect(await manager.bitcount('1:x1:n01:n1')).toBe(0);
+});
+
 it('a lost connection drops every entry: a write made while it was down is read fresh', async () => {
   const proxy = await TcpProxy.start(server);
   cleanups.push(() => proxy.close());
