@@ -57,6 +57,16 @@ it("a key that spells another call's arguments gets its own entry (BITCOUNT '1:x
   expect(await manager.bitcount('1:x1:n01:n1')).toBe(0);
 });
 
+it("MGET without keys goes to the server, which refuses it; a NUL-led key is not served another key's entry", async () => {
+  const manager = await cachedManager();
+  await expect(manager.mget([])).rejects.toMatchObject({ code: 'ERR_KEYSLOT_REPLY' });
+  // GET '\0' is cached under the long form, which is the text of the second key.
+  await server.admin('SET', '\u0000', 'one');
+  await server.admin('SET', '\u00001:\u0000', 'two');
+  expect(await manager.get('\u0000')).toBe('one');
+  expect(await manager.mget(['\u00001:\u0000'])).toEqual(['two']);
+});
+
 it('a lost connection drops every entry: a write made while it was down is read fresh', async () => {
   const proxy = await TcpProxy.start(server);
   cleanups.push(() => proxy.close());
