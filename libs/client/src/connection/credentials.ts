@@ -1,5 +1,6 @@
 import { ConfigError, ConnectionError, TimeoutError } from '../errors.js';
 import { Secret } from '../util/secret.js';
+import { withTimeout } from '../util/timeout.js';
 import type { MultiplexedConnection } from './multiplexed-connection.js';
 
 /** What a credentials provider returns: the secret to log in with now, and when it stops being valid. */
@@ -117,21 +118,16 @@ export class CredentialSource {
 
   /** `fetch()` for a handshake with `address`, failing with a `TimeoutError` once `timeoutMs` have passed. */
   fetchWithin(timeoutMs: number, address: string): Promise<Fetched> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new TimeoutError(
-              `the credentials provider did not answer within ${timeoutMs} ms (connecting to ${address})`,
-              undefined,
-              address,
-            ),
-          ),
-        timeoutMs,
-      );
-    });
-    return Promise.race([this.fetch(), late]).finally(() => clearTimeout(timer));
+    return withTimeout(
+      this.fetch(),
+      timeoutMs,
+      () =>
+        new TimeoutError(
+          `the credentials provider did not answer within ${timeoutMs} ms (connecting to ${address})`,
+          undefined,
+          address,
+        ),
+    );
   }
 
   /** Asks the provider for the secret to use now (one call for every handshake that starts while it runs). */
