@@ -154,11 +154,6 @@ export class CredentialSource {
     this.scheduleRenewal();
   }
 
-  /** Connections logged in through this source and open now. */
-  get connectionCount(): number {
-    return this.connections.size;
-  }
-
   private async callProvider(): Promise<Fetched> {
     let credentials: Credentials;
     try {
