@@ -87,7 +87,8 @@ export class BullmqTransaction implements IRedisTransaction {
     const tuples: ExecTuples = settled.map((result) =>
       result.status === 'fulfilled' ? [null, result.value] : [toError(result.reason), null],
     );
-    // A script that met a node without it did not run: run it again (EVALSHA, else EVAL), in order.
+    // A script that met a node without it did not run: run it again (EVALSHA, else EVAL), one after the other in
+    // pipeline order, but after every other command of the pipeline was sent, so later commands may already have run.
     for (let i = 0; i < tuples.length; i++) {
       const script = this.scripts[i];
       if (script === undefined || !isNoScript(tuples[i]![0])) continue;
