@@ -13,6 +13,7 @@ import { learnUnknownCommands } from '../commands/learned-commands.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import type { MultiplexedConnection } from '../connection/multiplexed-connection.js';
 import {
+  ArgumentError,
   ClosedError,
   ClusterError,
   CrossSlotError,
@@ -462,7 +463,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
   }
 
   private singleSlot(name: string, keys: readonly RedisKey[]): number {
-    if (keys.length === 0) throw new ClusterError(`${name} needs at least one key`);
+    if (keys.length === 0) throw new ArgumentError(`${name} needs at least one key`);
     const slots = [...new Set(keys.map(slotOfKey))];
     if (slots.length > 1) {
       throw new CrossSlotError(
