@@ -99,7 +99,10 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
       this.settings.credentials.onError = (error) => this.events.emit('error', error);
     }
     // Tracking (with a cache) on the shared connection only: blocking commands and WATCH feed no entries.
-    this.dedicated = new DedicatedConnections({ ...this.settings }, this.config.commandTimeoutMs);
+    this.dedicated = new DedicatedConnections(
+      { ...this.settings, tracking: false },
+      this.config.commandTimeoutMs,
+    );
     this.admission = new Admission(this.config.maxPending, `for ${this.address}`);
     if (config?.cache !== undefined) {
       const options = resolveCacheOptions(config.cache, this.settings.protocol);
