@@ -332,7 +332,8 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     };
     // Encoded once for every node.
     const payload = encodeCommand(command.name, command.args);
-    // WAIT and WAITAOF: their own block time on top of the deadline.
+    // WAIT and WAITAOF: their own block time on top of the deadline, as on any shared connection (the plan refused
+    // the block times `sharedConnectionDeadline` refuses).
     const commandTimeoutMs = this.router.config.commandTimeoutMs;
     const timeoutMs =
       blockMs === undefined ? commandTimeoutMs : blockingDeadlineMs(blockMs, commandTimeoutMs);

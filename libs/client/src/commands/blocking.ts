@@ -79,17 +79,19 @@ export function blockingTimeoutMs(name: string, args: readonly RedisArg[]): numb
 }
 
 /**
- * WAIT and WAITAOF block, but speak of the writes made on the very connection they run on: they must run on the
- * shared connection the caller's writes went through, never on a dedicated one (where they would report at once
- * that nothing is pending). Returns the deadline to give them there, or an `ArgumentError` for a block time of 0
- * (forever), which would stall every command behind it on the shared connection, or one that is not a time.
+ * The one rule for a blocking command on a connection shared by many callers. WAIT and WAITAOF block, but speak of
+ * the writes made on the very connection they run on: they stay on the shared connection the caller's writes went
+ * through, never a dedicated one (where they would report at once that nothing is pending), with their block time
+ * on top of the command timeout as deadline; or they are refused with an `ArgumentError` (see `ownWritesRefusal`).
+ * Any other blocking command goes to a dedicated connection: undefined.
  */
-export function ownWritesDeadline(
+export function sharedConnectionDeadline(
   name: string,
   blockMs: number,
   commandTimeoutMs: number,
-): number | ArgumentError {
-  return ownWritesRefusal(name, blockMs) ?? blockingDeadlineMs(blockMs, commandTimeoutMs);
+): number | ArgumentError | undefined {
+  if (!waitsForOwnWrites(name)) return undefined;
+  return ownWritesRefusal(name.toUpperCase(), blockMs) ?? blockingDeadlineMs(blockMs, commandTimeoutMs);
 }
 
 /**
@@ -108,7 +110,7 @@ export function ownWritesRefusal(name: string, blockMs: number): ArgumentError |
   );
 }
 
-/** Whether a command is WAIT or WAITAOF (see {@link ownWritesDeadline}). */
+/** Whether a command is WAIT or WAITAOF (see {@link sharedConnectionDeadline}). */
 export function waitsForOwnWrites(name: string): boolean {
   const upper = name.length === 4 || name.length === 7 ? name.toUpperCase() : '';
   return upper === 'WAIT' || upper === 'WAITAOF';

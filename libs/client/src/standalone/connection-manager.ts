@@ -3,7 +3,7 @@ import { resolveCacheOptions } from '../cache/cache-options.js';
 import { ClientCache, type ConnectionCache, type FetchReceiver } from '../cache/client-cache.js';
 import { UncachedView } from '../cache/uncached-view.js';
 import type { Command } from '../command.js';
-import { blockingTimeoutMs, ownWritesDeadline, waitsForOwnWrites } from '../commands/blocking.js';
+import { blockingTimeoutMs, sharedConnectionDeadline } from '../commands/blocking.js';
 import { safeToResend } from '../commands/command-info.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import { type ConnectionConfig, type ResolvedConnectionConfig, resolveConnectionConfig } from '../config.js';
@@ -153,11 +153,10 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     const blockMs = blockingTimeoutMs(command.name, command.args);
     let timeoutMs = this.config.commandTimeoutMs;
     if (blockMs !== undefined) {
-      if (!waitsForOwnWrites(command.name)) return this.dedicated.runBlocking(command, blockMs);
-      // WAIT counts the writes of the connection it runs on: the shared one, where the caller's writes went.
-      const deadline = ownWritesDeadline(command.name.toUpperCase(), blockMs, timeoutMs);
-      if (deadline instanceof Error) return Promise.reject(deadline);
-      timeoutMs = deadline;
+      const shared = sharedConnectionDeadline(command.name, blockMs, timeoutMs);
+      if (shared === undefined) return this.dedicated.runBlocking(command, blockMs);
+      if (shared instanceof Error) return Promise.reject(shared);
+      timeoutMs = shared;
     }
     let payload: string | Buffer;
     try {
