@@ -567,9 +567,8 @@ async function measureAsync(ops: number, run: () => Promise<void>): Promise<numb
 const BATCHES = 300;
 // The target answers at once, as if every reply were already there: what is left is the batch's own bookkeeping.
 const instant: BatchTarget = {
-  dispatch<T>(_command: unknown, settler: { resolve(value: T): void }) {
+  dispatchTo<T>(_command: unknown, settler: { resolve(value: T): void }) {
     settler.resolve('OK' as T);
-    return undefined;
   },
 };
 row(

@@ -63,8 +63,15 @@ export class BullmqTransaction implements IRedisTransaction {
   }
 
   async exec(): Promise<ExecTuples | null> {
-    await this.book.loadEverywhere(this.scripts.filter((script) => script !== undefined));
+    await this.loadScripts();
     return this.atomic ? this.execMulti(true) : this.execBatch();
+  }
+
+  /** SCRIPT LOAD of the scripts used, on every primary; a lost connection fails as BullMQ understands it. */
+  private loadScripts(): Promise<void> {
+    return this.book
+      .loadEverywhere(this.scripts.filter((script) => script !== undefined))
+      .catch(rethrowForBullmq);
   }
 
   private add(command: Command<unknown>, script?: Script): this {
@@ -80,7 +87,8 @@ export class BullmqTransaction implements IRedisTransaction {
     const tuples: ExecTuples = settled.map((result) =>
       result.status === 'fulfilled' ? [null, result.value] : [toError(result.reason), null],
     );
-    // A script that met a node without it did not run: run it again (EVALSHA, else EVAL), in order.
+    // A script that met a node without it did not run: run it again (EVALSHA, else EVAL), one after the other in
+    // pipeline order, but after every other command of the pipeline was sent, so later commands may already have run.
     for (let i = 0; i < tuples.length; i++) {
       const script = this.scripts[i];
       if (script === undefined || !isNoScript(tuples[i]![0])) continue;
@@ -111,7 +119,7 @@ export class BullmqTransaction implements IRedisTransaction {
       this.book.forgetLoaded();
       // Only when every command met NOSCRIPT has nothing run, and the whole transaction may be sent again.
       if (mayRetry && tuples.every(([error]) => isNoScript(error))) {
-        await this.book.loadEverywhere(this.scripts.filter((script) => script !== undefined));
+        await this.loadScripts();
         return this.execMulti(false);
       }
     }

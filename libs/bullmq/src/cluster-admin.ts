@@ -15,7 +15,7 @@ export async function infoOfOnePrimary(connection: ClusterConnection): Promise<s
   return Object.values(reports)[0] ?? '';
 }
 
-/** CLIENT LIST of every primary, one after the other. */
+/** CLIENT LIST of every primary, asked of all at once, joined in the order of the primaries. */
 export async function clientListOfPrimaries(connection: ClusterConnection): Promise<string> {
   const lists = await connection.onEachPrimary<unknown>({ name: 'CLIENT', args: ['LIST'] });
   return Object.values(lists).map(String).join('');

@@ -29,10 +29,6 @@ export class ScriptBook {
     this.scripts.set(name, defineScript(lua, { numberOfKeys }));
   }
 
-  has(name: string): boolean {
-    return this.scripts.has(name);
-  }
-
   /** The script defined under `name`; throws when BullMQ never defined it on this connection. */
   script(name: string): Script {
     const script = this.scripts.get(name);

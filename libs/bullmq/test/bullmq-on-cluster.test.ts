@@ -2,7 +2,7 @@
 // 3-primary cluster: what an application does with a queue, end to end, on RESP3 and RESP2.
 import { ClusterClient, type ClusterConnection } from '@keyslot/client';
 import { type DevCluster, startCluster } from '@keyslot/dev-cluster';
-import { FlowProducer, type Job, Queue, QueueEvents, Worker } from 'bullmq';
+import { ConnectionClosedError, FlowProducer, type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bullmqConnection } from '../src/index.js';
 import { clientsNamed, prefixOn, uniqueQueue } from './support.js';
@@ -333,6 +333,30 @@ describe('one shared connection', () => {
     expect(await (await queue.getJob(first.id!))?.getState()).toBe('completed');
     expect(started).toEqual([first.id]);
     expect(await queue.getWaitingCount()).toBe(1);
+  });
+
+  it("a pipeline whose SCRIPT LOAD meets an unresponsive primary fails with ConnectionClosedError, not as the job's error", async () => {
+    const short = await new ClusterClient(cluster.seeds, { clientName: CLIENT_NAME }).getConnection({
+      commandTimeoutMs: 300,
+    });
+    const paused = cluster.primaries[2]!;
+    try {
+      const client = bullmqConnection(short);
+      client.defineCommand('answer', { numberOfKeys: 1, lua: "return redis.call('GET', KEYS[1])" });
+      await cluster.pause(paused);
+      try {
+        const pipeline = client.pipeline().runCommand('answer', ['{p}:k']);
+        const failed = await pipeline.exec().catch((error: unknown) => error);
+        expect(failed).toBeInstanceOf(ConnectionClosedError);
+        expect((failed as Error).cause).toMatchObject({ code: 'ERR_KEYSLOT_TIMEOUT' });
+      } finally {
+        await cluster.resume(paused);
+      }
+      // The same pipeline goes through once the primary answers again.
+      expect(await client.pipeline().runCommand('answer', ['{p}:k']).exec()).toEqual([[null, null]]);
+    } finally {
+      short.destroy();
+    }
   });
 
   it('a queue whose prefix has no hash tag is refused before anything is sent, with advice', async () => {

@@ -148,7 +148,7 @@ const COMMAND_NAME_QUOTED =
 /** Quoted words of the servers' own, fixed messages (OOM, MASTERDOWN, ACL): no user input, kept as written. */
 const FIXED_QUOTED = /> 'maxmemory'(?=\.)|is set to '(?:no|yes)'|[Tt]he 'default' user/g;
 
-/** What the server echoes after an unknown command: every argument, each quoted, up to 128 bytes. */
+/** What the server echoes after an unknown command: every argument, each quoted ('' or ``), up to 128 bytes. */
 const ECHOED_ARGS = /(with args beginning with:).*$/s;
 
 /** An apostrophe inside a word (`can't`, `doesn't`): not a quote. */
@@ -166,8 +166,10 @@ const QUOTED = /'[^']*'/g;
  * module writes itself (`redis.error_reply(...)`) is not an echo and is passed on as written.
  */
 export function redactEchoedArguments(message: string): string {
-  if (message.indexOf("'") === -1) return message;
-  let text = message.replace(ECHOED_ARGS, '$1 [redacted]').replace(APOSTROPHE, '\uE001');
+  // Redis <= 6.0 quotes the arguments of an unknown command with backticks (`secret`): redacted all the same.
+  const echoed = message.replace(ECHOED_ARGS, '$1 [redacted]');
+  if (echoed.indexOf("'") === -1) return echoed;
+  let text = echoed.replace(APOSTROPHE, '\uE001');
   const kept: string[] = [];
   const keep = (span: string) => `\uE000${kept.push(span) - 1}\uE000`;
   text = text.replace(COMMAND_NAME_QUOTED, keep).replace(FIXED_QUOTED, keep);

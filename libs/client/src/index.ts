@@ -37,7 +37,22 @@ export {
   type StuckEvent,
   type TopologyEvent,
 } from './diagnostics-events.js';
-export * from './errors.js';
+export {
+  ArgumentError,
+  ClosedError,
+  ClusterError,
+  ConfigError,
+  ConnectionError,
+  CrossSlotError,
+  KeyslotError,
+  type KeyslotErrorCode,
+  OutcomeUnknownError,
+  ProtocolError,
+  QueueFullError,
+  ReplyError,
+  TimeoutError,
+  UsageError,
+} from './errors.js';
 export type { PubSubListener, PubSubMessage } from './pubsub/subscriptions.js';
 export { Client } from './standalone/client.js';
 export type { ClientOptions } from './standalone/client-options.js';

@@ -2,6 +2,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import type { RedisArg } from './command.js';
 import { ReplyError } from './errors.js';
 import { redactedStatement } from './redacted-statement.js';
+import { splitAddress } from './util/address.js';
 
 /**
  * What a `keyslot:command` trace carries, shaped after OpenTelemetry's database semantic conventions. Never the
@@ -55,10 +56,10 @@ export function commandTrace(
 /** Records the node that answered: `host:port`, split into the semantic conventions' address and port. */
 export function traceNode(context: CommandTraceContext, address: string): void {
   if (address === '') return;
-  const colon = address.lastIndexOf(':');
+  const { host, port } = splitAddress(address);
   context.node = address;
-  context.serverAddress = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
-  context.serverPort = Number(address.slice(colon + 1));
+  context.serverAddress = host;
+  context.serverPort = port;
 }
 
 /** Runs `send` inside the command's trace; a reply error's prefix becomes the status code. */

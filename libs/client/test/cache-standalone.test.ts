@@ -49,6 +49,24 @@ it('serves repeated reads from memory, and another client’s write once its inv
   expect((await getCalls()) - before).toBe(4);
 });
 
+it("a key that spells another call's arguments gets its own entry (BITCOUNT '1:x1:n01:n1' is not BITCOUNT x 0 1)", async () => {
+  const manager = await cachedManager();
+  await server.admin('SET', 'x', 'ab');
+  await server.admin('DEL', '1:x1:n01:n1');
+  expect(await manager.bitcount('x', { start: 0, end: 1 })).toBe(6);
+  expect(await manager.bitcount('1:x1:n01:n1')).toBe(0);
+});
+
+it("MGET without keys goes to the server, which refuses it; a NUL-led key is not served another key's entry", async () => {
+  const manager = await cachedManager();
+  await expect(manager.mget([])).rejects.toMatchObject({ code: 'ERR_KEYSLOT_REPLY' });
+  // GET '\0' is cached under the long form, which is the text of the second key.
+  await server.admin('SET', '\u0000', 'one');
+  await server.admin('SET', '\u00001:\u0000', 'two');
+  expect(await manager.get('\u0000')).toBe('one');
+  expect(await manager.mget(['\u00001:\u0000'])).toEqual(['two']);
+});
+
 it('a lost connection drops every entry: a write made while it was down is read fresh', async () => {
   const proxy = await TcpProxy.start(server);
   cleanups.push(() => proxy.close());

@@ -336,6 +336,11 @@ describe(onServer('8. pipelines, transactions, WATCH and blocking commands'), ()
     expect(raced).toBeNull();
     expect(await conn.get('{w}balance')).toBe('100');
     await expect(conn.watch(['{a}x', '{b}y'], async () => 1)).rejects.toBeInstanceOf(CrossSlotError);
+    // No key at all: a bad argument, refused before anything is sent.
+    await expect(conn.watch([], async () => 1)).rejects.toMatchObject({
+      code: 'ERR_KEYSLOT_ARGUMENT',
+      message: 'WATCH needs at least one key',
+    });
   });
 
   it('keeps a BLPOP on its own connection while 1,000 other commands flow', async () => {

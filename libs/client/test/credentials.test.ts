@@ -254,6 +254,65 @@ describe('credentials: bad options and bad providers', () => {
     expect(() => new Client({ credentials: 'secret' as never })).toThrow(/credentials must be a function/);
   });
 
+  it("a standalone renewal the server refuses is reported as the manager's error event, no secret shown", async () => {
+    const local = await startStandalone({ extraConfig: ACL_USERS });
+    const issuer = new TokenIssuer(1_000);
+    const manager = await new Client({
+      host: '127.0.0.1',
+      port: local.port,
+      credentials: issuer.provide,
+    }).getConnectionManager();
+    try {
+      const errors: Error[] = [];
+      manager.on('error', (error) => errors.push(error));
+      issuer.current = { username: 'app', password: SECOND }; // not app's password: AUTH is refused
+      await waitFor(() => errors.length > 0, {
+        timeoutMs: 5_000,
+        message: 'the renewal failure to be reported',
+      });
+      expect(errors[0]).toMatchObject({ code: 'ERR_KEYSLOT_CONNECTION' });
+      expect(errors[0]!.message).toMatch(/re-authenticating the connection to .* failed/);
+      expect(errors[0]!.message).not.toContain(SECOND);
+      expect(await manager.ping()).toBe('PONG'); // still logged in with the previous secret
+    } finally {
+      manager.destroy();
+      await local.stop();
+    }
+  });
+
+  it('a provider that keeps returning an expired secret: reported once per backoff, the same secret never sent again', async () => {
+    const local = await startStandalone({ extraConfig: ACL_USERS });
+    let calls = 0;
+    const manager = await new Client({
+      host: '127.0.0.1',
+      port: local.port,
+      credentials: () => {
+        calls++;
+        return { username: 'app', password: FIRST, expiresAt: Date.now() - 60_000 };
+      },
+    }).getConnectionManager();
+    try {
+      const errors: Error[] = [];
+      manager.on('error', (error) => errors.push(error));
+      await waitFor(() => errors.length > 0, {
+        timeoutMs: 5_000,
+        message: 'the expired secret to be reported',
+      });
+      expect(errors[0]).toMatchObject({ code: 'ERR_KEYSLOT_CONNECTION' });
+      expect(errors[0]!.message).toMatch(
+        /returned a secret that has already expired.*asked again in up to 2000 ms/,
+      );
+      expect(errors[0]!.message).not.toContain(FIRST);
+      // The connection logged in with this very secret: AUTH was not sent again (it used to be, every second).
+      expect(String(await local.admin('INFO', 'commandstats'))).not.toMatch(/cmdstat_auth:/);
+      expect(calls).toBe(2); // the handshake, the one renewal
+      expect(await manager.ping()).toBe('PONG');
+    } finally {
+      manager.destroy();
+      await local.stop();
+    }
+  });
+
   it('a provider that throws, hangs or returns no password: connecting fails with a clear error, no secret shown', async () => {
     const local = await startStandalone({ extraConfig: ACL_USERS });
     try {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DevCluster, type DevStandalone, startCluster, startStandalone } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactEchoedArguments } from '../src/errors.js';
 import {
   Client,
   ClusterClient,
@@ -14,7 +15,6 @@ import {
   type ConnectionManager,
   type MultiplexedConnection,
   ReplyError,
-  redactEchoedArguments,
   UsageError,
 } from '../src/index.js';
 import { failure } from './support/failure.js';
@@ -153,8 +153,16 @@ describe('a ReplyError never carries the arguments the server echoed, on a clust
   });
 });
 
-describe('redactEchoedArguments, on the message templates of Redis 7 and Valkey 8', () => {
+describe("redactEchoedArguments, on the message templates of Redis 7 and Valkey 8 (and Redis 6.0's backticks)", () => {
   it.each([
+    [
+      'ERR unknown command `FOO`, with args beginning with: `pw`, `x`, ',
+      'ERR unknown command `FOO`, with args beginning with: [redacted]',
+    ],
+    [
+      "ERR unknown command `FOO`, with args beginning with: `it's`, ",
+      'ERR unknown command `FOO`, with args beginning with: [redacted]',
+    ],
     [
       "ERR unknown command 'FOO', with args beginning with: 'pw' 'x' ",
       "ERR unknown command 'FOO', with args beginning with: [redacted]",

@@ -1,6 +1,7 @@
-// call() with a command that would change what a shared connection is (a subscriber, a monitor, another protocol)
-// or stop its replies: refused with a UsageError before anything is sent, on a cluster connection, a connection
-// manager and a plain multiplexed connection, which all keep answering every caller correctly afterwards.
+// call() with a command that would change what a shared connection is (a subscriber, a monitor, another protocol,
+// another database or user, tracking under the cache) or stop its replies: refused with a UsageError before
+// anything is sent, on a cluster connection, a connection manager and a plain multiplexed connection, which all keep
+// answering every caller correctly afterwards.
 import { type DevCluster, type DevStandalone, startCluster, startStandalone } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, ClusterClient, UsageError } from '../src/index.js';
@@ -16,6 +17,9 @@ const REFUSED: readonly (readonly string[])[] = [
   ['RESET'],
   ['QUIT'],
   ['CLIENT', 'REPLY', 'OFF'],
+  ['SELECT', '1'],
+  ['auth', 'not-a-password'],
+  ['CLIENT', 'TRACKING', 'ON'],
 ];
 
 /**
@@ -25,7 +29,12 @@ const REFUSED: readonly (readonly string[])[] = [
 function refusedCalls(calls: Map<string, number>): number {
   let total = 0;
   for (const [name, count] of calls) {
-    if (/^(p|s)?(un)?subscribe$|^monitor$|^reset$|^quit$|^client\|reply$/.test(name)) total += count;
+    if (
+      /^(p|s)?(un)?subscribe$|^monitor$|^reset$|^quit$|^client\|reply$|^select$|^auth$|^client\|tracking$/.test(
+        name,
+      )
+    )
+      total += count;
   }
   return total;
 }
@@ -62,7 +71,7 @@ describe('call() refuses connection-changing commands on a cluster connection', 
     await cluster?.stop();
   });
 
-  it('rejects SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE, MONITOR, HELLO, RESET, QUIT and CLIENT REPLY before sending, and keeps serving', async () => {
+  it('rejects SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE, MONITOR, HELLO, RESET, QUIT, CLIENT REPLY, SELECT, AUTH and CLIENT TRACKING before sending, and keeps serving', async () => {
     const conn = await new ClusterClient(cluster.seeds).getConnection();
     try {
       await refusesEachAndStaysInStep(conn);

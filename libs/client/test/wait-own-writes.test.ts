@@ -62,6 +62,36 @@ describe('WAIT on a standalone server with a replica', () => {
       await multiplexed.close();
     }
   });
+  it('a WAIT whose connection is lost fails with ConnectionError, never re-sent where it would count no writes', async () => {
+    // retryWrites re-sends lost writes: WAIT must still not go out on the next connection, which made no write
+    // and would answer at once that the stopped replica has everything.
+    const manager = await new Client({ host: '127.0.0.1', port: primary.port }).getConnectionManager({
+      retryWrites: true,
+      backoff: { baseMs: 10, maxMs: 100 },
+    });
+    try {
+      await manager.set('k', 'before');
+      await replica.pause();
+      try {
+        await manager.set('k', 'never acknowledged');
+        const waiting = failure(manager.wait(1, 10_000));
+        await primary.waitFor(async () => /cmd=wait/.test(String(await primary.admin('CLIENT', 'LIST'))), {
+          timeoutMs: 5_000,
+          message: 'WAIT to block on the server',
+        });
+        // The admin connection is skipped (SKIPME), the replica's link is not of type normal.
+        await primary.admin('CLIENT', 'KILL', 'TYPE', 'normal');
+        const error = await waiting;
+        expect(error).toMatchObject({ code: 'ERR_KEYSLOT_CONNECTION' });
+        expect(error.message).toMatch(/WAIT counts the writes made on its connection/);
+      } finally {
+        await replica.resume();
+      }
+      expect(await manager.get('k')).toBe('never acknowledged');
+    } finally {
+      await manager.close();
+    }
+  });
 });
 
 describe('WAIT on a cluster', () => {

@@ -16,10 +16,7 @@ export interface HealthReport {
  * every slot, and each primary must answer PING within `timeoutMs`. Never rejects: a failure is a `down` report
  * with its reason.
  */
-export async function checkClusterHealth(
-  connection: ClusterConnection,
-  timeoutMs: number,
-): Promise<HealthReport> {
+export async function healthReport(connection: ClusterConnection, timeoutMs: number): Promise<HealthReport> {
   const { status, reason, coveredSlots, primaries } = await connection.health({ timeoutMs });
   return reason === undefined
     ? { status, coveredSlots, primaries }

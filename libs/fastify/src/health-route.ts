@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { HealthPlan } from './check-options.js';
-import { checkClusterHealth } from './health-check.js';
+import { healthReport } from './health-check.js';
 
 /**
  * Serves `GET <path>`: 200 with the report when the cluster is up, 503 when it is down. It reads the decorated
@@ -8,7 +8,7 @@ import { checkClusterHealth } from './health-check.js';
  */
 export function registerHealthRoute(app: FastifyInstance, { path, timeoutMs }: HealthPlan): void {
   app.get(path, async (_request, reply) => {
-    const report = await checkClusterHealth(app.redis, timeoutMs);
+    const report = await healthReport(app.redis, timeoutMs);
     return reply
       .code(report.status === 'up' ? 200 : 503)
       .header('cache-control', 'no-store')

@@ -6,7 +6,6 @@
 
 export { PluginAlreadyRegisteredError } from './errors.js';
 export type { HealthReport } from './health-check.js';
-export { checkClusterHealth } from './health-check.js';
 export type {
   KeyslotAdoptOptions,
   KeyslotConnectOptions,

@@ -15,6 +15,7 @@ import {
 } from '../http/rate-limit.js';
 import { DEMO_OPTIONS, DemoApiService } from './demo-api.service.js';
 import { DemoExceptionFilter } from './demo-exception.filter.js';
+import { DemoTelemetryModule } from './demo-telemetry.module.js';
 import { LinksController } from './links.controller.js';
 
 /**
@@ -25,15 +26,19 @@ import { LinksController } from './links.controller.js';
 // biome-ignore lint/complexity/noStaticOnlyClass: Nest identifies a module by its class; forRoot is the conventional API
 export class DemoModule {
   static forRoot(options: DemoOptions): DynamicModule {
-    const telemetry = new DemoTelemetry();
     return {
       module: DemoModule,
       imports: [
-        KeyslotModule.forRoot({
-          nodes: options.nodes,
-          clientOptions: { clientName: options.clientName ?? DEMO_CLIENT_NAME },
-          connection: options.connection ?? DEMO_CONNECTION,
-          instrumentation: telemetry.instrumentation,
+        DemoTelemetryModule,
+        KeyslotModule.forRootAsync({
+          imports: [DemoTelemetryModule],
+          inject: [DemoTelemetry],
+          useFactory: (telemetry: DemoTelemetry) => ({
+            nodes: options.nodes,
+            clientOptions: { clientName: options.clientName ?? DEMO_CLIENT_NAME },
+            connection: options.connection ?? DEMO_CONNECTION,
+            instrumentation: telemetry.instrumentation,
+          }),
         }),
         ThrottlerModule.forRootAsync(
           withKeyslotStorage(
@@ -55,7 +60,6 @@ export class DemoModule {
       providers: [
         DemoApiService,
         { provide: DEMO_OPTIONS, useValue: options },
-        { provide: DemoTelemetry, useValue: telemetry },
         { provide: APP_FILTER, useClass: DemoExceptionFilter },
       ],
     };

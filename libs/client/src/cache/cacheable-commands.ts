@@ -64,18 +64,23 @@ export function keyText(key: RedisArg): string | undefined {
   return Buffer.byteLength(text) === key.length && Buffer.from(text).equals(key) ? text : undefined;
 }
 
+/** Starts every multi-argument form, and a one-argument key that starts with it: the two forms never meet. */
+const MANY_ARGS = '\u0000';
+
 /**
  * What tells apart two entries of one command in one view: for a command of one argument, the key's text itself
- * (no copy: the caller's string is the lookup key); otherwise the key and every argument with its type and length,
- * so that no two distinct argument lists share an entry. Undefined when the command is not cacheable.
+ * (no copy: the caller's string is the lookup key); otherwise `\u0000`, then the key and every argument with its
+ * type and length, so that no two distinct argument lists share an entry. A one-argument key that itself starts
+ * with `\u0000` takes the long form, so no key can spell another call's arguments (`BITCOUNT '1:x1:s01:s1'` is not
+ * `BITCOUNT x 0 1`). Undefined when the command is not cacheable.
  */
 export function argsKeyOf(name: string, args: readonly RedisArg[]): string | undefined {
   if (!CACHEABLE_COMMANDS.has(name) || args.length === 0) return undefined;
   const key = keyText(args[0]!);
   if (key === undefined) return undefined;
-  if (args.length === 1) return key;
-  if (name === 'EXISTS') return undefined;
-  let argsKey = `${key.length}:${key}`;
+  if (args.length === 1 && key.charCodeAt(0) !== 0) return key;
+  if (name === 'EXISTS' && args.length > 1) return undefined;
+  let argsKey = `${MANY_ARGS}${key.length}:${key}`;
   for (let i = 1; i < args.length; i++) argsKey += argText(args[i]!);
   return argsKey;
 }

@@ -156,13 +156,18 @@ export class ClientCache implements ConnectionCache {
     this.inFlight.end(read);
   }
 
-  /** MGET per key: hits from memory, misses fetched with one MGET per slot and cached as GET. */
+  /**
+   * MGET per key: hits from memory, misses fetched with one MGET per slot and cached as GET. Not through the cache
+   * (undefined): MGET without keys, which the server refuses, and a key starting with NUL, whose GET entry has the
+   * long form (see `argsKeyOf`).
+   */
   private mget(command: Command<unknown>, buffers: boolean): Promise<unknown> | undefined {
     const args = command.args;
+    if (args.length === 0) return undefined;
     const keys: string[] = new Array(args.length);
     for (let i = 0; i < args.length; i++) {
       const key = keyText(args[i]!);
-      if (key === undefined) return undefined;
+      if (key === undefined || key.charCodeAt(0) === 0) return undefined;
       keys[i] = key;
     }
     const values: unknown[] = new Array(args.length);

@@ -7,7 +7,7 @@ import type { RequestSettler } from './cluster-request.js';
 
 /** What a batch needs from the cluster connection: its one dispatch, settling each command's reply directly. */
 export interface BatchTarget {
-  dispatch<T>(command: Command<T>, settler: RequestSettler<T>, trace: undefined): unknown;
+  dispatchTo<T>(command: Command<T>, settler: RequestSettler<T>): void;
 }
 
 /**
@@ -58,7 +58,7 @@ export class ClusterBatch extends RedisCommands<string, Record<string, string>> 
         reply.listener = run;
         reply.index = i;
         // Each command settles its reply, which settles straight into the results: no promise per request.
-        this.target.dispatch(this.commands[i]!, reply, undefined);
+        this.target.dispatchTo(this.commands[i]!, reply);
       }
     });
   }

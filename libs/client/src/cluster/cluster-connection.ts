@@ -13,6 +13,7 @@ import { learnUnknownCommands } from '../commands/learned-commands.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import type { MultiplexedConnection } from '../connection/multiplexed-connection.js';
 import {
+  ArgumentError,
   ClosedError,
   ClusterError,
   CrossSlotError,
@@ -123,54 +124,65 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
   sendUncached<T>(command: Command<T>): Promise<T> {
     if (commandTracing.hasSubscribers) {
       const context = this.traceOf(command);
-      return traceCommand(context, () => this.dispatch(command, undefined, context)!);
+      return traceCommand(context, () => this.dispatch(command, context));
     }
-    return this.dispatch(command, undefined, undefined)!;
+    return this.dispatch(command, undefined);
   }
 
   /**
-   * @internal The one dispatch of a command: plans it once, then sends it as its plan says. Settles `settler` when
-   * given (a batch: no promise per command) and returns undefined; otherwise returns the caller's promise.
+   * @internal The one dispatch of a command, for its caller's promise: plans it once, then sends it as its plan
+   * says. `trace` learns the node that finally answered.
    */
-  dispatch<T>(
-    command: Command<T>,
-    settler: RequestSettler<T> | undefined,
-    trace: CommandTraceContext | undefined,
-  ): Promise<T> | undefined {
-    if (this.state !== 'open') return settleWith(settler, Promise.reject(closed()));
+  dispatch<T>(command: Command<T>, trace: CommandTraceContext | undefined): Promise<T> {
+    if (this.state !== 'open') return Promise.reject(closed());
     const plan = planCommand(command.name, command.args);
-    if (plan.kind === 'route') return this.sendRoute(command, plan, settler, trace);
-    if (settler !== undefined && commandTracing.hasSubscribers) {
-      // A batch's command that is more than one request is traced as a command of its own, as when sent alone.
-      return settleWith(
-        settler,
-        traceCommand(this.traceOf(command), () => this.runPlan(command, plan)),
-      );
+    if (plan.kind !== 'route') return this.runPlan(command, plan);
+    const request = this.sendRoute(command, plan, undefined);
+    if (!(request instanceof ClusterRequest)) return Promise.reject(request);
+    const promise = request.promise!;
+    if (trace !== undefined) {
+      // The node that finally answered (after redirects), known once the command settles.
+      const recordNode = (): void => traceNode(trace, request.lastAddress);
+      promise.then(recordNode, recordNode);
     }
-    return settleWith(settler, this.runPlan(command, plan));
+    return promise;
   }
 
-  /** A command that is one request to one slot's node: encoded once, admitted once, routed. */
+  /**
+   * @internal The same dispatch for a batch's command: settles `settler` (no promise per command). A command that is
+   * more than one request is traced as a command of its own, as when sent alone; a one-request command is part of
+   * the batch's trace.
+   */
+  dispatchTo<T>(command: Command<T>, settler: RequestSettler<T>): void {
+    if (this.state !== 'open') {
+      settleLater(settler, Promise.reject(closed()));
+      return;
+    }
+    const plan = planCommand(command.name, command.args);
+    if (plan.kind === 'route') {
+      const request = this.sendRoute(command, plan, settler);
+      if (!(request instanceof ClusterRequest)) settleLater(settler, Promise.reject(request));
+      return;
+    }
+    const run = commandTracing.hasSubscribers
+      ? traceCommand(this.traceOf(command), () => this.runPlan(command, plan))
+      : this.runPlan(command, plan);
+    settleLater(settler, run);
+  }
+
+  /** A command that is one request to one slot's node: encoded once, admitted once, routed; or why it was not. */
   private sendRoute<T>(
     command: Command<T>,
     route: Route,
     settler: RequestSettler<T> | undefined,
-    trace: CommandTraceContext | undefined,
-  ): Promise<T> | undefined {
+  ): ClusterRequest<T> | Error {
     let payload: string | Buffer;
     try {
       payload = encodeCommand(command.name, command.args);
     } catch (error) {
-      return settleWith(settler, Promise.reject(error));
+      return error as Error;
     }
-    const request = this.startRequest(command, payload, route, settler, this.router.config.commandTimeoutMs);
-    if (request instanceof QueueFullError) return settleWith(settler, Promise.reject(request));
-    if (trace !== undefined) {
-      // The node that finally answered (after redirects), known once the command settles.
-      const recordNode = (): void => traceNode(trace, request.lastAddress);
-      request.promise!.then(recordNode, recordNode);
-    }
-    return request.promise;
+    return this.startRequest(command, payload, route, settler, this.router.config.commandTimeoutMs);
   }
 
   /** A command's trace payload: built only when someone subscribes. A cluster has one database, 0. */
@@ -320,7 +332,8 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     };
     // Encoded once for every node.
     const payload = encodeCommand(command.name, command.args);
-    // WAIT and WAITAOF: their own block time on top of the deadline.
+    // WAIT and WAITAOF: their own block time on top of the deadline, as on any shared connection (the plan refused
+    // the block times `sharedConnectionDeadline` refuses).
     const commandTimeoutMs = this.router.config.commandTimeoutMs;
     const timeoutMs =
       blockMs === undefined ? commandTimeoutMs : blockingDeadlineMs(blockMs, commandTimeoutMs);
@@ -451,7 +464,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
   }
 
   private singleSlot(name: string, keys: readonly RedisKey[]): number {
-    if (keys.length === 0) throw new ClusterError(`${name} needs at least one key`);
+    if (keys.length === 0) throw new ArgumentError(`${name} needs at least one key`);
     const slots = [...new Set(keys.map(slotOfKey))];
     if (slots.length > 1) {
       throw new CrossSlotError(
@@ -621,7 +634,13 @@ class CacheFetchSettler implements RequestSettler<unknown> {
  * A blocking command's failures, for the retry policy: a lost connection reaching `runBlocking` was not written (the
  * dedicated connection reports a written one as `OutcomeUnknownError`), and a blocking command is never re-sent.
  */
-const BLOCKING_ATTEMPT: Attempt = { written: false, resendable: false, retryWrites: false, scope: 'cluster' };
+const BLOCKING_ATTEMPT: Attempt = {
+  written: false,
+  resendable: false,
+  retryWrites: false,
+  ownConnection: false,
+  scope: 'cluster',
+};
 
 function closed(): ClosedError {
   return new ClosedError(
@@ -629,12 +648,10 @@ function closed(): ClosedError {
   );
 }
 
-/** Hands a promise's outcome to `settler` when there is one (and returns nothing), else returns the promise. */
-function settleWith<T>(settler: RequestSettler<T> | undefined, promise: Promise<T>): Promise<T> | undefined {
-  if (settler === undefined) return promise;
+/** Hands a promise's outcome to `settler`. */
+function settleLater<T>(settler: RequestSettler<T>, promise: Promise<T>): void {
   promise.then(
     (value) => settler.resolve(value),
     (reason: Error) => settler.reject(reason),
   );
-  return undefined;
 }

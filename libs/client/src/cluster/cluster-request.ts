@@ -1,3 +1,4 @@
+import { waitsForOwnWrites } from '../commands/blocking.js';
 import { type RequestSettler, SettlingRequest } from '../connection/settling-request.js';
 import { ClusterError, type ReplyError, TimeoutError } from '../errors.js';
 import { classifyFailure, finalError, RetryAction, resends } from '../retry/retry-policy.js';
@@ -65,6 +66,7 @@ export class ClusterRequest<T> extends SettlingRequest<T> {
       written: this.written,
       resendable: route.readonly,
       retryWrites: this.router.retryWrites,
+      ownConnection: waitsForOwnWrites(this.name),
       scope: route.pinned ? 'node' : 'cluster',
     });
     if (action === RetryAction.Redirect) {

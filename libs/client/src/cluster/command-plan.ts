@@ -3,7 +3,7 @@
  * `ClusterConnection` dispatches on the plan's `kind` and on nothing else.
  */
 import type { RedisArg } from '../command.js';
-import { blockingTimeoutMs, blocksSharedForever } from '../commands/blocking.js';
+import { blockingTimeoutMs, ownWritesRefusal } from '../commands/blocking.js';
 import { safeToResend, singleKeyCommand } from '../commands/command-info.js';
 import { ArgumentError, CrossSlotError } from '../errors.js';
 import { type FanOutPolicy, fanOutPolicy } from './fan-out-policy.js';
@@ -67,8 +67,9 @@ export function planCommand(name: string, args: readonly RedisArg[]): CommandPla
 
 function fanOutPlan(name: string, args: readonly RedisArg[], policy: FanOutPolicy): FanOutPlan | RejectPlan {
   const blockMs = blockingTimeoutMs(name, args);
-  // Forever would stall every command queued behind it on the shared connections.
-  if (blockMs === 0) return { kind: 'reject', error: blocksSharedForever(name.toUpperCase()) };
+  // WAIT, WAITAOF: forever would stall every command queued behind them on the shared connections.
+  const refused = blockMs === undefined ? undefined : ownWritesRefusal(name.toUpperCase(), blockMs);
+  if (refused !== undefined) return { kind: 'reject', error: refused };
   return { kind: 'fanOut', policy, blockMs };
 }
 

@@ -15,6 +15,7 @@ import {
 } from '../diagnostics-events.js';
 import { ClosedError, ClusterError, type QueueFullError, ReplyError, TimeoutError } from '../errors.js';
 import { encodeCommand } from '../resp/encode-command.js';
+import { splitAddress } from '../util/address.js';
 import { Admission } from '../util/admission.js';
 import { backoffDelay } from '../util/backoff.js';
 import { withTimeout } from '../util/timeout.js';
@@ -368,9 +369,7 @@ export class ClusterRouter implements RequestRouter {
   handleFor(address: string): NodeHandle {
     let handle = this.handles.get(address);
     if (!handle) {
-      const colon = address.lastIndexOf(':');
-      const host = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
-      const port = Number(address.slice(colon + 1));
+      const { host, port } = splitAddress(address);
       handle = new NodeHandle(address, this.settings.nodeSettings(host, port), this.config, {
         onUp: (node, reconnect) => {
           if (connectChannel.hasSubscribers)

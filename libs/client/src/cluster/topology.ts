@@ -1,3 +1,4 @@
+import { splitAddress } from '../util/address.js';
 import type { NatMap } from './cluster-options.js';
 
 /** Hash slots in a Redis Cluster. */
@@ -102,8 +103,8 @@ function fields(value: unknown): Map<string, unknown> {
 /** The address to dial for an address the cluster announced (`host:port`, e.g. in a MOVED or ASK reply). */
 export function reachableAddress(announced: string, natMap: NatMap | undefined): string {
   if (!natMap) return announced;
-  const colon = announced.lastIndexOf(':');
-  return endpoint(announced.slice(0, colon), Number(announced.slice(colon + 1)), '', natMap).address;
+  const { host, port } = splitAddress(announced);
+  return endpoint(host, port, '', natMap).address;
 }
 
 /** Where a node can be reached: its announced endpoint (or the queried node's host when it says "unknown"), NAT-mapped. */
@@ -241,11 +242,10 @@ export function withNodesHealth(
   for (const [id, entry] of listed) {
     if (routedIds.has(id) || entry.flags.includes('noaddr')) continue;
     // `ip:port@cport[,hostname]`; an empty ip is the queried node's.
-    const announced = entry.endpoint.split('@')[0]!;
-    const colon = announced.lastIndexOf(':');
+    const { host, port } = splitAddress(entry.endpoint.split('@')[0]!);
     const node: UnroutedNode = {
       id,
-      ...endpoint(announced.slice(0, colon), Number(announced.slice(colon + 1)), queriedHost, natMap),
+      ...endpoint(host, port, queriedHost, natMap),
       health: healthOf(entry.flags),
       role: entry.flags.includes('master') ? 'primary' : 'replica',
     };

@@ -26,6 +26,12 @@ function millisecondsOf(arg: RedisArg | undefined): number {
   return ms > 0 ? Math.ceil(ms) : 0;
 }
 
+/** WAIT / WAITAOF's timeout in ms: NaN when it is missing, negative or not a number (refused before sending). */
+function waitTimeoutMs(arg: RedisArg | undefined): number {
+  const ms = typeof arg === 'number' ? arg : arg === undefined ? Number.NaN : Number(textOf(arg));
+  return ms >= 0 ? Math.ceil(ms) : Number.NaN;
+}
+
 /** XREAD / XREADGROUP: the BLOCK argument before STREAMS, or undefined when there is none (no blocking). */
 function xreadBlock(args: readonly RedisArg[]): number | undefined {
   for (let i = 0; i < args.length - 1; i++) {
@@ -60,9 +66,9 @@ export function blockingTimeoutMs(name: string, args: readonly RedisArg[]): numb
     case 'XREADGROUP':
       return xreadBlock(args);
     case 'WAIT':
-      return millisecondsOf(args[1]);
+      return waitTimeoutMs(args[1]);
     case 'WAITAOF':
-      return millisecondsOf(args[2]);
+      return waitTimeoutMs(args[2]);
     default: {
       // Names not in upper case: one cached lookup tells whether the slow path is needed.
       if (!commandFlags(name).blocking) return undefined;
@@ -73,27 +79,38 @@ export function blockingTimeoutMs(name: string, args: readonly RedisArg[]): numb
 }
 
 /**
- * WAIT and WAITAOF block, but speak of the writes made on the very connection they run on: they must run on the
- * shared connection the caller's writes went through, never on a dedicated one (where they would report at once
- * that nothing is pending). Returns the deadline to give them there, or an `ArgumentError` for a block time of 0
- * (forever), which would stall every command behind it on the shared connection.
+ * The one rule for a blocking command on a connection shared by many callers. WAIT and WAITAOF block, but speak of
+ * the writes made on the very connection they run on: they stay on the shared connection the caller's writes went
+ * through, never a dedicated one (where they would report at once that nothing is pending), with their block time
+ * on top of the command timeout as deadline; or they are refused with an `ArgumentError` (see `ownWritesRefusal`).
+ * Any other blocking command goes to a dedicated connection: undefined.
  */
-export function ownWritesDeadline(
+export function sharedConnectionDeadline(
   name: string,
   blockMs: number,
   commandTimeoutMs: number,
-): number | ArgumentError {
-  return blockMs === 0 ? blocksSharedForever(name) : blockingDeadlineMs(blockMs, commandTimeoutMs);
+): number | ArgumentError | undefined {
+  if (!waitsForOwnWrites(name)) return undefined;
+  return ownWritesRefusal(name.toUpperCase(), blockMs) ?? blockingDeadlineMs(blockMs, commandTimeoutMs);
 }
 
-/** The error for WAIT or WAITAOF (`name` in upper case) with a block time of 0, refused before sending. */
-export function blocksSharedForever(name: string): ArgumentError {
+/**
+ * Why WAIT or WAITAOF (`name` in upper case) with this block time is refused before sending: 0 blocks the shared
+ * connection forever; NaN is not a time (missing, negative, not a number). Undefined when it may be sent.
+ */
+export function ownWritesRefusal(name: string, blockMs: number): ArgumentError | undefined {
+  if (Number.isNaN(blockMs)) {
+    return new ArgumentError(
+      `${name} needs a timeout in ms, a number of 0 or more (got a negative or non-numeric one)`,
+    );
+  }
+  if (blockMs !== 0) return undefined;
   return new ArgumentError(
     `${name} with a timeout of 0 would block the shared connection forever: give a timeout in ms, e.g. ${name === 'WAITAOF' ? 'waitaof(1, 1, 100)' : 'wait(1, 100)'}`,
   );
 }
 
-/** Whether a command is WAIT or WAITAOF (see {@link ownWritesDeadline}). */
+/** Whether a command is WAIT or WAITAOF (see {@link sharedConnectionDeadline}). */
 export function waitsForOwnWrites(name: string): boolean {
   const upper = name.length === 4 || name.length === 7 ? name.toUpperCase() : '';
   return upper === 'WAIT' || upper === 'WAITAOF';

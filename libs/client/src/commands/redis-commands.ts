@@ -31,8 +31,9 @@ export abstract class RedisCommands<
   /**
    * Any command, with its reply as decoded: `call('GET', 'k')`, `call('CLIENT', 'SETNAME', 'x')`. Bulk strings are
    * Buffers on the Buffer view, else as the connection is configured. Commands that would change what the connection
-   * is (SUBSCRIBE and the like, MONITOR, HELLO, RESET, QUIT, CLIENT REPLY) are refused with a `UsageError`: use
-   * `subscribe()` and the other methods made for them.
+   * is (SUBSCRIBE and the like, MONITOR, HELLO, RESET, QUIT, CLIENT REPLY, SELECT, AUTH, CLIENT TRACKING) are refused
+   * with a `UsageError`: use `subscribe()` and the other methods made for them, or the `db`, `credentials` and
+   * `cache` options.
    */
   call(name: string, ...args: RedisArg[]): Promise<unknown> {
     const upper = name.toUpperCase();

@@ -1,6 +1,6 @@
 import { ConfigError, ConnectionError, TimeoutError } from '../errors.js';
-import { backoffDelay } from '../util/backoff.js';
 import { Secret } from '../util/secret.js';
+import { withTimeout } from '../util/timeout.js';
 import type { MultiplexedConnection } from './multiplexed-connection.js';
 
 /** What a credentials provider returns: the secret to log in with now, and when it stops being valid. */
@@ -55,15 +55,53 @@ export interface Fetched {
 
 /** The first renewal comes once this share of the secret's remaining lifetime has passed. */
 const RENEW_AT_SHARE_OF_LIFETIME = 0.8;
-/** Never renew sooner than this after the last fetch (a provider that returns an expired secret is not hammered). */
+/** Never renew sooner than this after the last fetch. */
 const MIN_RENEW_DELAY_MS = 1_000;
+/** The longest wait between two renewals that failed (or got an expired or unchanged secret back). */
+const MAX_RENEW_DELAY_MS = 30_000;
+
+/**
+ * When to renew next, given the latest secret's remaining lifetime (negative once expired) and the renewals that
+ * failed in a row: at 80% of the lifetime; after a failure with capped exponential backoff (half of it jittered),
+ * within the time left while there is some. A provider that keeps returning an expired secret is asked ever more
+ * rarely, up to every 30 s, never every second.
+ */
+export function renewalDelayMs(
+  lifetimeMs: number,
+  failures: number,
+  random: () => number = Math.random,
+): number {
+  if (failures === 0) return Math.max(MIN_RENEW_DELAY_MS, lifetimeMs * RENEW_AT_SHARE_OF_LIFETIME);
+  const ceiling = renewalDelayCeilingMs(failures);
+  const backoff = ceiling / 2 + (random() * ceiling) / 2;
+  return Math.round(
+    Math.max(MIN_RENEW_DELAY_MS, lifetimeMs > 0 ? Math.min(backoff, lifetimeMs / 2) : backoff),
+  );
+}
+
+/** The longest wait after `failures` renewals in a row failed: 1 s, 2 s, 4 s... up to 30 s. */
+function renewalDelayCeilingMs(failures: number): number {
+  return Math.min(MAX_RENEW_DELAY_MS, MIN_RENEW_DELAY_MS * 2 ** Math.min(failures, 16));
+}
+
+/** Why a renewed secret is no renewal (it has expired already), or undefined. */
+function staleSecret(fresh: Fetched): string | undefined {
+  if (fresh.expiresAt !== undefined && fresh.expiresAt <= Date.now())
+    return 'a secret that has already expired';
+  return undefined;
+}
+
+function sameSecret(a: Fetched, b: Fetched): boolean {
+  return a.username === b.username && a.password.reveal() === b.password.reveal();
+}
 
 /**
  * The `credentials` provider of one client connection (a `ClusterConnection` or a `ConnectionManager`, with their
  * dedicated connections): it fetches the secret for each handshake, knows every connection that logged in with
  * it, and before the secret expires fetches a new one and re-authenticates each of them with AUTH. Traffic goes on
  * meanwhile: AUTH is one more command in each connection's pipeline. If the server refuses the new secret, or the
- * provider fails, the connections stay logged in as they were and it tries again with backoff.
+ * provider fails or returns a secret that has expired, the connections stay logged in as they were, it reports
+ * that through `onError`, and it tries again with capped exponential backoff.
  */
 export class CredentialSource {
   #latest: Fetched | undefined;
@@ -73,28 +111,23 @@ export class CredentialSource {
   private readonly connections = new Map<MultiplexedConnection, number>();
   private renewTimer: NodeJS.Timeout | null = null;
   private failures = 0;
-  /** Told when a renewal fails (the cluster connection emits it as an `error` event). */
+  /** Told when a renewal fails (the cluster connection and the connection manager emit it as an `error` event). */
   onError: ((error: Error) => void) | undefined;
 
   constructor(private readonly provider: CredentialsProvider) {}
 
   /** `fetch()` for a handshake with `address`, failing with a `TimeoutError` once `timeoutMs` have passed. */
   fetchWithin(timeoutMs: number, address: string): Promise<Fetched> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new TimeoutError(
-              `the credentials provider did not answer within ${timeoutMs} ms (connecting to ${address})`,
-              undefined,
-              address,
-            ),
-          ),
-        timeoutMs,
-      );
-    });
-    return Promise.race([this.fetch(), late]).finally(() => clearTimeout(timer));
+    return withTimeout(
+      this.fetch(),
+      timeoutMs,
+      () =>
+        new TimeoutError(
+          `the credentials provider did not answer within ${timeoutMs} ms (connecting to ${address})`,
+          undefined,
+          address,
+        ),
+    );
   }
 
   /** Asks the provider for the secret to use now (one call for every handshake that starts while it runs). */
@@ -119,11 +152,6 @@ export class CredentialSource {
     if (latest !== undefined && latest.generation > used.generation)
       void this.authenticate(connection, latest);
     this.scheduleRenewal();
-  }
-
-  /** Connections logged in through this source and open now. */
-  get connectionCount(): number {
-    return this.connections.size;
   }
 
   private async callProvider(): Promise<Fetched> {
@@ -165,17 +193,13 @@ export class CredentialSource {
   private scheduleRenewal(): void {
     const expiresAt = this.#latest?.expiresAt;
     if (this.renewTimer || expiresAt === undefined || this.connections.size === 0) return;
-    const lifetime = expiresAt - Date.now();
-    // After a failure, try again with backoff, but within the time left.
-    const wanted =
-      this.failures > 0
-        ? Math.min(backoffDelay(this.failures, { baseMs: MIN_RENEW_DELAY_MS, maxMs: 30_000 }), lifetime / 2)
-        : lifetime * RENEW_AT_SHARE_OF_LIFETIME;
-    const delay = Math.max(MIN_RENEW_DELAY_MS, wanted);
-    this.renewTimer = setTimeout(() => {
-      this.renewTimer = null;
-      void this.renew();
-    }, delay);
+    this.renewTimer = setTimeout(
+      () => {
+        this.renewTimer = null;
+        void this.renew();
+      },
+      renewalDelayMs(expiresAt - Date.now(), this.failures),
+    );
     this.renewTimer.unref();
   }
 
@@ -186,14 +210,33 @@ export class CredentialSource {
 
   private async renew(): Promise<void> {
     if (this.connections.size === 0) return;
+    const previous = this.#latest;
     try {
       const fresh = await this.fetch();
+      const stale = staleSecret(fresh);
+      const unchanged = previous !== undefined && sameSecret(fresh, previous);
       const results = await Promise.all(
-        [...this.connections].map(([connection, generation]) =>
-          generation >= fresh.generation ? true : this.authenticate(connection, fresh),
-        ),
+        [...this.connections].map(([connection, generation]) => {
+          if (generation >= fresh.generation) return true;
+          if (unchanged && generation === previous.generation) {
+            // Logged in with this very secret: AUTH would change nothing.
+            this.connections.set(connection, fresh.generation);
+            return true;
+          }
+          return this.authenticate(connection, fresh);
+        }),
       );
-      this.failures = results.every(Boolean) ? 0 : this.failures + 1;
+      if (stale !== undefined) {
+        // Asking again at once would get the same answer: back off, and say so.
+        this.failures++;
+        this.onError?.(
+          new ConnectionError(
+            `the credentials provider returned ${stale}; the connections stay logged in as they are, and it is asked again in up to ${renewalDelayCeilingMs(this.failures)} ms`,
+          ),
+        );
+      } else {
+        this.failures = results.every(Boolean) ? 0 : this.failures + 1;
+      }
     } catch (error) {
       this.failures++;
       this.onError?.(error as Error);

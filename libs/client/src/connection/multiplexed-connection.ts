@@ -1,11 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Command } from '../command.js';
-import {
-  blockingDeadlineMs,
-  blockingTimeoutMs,
-  ownWritesDeadline,
-  waitsForOwnWrites,
-} from '../commands/blocking.js';
+import { blockingDeadlineMs, blockingTimeoutMs, sharedConnectionDeadline } from '../commands/blocking.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import { type StuckEvent, stuckChannel } from '../diagnostics-events.js';
 import { ClosedError, ConnectionError, ProtocolError, type QueueFullError } from '../errors.js';
@@ -186,12 +181,11 @@ export class MultiplexedConnection extends RedisCommands<string> {
   sendCommand<T>(command: Command<T>): Promise<T> {
     const blockMs = blockingTimeoutMs(command.name, command.args);
     if (blockMs === undefined) return this.execHere(command, this.config.commandTimeoutMs);
-    if (this.config.runBlocking && waitsForOwnWrites(command.name)) {
-      // WAIT counts this connection's writes: it runs here, never on a dedicated connection.
-      const deadline = ownWritesDeadline(command.name.toUpperCase(), blockMs, this.config.commandTimeoutMs);
-      return deadline instanceof Error ? Promise.reject(deadline) : this.execHere(command, deadline);
+    if (this.config.runBlocking) {
+      const shared = sharedConnectionDeadline(command.name, blockMs, this.config.commandTimeoutMs);
+      if (shared === undefined) return this.config.runBlocking(command, blockMs);
+      return shared instanceof Error ? Promise.reject(shared) : this.execHere(command, shared);
     }
-    if (this.config.runBlocking) return this.config.runBlocking(command, blockMs);
     // A dedicated connection (lent by watch(), for one): the command blocks here, for as long as it asks.
     return this.execHere(command, blockingDeadlineMs(blockMs, this.config.commandTimeoutMs));
   }

@@ -2,6 +2,7 @@
  * The one retry policy: what happens to a command after a failure, for every kind of request (cluster, standalone
  * managed, blocking). Requests ask `classifyFailure` and carry out its answer; nothing else inspects failures.
  */
+import { waitsForOwnWrites } from '../commands/blocking.js';
 import { ClusterError, ConnectionError, OutcomeUnknownError, ReplyError } from '../errors.js';
 
 /** What to do with a command after a failure. */
@@ -72,6 +73,11 @@ export interface Attempt {
   readonly resendable: boolean;
   /** The user opted in to re-sending writes whose outcome is unknown. */
   readonly retryWrites: boolean;
+  /**
+   * Speaks of the connection it was queued on (WAIT, WAITAOF count that connection's writes): on any other
+   * connection its answer is wrong, so a lost connection is final for it, written or not.
+   */
+  readonly ownConnection: boolean;
   readonly scope: RequestScope;
 }
 
@@ -89,6 +95,7 @@ export function classifyFailure(failure: Error, attempt: Attempt): RetryAction {
     return classifyReply(failure.prefix, attempt.scope);
   }
   if (failure instanceof ConnectionError) {
+    if (attempt.ownConnection) return RetryAction.Fail;
     if (!attempt.written || attempt.resendable || attempt.retryWrites) return RetryAction.Reconnect;
     return RetryAction.OutcomeUnknown;
   }
@@ -119,6 +126,7 @@ export function resends(action: RetryAction): boolean {
  */
 export function finalError(action: RetryAction, failure: Error, name: string, address: string): Error {
   if (action === RetryAction.OutcomeUnknown) return outcomeUnknownError(name, address, failure, true);
+  if (failure instanceof ConnectionError && waitsForOwnWrites(name)) return lostOwnConnection(name, failure);
   if (failure instanceof ReplyError) {
     failure.command = name;
     failure.node = address;
@@ -141,6 +149,15 @@ export function outcomeUnknownError(
     `${name} was sent to ${address} but the connection was lost before its reply; it may or may not have run${hint}`,
     name,
     address,
+    { cause },
+  );
+}
+
+/** WAIT or WAITAOF whose connection was lost: the writes it was to count went through that connection only. */
+function lostOwnConnection(name: string, cause: ConnectionError): ConnectionError {
+  return new ConnectionError(
+    `${name} counts the writes made on its connection, which was lost (${cause.message}); it is not sent on another connection, where it would count none of them: write again, then ${name} again`,
+    cause.node,
     { cause },
   );
 }

@@ -1,8 +1,9 @@
+import { EventEmitter } from 'node:events';
 import { resolveCacheOptions } from '../cache/cache-options.js';
 import { ClientCache, type ConnectionCache, type FetchReceiver } from '../cache/client-cache.js';
 import { UncachedView } from '../cache/uncached-view.js';
 import type { Command } from '../command.js';
-import { blockingTimeoutMs, ownWritesDeadline, waitsForOwnWrites } from '../commands/blocking.js';
+import { blockingTimeoutMs, sharedConnectionDeadline } from '../commands/blocking.js';
 import { safeToResend } from '../commands/command-info.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import { type ConnectionConfig, type ResolvedConnectionConfig, resolveConnectionConfig } from '../config.js';
@@ -41,6 +42,12 @@ import { Fifo } from '../util/fifo.js';
 import type { Client } from './client.js';
 import { closedError, ManagedRequest, type RequestOwner } from './managed-request.js';
 
+/** Events a `ConnectionManager` emits. */
+export interface ConnectionManagerEvents {
+  /** Something failed in the background, with no command to report it to (a `credentials` renewal). */
+  error: [error: Error];
+}
+
 /**
  * One reused connection to a standalone server that heals itself. When the socket drops, or stays open but stops
  * delivering replies (see `ReplyWatchdog`), it reconnects in the background with capped, jittered exponential backoff
@@ -68,6 +75,7 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   readonly admission: Admission;
   private readonly clientCache: ClientCache | undefined;
   #uncached: RedisCommands<string> | undefined;
+  private readonly events = new EventEmitter();
 
   /** What the server said it is when the current connection was made (see `MultiplexedConnection#server`). */
   get server(): ServerInfo | undefined {
@@ -89,8 +97,16 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     this.settings = client.settingsFor(this.config);
     this.address = addressOf(this.settings);
     this.retryWrites = this.config.retryWrites;
+    // Informational: with no listener, a background failure is dropped rather than thrown.
+    this.events.on('error', () => {});
+    if (this.settings.credentials) {
+      this.settings.credentials.onError = (error) => this.events.emit('error', error);
+    }
     // Tracking (with a cache) on the shared connection only: blocking commands and WATCH feed no entries.
-    this.dedicated = new DedicatedConnections({ ...this.settings }, this.config.commandTimeoutMs);
+    this.dedicated = new DedicatedConnections(
+      { ...this.settings, tracking: false },
+      this.config.commandTimeoutMs,
+    );
     this.admission = new Admission(this.config.maxPending, `for ${this.address}`);
     if (config?.cache !== undefined) {
       const options = resolveCacheOptions(config.cache, this.settings.protocol);
@@ -159,11 +175,10 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     const blockMs = blockingTimeoutMs(command.name, command.args);
     let timeoutMs = this.config.commandTimeoutMs;
     if (blockMs !== undefined) {
-      if (!waitsForOwnWrites(command.name)) return this.dedicated.runBlocking(command, blockMs);
-      // WAIT counts the writes of the connection it runs on: the shared one, where the caller's writes went.
-      const deadline = ownWritesDeadline(command.name.toUpperCase(), blockMs, timeoutMs);
-      if (deadline instanceof Error) return Promise.reject(deadline);
-      timeoutMs = deadline;
+      const shared = sharedConnectionDeadline(command.name, blockMs, timeoutMs);
+      if (shared === undefined) return this.dedicated.runBlocking(command, blockMs);
+      if (shared instanceof Error) return Promise.reject(shared);
+      timeoutMs = shared;
     }
     let payload: string | Buffer;
     try {
@@ -239,6 +254,21 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
       listener,
       false,
     );
+  }
+
+  on<E extends keyof ConnectionManagerEvents>(
+    event: E,
+    listener: (...args: ConnectionManagerEvents[E]) => void,
+  ): this {
+    this.events.on(event, listener);
+    return this;
+  }
+  off<E extends keyof ConnectionManagerEvents>(
+    event: E,
+    listener: (...args: ConnectionManagerEvents[E]) => void,
+  ): this {
+    this.events.off(event, listener);
+    return this;
   }
 
   /** Stops accepting commands, lets in-flight ones finish, then closes every connection. */

@@ -1,3 +1,4 @@
+import { waitsForOwnWrites } from '../commands/blocking.js';
 import { SettlingRequest } from '../connection/settling-request.js';
 import { publishRetry } from '../diagnostics-events.js';
 import { ClosedError, TimeoutError } from '../errors.js';
@@ -56,6 +57,7 @@ export class ManagedRequest<T> extends SettlingRequest<T> {
       written: this.written,
       resendable: this.readonly,
       retryWrites: this.owner.retryWrites,
+      ownConnection: waitsForOwnWrites(this.name),
       scope: 'standalone',
     });
     if (resends(action)) {

@@ -75,6 +75,17 @@ describe('the catalogue', () => {
       argsKeyOf('HMGET', ['a', '0']),
     ];
     expect(new Set(keys).size).toBe(keys.length);
+    // A one-argument key never spells the arguments of a longer call, even one starting with the long form's mark.
+    const oneOrMany = [
+      argsKeyOf('BITCOUNT', ['1:x1:s01:s1']),
+      argsKeyOf('BITCOUNT', ['x', '0', '1']),
+      argsKeyOf('BITCOUNT', ['1:x1:n01:n1']),
+      argsKeyOf('BITCOUNT', ['x', 0, 1]),
+      argsKeyOf('BITCOUNT', ['\u00001:x1:s01:s1']),
+      argsKeyOf('BITCOUNT', ['\u0000']),
+      argsKeyOf('BITCOUNT', ['']),
+    ];
+    expect(new Set(oneOrMany).size).toBe(oneOrMany.length);
     // One argument: the key's text, whether given as a string or as bytes.
     expect(argsKeyOf('GET', ['a'])).toBe('a');
     expect(argsKeyOf('GET', [Buffer.from('a')])).toBe('a');

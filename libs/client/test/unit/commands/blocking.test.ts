@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RedisArg } from '../../../src/command.js';
-import { blockingTimeoutMs } from '../../../src/commands/blocking.js';
+import { blockingTimeoutMs, ownWritesRefusal } from '../../../src/commands/blocking.js';
 
 describe('blockingTimeoutMs', () => {
   const cases: [string, string, RedisArg[], number | undefined][] = [
@@ -37,11 +37,27 @@ describe('blockingTimeoutMs', () => {
     ['WAIT ms', 'WAIT', [1, 250], 250],
     ['WAIT forever', 'WAIT', [1, 0], 0],
     ['WAITAOF ms', 'WAITAOF', [1, 0, 300], 300],
+    ['WAIT negative: not a time', 'WAIT', [1, -5], Number.NaN],
+    ['WAIT not a number: not a time', 'WAIT', [1, 'soon'], Number.NaN],
+    ['WAITAOF without a timeout: not a time', 'WAITAOF', [1, 0], Number.NaN],
     ['lower-case name', 'blpop', ['a', 1], 1000],
     ['mixed-case name', 'XRead', ['BLOCK', 5, 'STREAMS', 's', '$'], 5],
   ];
 
   it.each(cases)('%s', (_, name, args, expected) => {
     expect(blockingTimeoutMs(name, args)).toBe(expected);
+  });
+});
+
+describe('ownWritesRefusal: WAIT and WAITAOF timeouts refused before sending', () => {
+  it('a timeout that is not a time is a bad argument, not "would block forever"; 0 would block forever', () => {
+    const bad = ownWritesRefusal('WAIT', blockingTimeoutMs('WAIT', [1, -5])!);
+    expect(bad).toMatchObject({ code: 'ERR_KEYSLOT_ARGUMENT' });
+    expect(bad!.message).toBe(
+      'WAIT needs a timeout in ms, a number of 0 or more (got a negative or non-numeric one)',
+    );
+    expect(ownWritesRefusal('WAITAOF', Number.NaN)!.message).not.toMatch(/forever/);
+    expect(ownWritesRefusal('WAIT', 0)!.message).toMatch(/would block the shared connection forever/);
+    expect(ownWritesRefusal('WAIT', 250)).toBeUndefined();
   });
 });

@@ -234,10 +234,34 @@ describe('classifyFailure: the one retry policy', () => {
   it.each(table)(
     '%s -> (written %s, resendable %s, retryWrites %s, %s) %s',
     (_, failure, w, r, rw, scope, action) => {
-      const attempt: Attempt = { written: w, resendable: r, retryWrites: rw, scope };
+      const attempt: Attempt = { written: w, resendable: r, retryWrites: rw, ownConnection: false, scope };
       expect(classifyFailure(failure(), attempt)).toBe(action);
     },
   );
+
+  it('WAIT and WAITAOF are never moved to another connection: a lost connection is final, written or not', () => {
+    for (const scope of ['cluster', 'node', 'standalone'] as const) {
+      for (const [w, rw] of [
+        [notWritten, false],
+        [written, false],
+        [written, true],
+      ] as const) {
+        const attempt: Attempt = {
+          written: w,
+          resendable: write,
+          retryWrites: rw,
+          ownConnection: true,
+          scope,
+        };
+        expect(classifyFailure(lost(), attempt)).toBe(RetryAction.Fail);
+      }
+    }
+    for (const name of ['WAIT', 'waitaof']) {
+      const error = finalError(RetryAction.Fail, lost(), name, '127.0.0.1:7000');
+      expect(error).toMatchObject({ code: 'ERR_KEYSLOT_CONNECTION', node: '127.0.0.1:7000' });
+      expect(error.message).toMatch(/counts the writes made on its connection, which was lost/);
+    }
+  });
 
   it('has one table of transient server errors', () => {
     expect([...TRANSIENT_REPLIES.keys()].sort()).toEqual([
