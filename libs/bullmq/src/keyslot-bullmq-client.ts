@@ -12,7 +12,7 @@ import { type ReadSlice, readInSlices } from './sliced-blocking-read.js';
 /** Options of a client BullMQ duplicates (it names its blocking connections). */
 export interface KeyslotBullmqClientOptions {
   /** The name BullMQ gives this client. Kept for reference only: see `clientSetName`. */
-  connectionName?: string;
+  connectionName?: string | undefined;
 }
 
 /**

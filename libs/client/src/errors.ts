@@ -37,9 +37,9 @@ export class ReplyError extends KeyslotError {
   /** The server's error prefix, e.g. `WRONGTYPE`. */
   readonly prefix: string;
   /** The command that got this reply, when known. */
-  command?: string;
+  command?: string | undefined;
   /** The node (host:port) that sent the reply, when known. */
-  node?: string;
+  node?: string | undefined;
   constructor(serverMessage: string) {
     super(redactEchoedArguments(serverMessage));
     const space = serverMessage.indexOf(' ');

@@ -1,3 +1,9 @@
+/**
+ * @keyslot/client: the Redis Cluster engine (RESP2/RESP3, multiplexed connections, cluster routing). Every name
+ * exported here is public API, listed one by one so that nothing internal leaks out through a re-export.
+ *
+ * @packageDocumentation
+ */
 export type { CacheOptions } from './cache/cache-options.js';
 export { CACHEABLE_COMMANDS } from './cache/cacheable-commands.js';
 export type { CacheStats, ConnectionCache } from './cache/client-cache.js';
@@ -13,11 +19,127 @@ export type {
   ReadFrom,
 } from './cluster/cluster-options.js';
 export type { ClusterStats } from './cluster/router.js';
-export type { ScanOptions } from './cluster/scan-iterator.js';
+export type { ScanIteratorOptions } from './cluster/scan-iterator.js';
 export { type NodeHealth, SLOT_COUNT } from './cluster/topology.js';
 export type { NodeSnapshot, TopologySnapshot } from './cluster/topology-snapshot.js';
 export type { Command, CommandExecutor, RedisArg, RedisKey } from './command.js';
-export * from './commands/index.js';
+export {
+  type BitcountRange,
+  type BitfieldEncoding,
+  type BitfieldOffset,
+  type BitfieldOperation,
+  type BitposRange,
+  type ClientTrackingInfoReply,
+  type ClusterLinksReply,
+  type ClusterShardsReply,
+  type ClusterSlotStatsOrderby,
+  type ClusterSlotStatsReply,
+  type ClusterSlotStatsSlotsrange,
+  type ClusterSlotsReply,
+  type CommandDocsReply,
+  type CommandDocsReplyArguments,
+  type CommandInfoReply,
+  type CommandListOptions,
+  type CommandSender,
+  type CommandSpec,
+  type CopyOptions,
+  defineScript,
+  type ExpireMode,
+  type FieldMap,
+  type FieldsInput,
+  type FieldValue,
+  type FlushMode,
+  type FunctionListOptions,
+  type FunctionListReply,
+  type FunctionStatsReply,
+  type GeneratedBitmapCommands,
+  type GeneratedClusterCommands,
+  type GeneratedCommands,
+  type GeneratedConnectionCommands,
+  type GeneratedGenericCommands,
+  type GeneratedHashCommands,
+  type GeneratedHyperloglogCommands,
+  type GeneratedListCommands,
+  type GeneratedScriptingCommands,
+  type GeneratedServerCommands,
+  type GeneratedSortedSetCommands,
+  type GeneratedStreamCommands,
+  type GeneratedStringCommands,
+  type GeoAddOptions,
+  type GeoCoordinates,
+  type GeoMatch,
+  type GeoMember,
+  type GeoSearchBy,
+  type GeoSearchFrom,
+  type GeoSearchOptions,
+  type GeoStoreOptions,
+  type GeoUnit,
+  type GeoWith,
+  type GetExOptions,
+  type HashScanPage,
+  type HexpireatOptions,
+  type HexpireOptions,
+  type HpexpireatOptions,
+  type HpexpireOptions,
+  type KeyElement,
+  type KeyElements,
+  type KeyScanOptions,
+  type KeyScanPage,
+  type KeyScoredMember,
+  type KeyScoredMembers,
+  type KeySpec,
+  type KeyValuesInput,
+  type LcsIndexes,
+  type LcsMatch,
+  type ListSide,
+  type LposOptions,
+  type MemoryStatsReply,
+  type MigrateAuth2,
+  type MigrateOptions,
+  type PendingStreamEntry,
+  type RangeBound,
+  RedisCommands,
+  type RedisInteger,
+  type RestoreOptions,
+  type RoleReply,
+  type ScanOptions,
+  type ScoredInput,
+  type ScoredMember,
+  Script,
+  type ScriptOptions,
+  type ScriptRunner,
+  type ServerTime,
+  type SetOptions,
+  type SetScanPage,
+  type SortedSetScanPage,
+  type SortOptions,
+  type StreamEntry,
+  type StreamMessages,
+  type Variadic,
+  type WaitAofResult,
+  type XAddOptions,
+  type XAutoClaimResult,
+  type XClaimOptions,
+  type XInfoRecord,
+  type XInfoStream,
+  type XPendingEntry,
+  type XPendingRangeOptions,
+  type XPendingSummary,
+  type XReadGroupOptions,
+  type XReadOptions,
+  type XReadStream,
+  type XsetidOptions,
+  type XTrimOptions,
+  type ZAddOptions,
+  type ZintercardOptions,
+  type ZRangeByOptions,
+  type ZRangeOptions,
+  type ZrangebylexLimit,
+  type ZrangebylexOptions,
+  type ZrevrangebylexLimit,
+  type ZrevrangebylexOptions,
+  type ZStoreOptions,
+} from './commands/index.js';
 export type { ConnectionConfig } from './config.js';
 export type { TlsOptions } from './connection/connection-options.js';
 export type { Credentials, CredentialsProvider } from './connection/credentials.js';
@@ -36,7 +158,22 @@ export {
   type StuckEvent,
   type TopologyEvent,
 } from './diagnostics-events.js';
-export * from './errors.js';
+export {
+  ArgumentError,
+  ClosedError,
+  ClusterError,
+  ConfigError,
+  ConnectionError,
+  CrossSlotError,
+  KeyslotError,
+  type KeyslotErrorCode,
+  OutcomeUnknownError,
+  ProtocolError,
+  QueueFullError,
+  ReplyError,
+  TimeoutError,
+  UsageError,
+} from './errors.js';
 export type { PubSubListener, PubSubMessage } from './pubsub/subscriptions.js';
 export { Client } from './standalone/client.js';
 export type { ClientOptions } from './standalone/client-options.js';
