@@ -3,6 +3,7 @@
  * exported here is public API, listed one by one so that nothing internal leaks out through a re-export.
  *
  * @packageDocumentation
+ * @module @keyslot/client
  */
 export type { CacheOptions } from './cache/cache-options.js';
 export { CACHEABLE_COMMANDS } from './cache/cacheable-commands.js';

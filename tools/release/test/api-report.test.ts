@@ -16,5 +16,5 @@ describe('API reports', () => {
         : []),
     ]);
     expect(problems).toEqual([]);
-  });
+  }, 180_000);
 });

@@ -112,7 +112,7 @@ describe('packed libraries', () => {
         const { code, output } = await runIn(app, 'npx', ['tsc', '-p', config]);
         expect(output).toBe('');
         expect(code).toBe(0);
-      });
+      }, 180_000);
     }
 
     it(`${spec.name}: the smoke test passes against a real cluster`, async () => {
@@ -130,7 +130,7 @@ describe('packed libraries', () => {
         ? ['client', 'otel', 'nestjs', 'fastify', 'keyv', 'session', 'bullmq']
         : ['client', 'nestjs', 'fastify'];
       expect(output.trim().split('\n')).toEqual(checks.map((check) => `ok ${check}`));
-    });
+    }, 180_000);
   }
 });
 

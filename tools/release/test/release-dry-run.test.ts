@@ -31,9 +31,10 @@ describe('nx release --dry-run', () => {
       tags: git('tag', '--list'),
       status: git('status', '--porcelain'),
     }).toEqual(before);
-  });
+  }, 120_000);
 
   it('a forced bump moves every library to one version and the ranges the integrations hold on the client', () => {
+    const status = git('status', '--porcelain');
     const output = nxRelease('patch');
     const current = publishedLibraries()[0]?.manifest.version ?? '';
     const next = current.replace(/\d+$/, (patch) => String(Number(patch) + 1));
@@ -47,5 +48,6 @@ describe('nx release --dry-run', () => {
       }
     }
     expect(output).toContain(`CHANGELOG.md for v${next}`);
-  });
+    expect(git('status', '--porcelain')).toBe(status);
+  }, 120_000);
 });
