@@ -30,7 +30,7 @@ export abstract class KeyslotError extends Error {
 /**
  * An error reply from the server. `prefix` is the first word of the reply (`ERR`, `WRONGTYPE`, `NOPERM`,
  * `MOVED`...), `message` is the server's text with whatever it echoed of the command's arguments replaced by
- * `[redacted]` (see {@link redactEchoedArguments}): an argument may be a password or a customer's data.
+ * `[redacted]` (the client redacts them before the error is made): an argument may be a password or a customer's data.
  */
 export class ReplyError extends KeyslotError {
   readonly code = 'ERR_KEYSLOT_REPLY' as const;

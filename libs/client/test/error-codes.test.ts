@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DevCluster, type DevStandalone, startCluster, startStandalone } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactEchoedArguments } from '../src/errors.js';
 import {
   Client,
   ClusterClient,
@@ -14,7 +15,6 @@ import {
   type ConnectionManager,
   type MultiplexedConnection,
   ReplyError,
-  redactEchoedArguments,
   UsageError,
 } from '../src/index.js';
 import { failure } from './support/failure.js';
