@@ -39,7 +39,7 @@ export function readmeSnippets(library: Library): ReadmeSnippet[] {
     const code = match[1] ?? '';
     const preamble = context
       .filter((entry) => (entry.when === undefined || entry.when.test(code)) && !declares(code, entry.name))
-      .filter((entry) => new RegExp(`(?<![@\\w/.'"])${entry.name}(?![\\w/'"])`).test(code))
+      .filter((entry) => new RegExp(`(?<![\\w/.'"])${entry.name}(?![\\w/'"])`).test(code))
       .map((entry) => entry.declaration);
     const module = [...preamble, code, 'export {};', ''].join('\n');
     const packages = [...module.matchAll(/from '([^']+)'|import\('([^']+)'\)/g)].map((m) =>
