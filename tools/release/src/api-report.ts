@@ -5,6 +5,7 @@ import {
   CompilerState,
   Extractor,
   ExtractorConfig,
+  ExtractorLogLevel,
   type ExtractorMessage,
   type IConfigFile,
 } from '@microsoft/api-extractor';
@@ -48,18 +49,19 @@ function configFor(
       reportFolder: join(library.dir, 'api'),
       reportTempFolder: tempFolder,
     },
+    newlineKind: 'lf',
     docModel: { enabled: false },
     dtsRollup: { enabled: false },
     tsdocMetadata: { enabled: false },
     messages: {
       // The reports record the surface; release tags and TSDoc syntax are not this project's conventions.
       extractorMessageReporting: {
-        default: { logLevel: 'warning', addToApiReportFile: true },
-        'ae-missing-release-tag': { logLevel: 'none', addToApiReportFile: false },
-        'ae-internal-missing-underscore': { logLevel: 'none', addToApiReportFile: false },
+        default: { logLevel: ExtractorLogLevel.Warning, addToApiReportFile: true },
+        'ae-missing-release-tag': { logLevel: ExtractorLogLevel.None, addToApiReportFile: false },
+        'ae-internal-missing-underscore': { logLevel: ExtractorLogLevel.None, addToApiReportFile: false },
       },
-      tsdocMessageReporting: { default: { logLevel: 'none' } },
-      compilerMessageReporting: { default: { logLevel: 'error' } },
+      tsdocMessageReporting: { default: { logLevel: ExtractorLogLevel.None } },
+      compilerMessageReporting: { default: { logLevel: ExtractorLogLevel.Error } },
     },
   };
 }
@@ -97,7 +99,10 @@ export function runApiReports(options: { update: boolean }): ApiReportResult[] {
           compilerState,
           messageCallback: (message: ExtractorMessage) => {
             const reportNotice = message.messageId.startsWith('console-api-report');
-            if (!reportNotice && (message.logLevel === 'error' || message.logLevel === 'warning'))
+            if (
+              !reportNotice &&
+              (message.logLevel === ExtractorLogLevel.Error || message.logLevel === ExtractorLogLevel.Warning)
+            )
               errors.push(message.formatMessageWithLocation(library.dir));
             message.handled = true;
           },
