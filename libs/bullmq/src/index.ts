@@ -3,6 +3,7 @@
  * `ClusterConnection`, through BullMQ 6's own client interface (`IRedisClient`): no ioredis, no patching.
  *
  * @packageDocumentation
+ * @module @keyslot/bullmq
  */
 export { BullmqTransaction, type ExecTuples } from './bullmq-transaction.js';
 export {

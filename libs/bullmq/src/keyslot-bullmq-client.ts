@@ -12,7 +12,7 @@ import { type ReadSlice, readInSlices } from './sliced-blocking-read.js';
 /** Options of a client BullMQ duplicates (it names its blocking connections). */
 export interface KeyslotBullmqClientOptions {
   /** The name BullMQ gives this client. Kept for reference only: see `clientSetName`. */
-  connectionName?: string;
+  connectionName?: string | undefined;
 }
 
 /**
@@ -50,6 +50,7 @@ export class KeyslotBullmqClient extends EventEmitter implements IRedisClient {
   get status(): string {
     return this.ended || !this.connection.isOpen ? 'end' : 'ready';
   }
+  /** `'end'` ends the view (as BullMQ does when it closes a client it owns); anything else opens it again. */
   set status(value: string) {
     if (value === 'end') this.end();
     else this.ended = false;
@@ -104,6 +105,7 @@ export class KeyslotBullmqClient extends EventEmitter implements IRedisClient {
     this.book.define(name, definition.numberOfKeys, definition.lua);
   }
 
+  /** Runs a script registered with `defineCommand` (one of BullMQ's Lua commands), its keys first in `args`. */
   runCommand(name: string, args: unknown[]): Promise<unknown> {
     try {
       return this.book.run(name, args).catch(rethrowForBullmqScript);

@@ -15,7 +15,7 @@ export interface Command<T = unknown> {
   readonly name: string;
   readonly args: readonly RedisArg[];
   /** Return bulk strings as Buffers rather than UTF-8 strings. */
-  readonly returnBuffers?: boolean;
+  readonly returnBuffers?: boolean | undefined;
   /** Turns the decoded reply into the caller's value. Absent means the decoded reply as is. */
   readonly transform?: (reply: unknown) => T;
 }

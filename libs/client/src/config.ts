@@ -8,32 +8,32 @@ import type { BackoffPolicy } from './util/backoff.js';
  */
 export interface ConnectionConfig {
   /** Most time to open a socket and finish the handshake, in ms. Default 5000. */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number | undefined;
   /**
    * Deadline of each command, in ms: it covers waiting for a connection, redirects, retries and the reply.
    * Blocking commands get their own block time plus this. Default 5000.
    */
-  commandTimeoutMs?: number;
+  commandTimeoutMs?: number | undefined;
   /** Re-send writes whose outcome is unknown after a lost connection (they may then run twice). Default false. */
-  retryWrites?: boolean;
+  retryWrites?: boolean | undefined;
   /** Delay between reconnect attempts and between retries. Default: base 50 ms, doubling up to 2000 ms, jittered. */
-  backoff?: BackoffPolicy;
+  backoff?: BackoffPolicy | undefined;
   /** Most commands waiting at once (on the whole connection, cluster included); beyond it new ones fail fast. Default 100000. */
-  maxPending?: number;
+  maxPending?: number | undefined;
   /** Return bulk strings as Buffers by default (per call: `conn.buffers`). Default false. */
-  returnBuffers?: boolean;
+  returnBuffers?: boolean | undefined;
   /** Receives RESP3 push messages that are not pub/sub messages (e.g. client-side caching invalidations). */
   onPush?: (push: unknown[]) => void;
   /**
    * Put the command text in `keyslot:command` traces (and so in OpenTelemetry spans, as `db.query.text`): the name
    * and the arguments that name keys or structure, values replaced by a count. Default false: the name only.
    */
-  traceCommandText?: boolean;
+  traceCommandText?: boolean | undefined;
   /**
    * Client-side caching of read replies, kept correct by the server's invalidation messages (RESP3 `CLIENT
    * TRACKING`). Off by default; `{}` turns it on with default limits. See `CacheOptions`.
    */
-  cache?: CacheOptions;
+  cache?: CacheOptions | undefined;
 }
 
 /** A `ConnectionConfig` with every default applied. */

@@ -33,7 +33,7 @@ export interface ConnectEvent {
 export interface DisconnectEvent {
   address: string;
   /** Why it was lost, when known (absent when the server closed it cleanly). */
-  error?: Error;
+  error?: Error | undefined;
 }
 
 /** A topology refresh ended. Channel `keyslot:topology`. */
@@ -45,7 +45,7 @@ export interface TopologyEvent {
   /** Slots some primary serves now. */
   coveredSlots: number;
   /** Why the refresh failed, on `failed`. */
-  error?: Error;
+  error?: Error | undefined;
 }
 
 /** A node answered MOVED or ASK. Channel `keyslot:redirect`. */
@@ -66,7 +66,7 @@ export interface RetryEvent {
   /** Retries of this command so far, this one included. */
   attempt: number;
   /** The node where it last failed, when known. */
-  node?: string;
+  node?: string | undefined;
   /** The failure's error class name or reply prefix, e.g. `ConnectionError`, `CLUSTERDOWN`, `TRYAGAIN`. */
   reason: string;
 }

@@ -30,16 +30,16 @@ export abstract class KeyslotError extends Error {
 /**
  * An error reply from the server. `prefix` is the first word of the reply (`ERR`, `WRONGTYPE`, `NOPERM`,
  * `MOVED`...), `message` is the server's text with whatever it echoed of the command's arguments replaced by
- * `[redacted]` (see {@link redactEchoedArguments}): an argument may be a password or a customer's data.
+ * `[redacted]` (the client redacts them before the error is made): an argument may be a password or a customer's data.
  */
 export class ReplyError extends KeyslotError {
   readonly code = 'ERR_KEYSLOT_REPLY' as const;
   /** The server's error prefix, e.g. `WRONGTYPE`. */
   readonly prefix: string;
   /** The command that got this reply, when known. */
-  command?: string;
+  command?: string | undefined;
   /** The node (host:port) that sent the reply, when known. */
-  node?: string;
+  node?: string | undefined;
   constructor(serverMessage: string) {
     super(redactEchoedArguments(serverMessage));
     const space = serverMessage.indexOf(' ');

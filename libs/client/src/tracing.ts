@@ -12,24 +12,24 @@ export interface CommandTraceContext {
   /** The operation name (`db.operation.name`): `GET`, `SET`...; `MULTI` for a transaction, `PIPELINE` for a batch. */
   command: string;
   /** `host:port` of the node that answered, when known (after redirects). */
-  node?: string;
+  node?: string | undefined;
   /** The answering node's host (`server.address`), when known. */
-  serverAddress?: string;
+  serverAddress?: string | undefined;
   /** The answering node's port (`server.port`), when known. */
-  serverPort?: number;
+  serverPort?: number | undefined;
   /** The logical database index (`db.namespace`): 0 on a cluster. */
   database: number;
   /** Commands in a transaction or a batch (`db.operation.batch.size`); absent for one command. */
-  batchSize?: number;
+  batchSize?: number | undefined;
   /**
    * The command text (`db.query.text`), only with `traceCommandText: true`: the name and the arguments that name
    * keys or structure, the others replaced by a count, as `@opentelemetry/redis-common` does.
    */
-  statement?: string;
+  statement?: string | undefined;
   /** The reply error or failure, on the `error` event. */
-  error?: unknown;
+  error?: unknown | undefined;
   /** The reply error's prefix (`db.response.status_code`): `WRONGTYPE`, `MOVED`, `ERR`...; set with `error`. */
-  statusCode?: string;
+  statusCode?: string | undefined;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ClusterConnection } from '@keyslot/client';
 export interface HealthReport {
   status: 'up' | 'down';
   /** Why the cluster is down; absent when it is up. */
-  reason?: string;
+  reason?: string | undefined;
   /** Slots some primary serves, as the connection knows the topology now (16384 when whole). */
   coveredSlots: number;
   /** Each primary's address, with `'PONG'` or why it did not answer. */

@@ -2,6 +2,7 @@
  * @keyslot/fastify: a Fastify plugin that decorates the instance with one keyslot `ClusterConnection`.
  *
  * @packageDocumentation
+ * @module @keyslot/fastify
  */
 
 export { PluginAlreadyRegisteredError } from './errors.js';

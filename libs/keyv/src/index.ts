@@ -3,5 +3,6 @@
  * `@nestjs/cache-manager` 3.
  *
  * @packageDocumentation
+ * @module @keyslot/keyv
  */
 export { KeyslotKeyvStore, type KeyslotKeyvStoreOptions, type KeyvConnection } from './keyslot-keyv-store.js';

@@ -15,9 +15,9 @@ export interface KeyslotKeyvStoreOptions {
    * Put before every key Keyv hands over (those already start with `<namespace>:`, `keyv:` by default). Default
    * `''`. `clear()` deletes the keys that start with `<prefix><namespace>:`.
    */
-  prefix?: string;
+  prefix?: string | undefined;
   /** Keys per UNLINK while `clear()` runs. Default 500. */
-  clearBatchSize?: number;
+  clearBatchSize?: number | undefined;
 }
 
 /**
@@ -38,7 +38,7 @@ export class KeyslotKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   /** What Keyv reads of the store's options. */
   readonly opts: { dialect: 'keyslot'; prefix: string };
   /** Set by Keyv to its own namespace; scopes `clear()`. */
-  namespace?: string;
+  namespace?: string | undefined;
   private readonly prefix: string;
   private readonly clearBatchSize: number;
 

@@ -3,6 +3,7 @@
  * The health indicator lives in `@keyslot/nestjs/health`, so applications without `@nestjs/terminus` never load it.
  *
  * @packageDocumentation
+ * @module @keyslot/nestjs
  */
 // The injection token: re-exported so an application gets the very class the module provides.
 export { ClusterConnection } from '@keyslot/client';

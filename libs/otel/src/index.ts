@@ -3,5 +3,6 @@
  * channels. `@opentelemetry/api` is its only peer.
  *
  * @packageDocumentation
+ * @module @keyslot/otel
  */
 export { KeyslotInstrumentation, type KeyslotInstrumentationConfig } from './keyslot-instrumentation.js';

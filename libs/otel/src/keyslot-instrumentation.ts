@@ -16,13 +16,13 @@ import { sdkPresent } from './sdk-presence.js';
 /** Options of `KeyslotInstrumentation`. */
 export interface KeyslotInstrumentationConfig {
   /** Subscribe at once (as OpenTelemetry's instrumentations do). Default true. */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /** Make a span only for a command called inside another span (metrics are recorded either way). Default false. */
-  requireParentSpan?: boolean;
+  requireParentSpan?: boolean | undefined;
   /** Where spans go. Default: the global tracer provider (`trace.setGlobalTracerProvider`), read at `enable()`. */
-  tracerProvider?: TracerProvider;
+  tracerProvider?: TracerProvider | undefined;
   /** Where metrics go. Default: the global meter provider, read at `enable()`. */
-  meterProvider?: MeterProvider;
+  meterProvider?: MeterProvider | undefined;
 }
 
 const NAME = '@keyslot/otel';

@@ -3,6 +3,7 @@
  * `@keyslot/session/express`, for `express-session`).
  *
  * @packageDocumentation
+ * @module @keyslot/session
  */
 export { KeyslotSessionStore } from './keyslot-session-store.js';
 export {

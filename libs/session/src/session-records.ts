@@ -15,16 +15,16 @@ export interface SessionSerializer {
 /** Options of the session stores. */
 export interface SessionStoreOptions {
   /** Put before each session id to make its key. Default `'sess:'`. */
-  prefix?: string;
+  prefix?: string | undefined;
   /** How long a session lives when its cookie has no expiry (a browser-session cookie), in ms. Default one day. */
-  ttlMs?: number;
+  ttlMs?: number | undefined;
   /** How sessions are stored. Default JSON. */
-  serializer?: SessionSerializer;
+  serializer?: SessionSerializer | undefined;
 }
 
 /** The shape of a session's cookie both frameworks share: `expires` is a Date, or its JSON text once restored. */
 interface WithCookie {
-  cookie?: { expires?: Date | string | null };
+  cookie?: { expires?: Date | string | null } | undefined;
 }
 
 const DAY_MS = 86_400_000;

@@ -3,11 +3,11 @@ import { ConfigError } from '../errors.js';
 /** Client-side caching of read replies (RESP3 only). Every field has a default. */
 export interface CacheOptions {
   /** Most entries held; the least recently used is evicted beyond it. Default 10000. */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
   /** Most bytes held (an estimate of keys and replies); the least recently used is evicted beyond it. Default 64 MiB. */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   /** An entry older than this is a miss, whatever the server said; 0 or absent: no age limit. */
-  ttlMs?: number;
+  ttlMs?: number | undefined;
 }
 
 /** `CacheOptions` with every default applied. */

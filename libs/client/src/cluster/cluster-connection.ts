@@ -44,7 +44,7 @@ import { aggregate } from './fan-out-policy.js';
 import { CROSS_SLOT, commandSlot, distinctSlots, NO_KEY, slotOfKey } from './key-slots.js';
 import { pinnedRoute, type Route, slotRoute } from './route.js';
 import type { ClusterRouter, ClusterStats } from './router.js';
-import { type ScanOptions, scanCluster } from './scan-iterator.js';
+import { type ScanIteratorOptions, scanCluster } from './scan-iterator.js';
 import { mergeSplit, type SplitKind, splitBySlot } from './split-multi-key.js';
 import { describeTopology, type TopologySnapshot } from './topology-snapshot.js';
 
@@ -251,7 +251,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
   }
 
   /** Visits every key of the cluster once, across slot moves and failovers. */
-  scanIterator(options: ScanOptions = {}): AsyncIterableIterator<string> {
+  scanIterator(options: ScanIteratorOptions = {}): AsyncIterableIterator<string> {
     return scanCluster(this, this.router, options);
   }
 

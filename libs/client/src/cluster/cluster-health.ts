@@ -7,7 +7,7 @@ import type { NodeSnapshot, TopologySnapshot } from './topology-snapshot.js';
 /** Options of `ClusterConnection#health`. */
 export interface HealthOptions {
   /** How long the primaries may take to answer PING, in ms. Default 1000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** What is wrong when the cluster is down, the first found in this order. */
@@ -26,9 +26,9 @@ export interface ClusterHealth {
   /** `up` only when every hash slot is served and every primary answered PING within the deadline. */
   status: 'up' | 'down';
   /** What is wrong, when down. */
-  problem?: HealthProblem;
+  problem?: HealthProblem | undefined;
   /** Why it is down, in words (names the silent primaries and why); absent when up. */
-  reason?: string;
+  reason?: string | undefined;
   /** Slots some primary serves, as the topology says now (`SLOT_COUNT` when whole). */
   coveredSlots: number;
   /** Each primary's address, with `'PONG'` or why it did not answer. */

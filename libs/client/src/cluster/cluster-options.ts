@@ -15,20 +15,20 @@ export type NatMap =
 
 /** Settings shared by every node connection of a cluster: applied in one place. */
 export interface ClusterClientOptions {
-  username?: string;
-  password?: string;
+  username?: string | undefined;
+  password?: string | undefined;
   /**
    * Instead of `username` and `password`: called for each new connection's handshake, and again before the secret
    * it returned expires, to re-authenticate every open connection (cloud IAM tokens, rotated passwords).
    */
-  credentials?: CredentialsProvider;
+  credentials?: CredentialsProvider | undefined;
   /** TLS for every node: `true` for the system's trusted CAs, or certificates and options. */
-  tls?: boolean | TlsOptions;
+  tls?: boolean | TlsOptions | undefined;
   /** CLIENT SETNAME on every connection. */
-  clientName?: string;
+  clientName?: string | undefined;
   /** RESP version. Default 3 (falls back to 2 where HELLO is unknown). */
-  protocol?: 2 | 3;
-  natMap?: NatMap;
+  protocol?: 2 | 3 | undefined;
+  natMap?: NatMap | undefined;
 }
 
 /** Where reads go. Writes always go to the primary. */
@@ -37,13 +37,13 @@ export type ReadFrom = 'primary' | 'preferReplica' | 'replica';
 /** `ConnectionConfig` plus what only a cluster has. Every field has a default. */
 export interface ClusterConnectionConfig extends ConnectionConfig {
   /** Default `primary`. `preferReplica` and `replica` round-robin reads over replicas, falling back to the primary. */
-  readFrom?: ReadFrom;
+  readFrom?: ReadFrom | undefined;
   /** How often the topology is checked even when nothing went wrong, in ms. Default 30000. */
-  topologyCheckIntervalMs?: number;
+  topologyCheckIntervalMs?: number | undefined;
   /** Least time between two topology refreshes, in ms. Default 100. */
-  minRefreshIntervalMs?: number;
+  minRefreshIntervalMs?: number | undefined;
   /** Most redirects (MOVED/ASK) followed for one command. Default 16. */
-  maxRedirects?: number;
+  maxRedirects?: number | undefined;
 }
 
 export interface SeedNode {

@@ -5,10 +5,10 @@ import type { ClusterRouter } from './router.js';
 import { SLOT_COUNT } from './topology.js';
 
 /** Filters for `scanIterator`, passed to SCAN on each node. */
-export interface ScanOptions {
-  match?: string;
-  count?: number;
-  type?: string;
+export interface ScanIteratorOptions {
+  match?: string | undefined;
+  count?: number | undefined;
+  type?: string | undefined;
 }
 
 interface NodeRunner {
@@ -29,7 +29,7 @@ const MAX_ROUNDS = 5;
 export async function* scanCluster(
   runner: NodeRunner,
   router: ClusterRouter,
-  options: ScanOptions,
+  options: ScanIteratorOptions,
 ): AsyncIterableIterator<string> {
   if (!router.topology) await router.refresh();
   const seen = new Set<string>();
@@ -102,7 +102,7 @@ async function* scanNode(
   runner: NodeRunner,
   router: ClusterRouter,
   address: string,
-  options: ScanOptions,
+  options: ScanIteratorOptions,
   outcome: { complete: boolean },
 ): AsyncIterableIterator<string> {
   const filters: RedisArg[] = [];

@@ -8,7 +8,7 @@ export interface NodeSnapshot {
   id: string;
   role: 'primary' | 'replica';
   /** For replicas: the primary's address. */
-  primary?: string;
+  primary?: string | undefined;
   /** Inclusive slot ranges (primaries). */
   slots: [number, number][];
   /**
@@ -28,9 +28,9 @@ export interface NodeSnapshot {
   /** Commands waiting on it now. */
   pending: number;
   /** Why its last connection attempt failed, if it did. */
-  lastError?: string;
+  lastError?: string | undefined;
   /** What the node said it is (HELLO's `server` and `version`) when its connection was made; not over RESP2. */
-  server?: ServerInfo;
+  server?: ServerInfo | undefined;
 }
 
 /** The cluster as known now. */

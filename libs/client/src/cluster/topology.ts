@@ -28,7 +28,7 @@ export interface NodeInfo {
 export interface UnroutedNode extends NodeInfo {
   role: 'primary' | 'replica';
   /** For a replica: its primary's address, when known. */
-  primary?: string;
+  primary?: string | undefined;
 }
 
 /** A primary, its replicas and the slot ranges it serves. */

@@ -21,9 +21,9 @@ export interface GeoMember extends GeoCoordinates {
 /** Options of GEOADD. */
 export interface GeoAddOptions {
   /** Only add new members (NX) or only update existing ones (XX). */
-  condition?: 'NX' | 'XX';
+  condition?: 'NX' | 'XX' | undefined;
   /** Count changed members too, not only added ones (CH). */
-  change?: boolean;
+  change?: boolean | undefined;
 }
 
 /** Where a search is centered: at a member's position (FROMMEMBER) or at a point (FROMLONLAT). */
@@ -37,35 +37,35 @@ export type GeoSearchBy =
 /** Options of GEOSEARCH, GEORADIUS and their variants. */
 export interface GeoSearchOptions {
   /** Nearest first (ASC) or farthest first (DESC); unsorted by default. */
-  order?: 'ASC' | 'DESC';
+  order?: 'ASC' | 'DESC' | undefined;
   /** At most this many matches (COUNT). */
-  count?: number;
+  count?: number | undefined;
   /** With `count`: stop at the first `count` matches found, not the nearest (ANY). */
-  any?: boolean;
+  any?: boolean | undefined;
 }
 
 /** What GEOSEARCH / GEORADIUS ... WITH* add to each match. */
 export interface GeoWith {
   /** The distance from the center, in the search's unit (WITHDIST). */
-  distance?: boolean;
+  distance?: boolean | undefined;
   /** The raw 52-bit geohash (WITHHASH). */
-  hash?: boolean;
+  hash?: boolean | undefined;
   /** The member's position (WITHCOORD). */
-  coordinates?: boolean;
+  coordinates?: boolean | undefined;
 }
 
 /** One match of a search WITH*: what was asked for is set. */
 export interface GeoMatch<S> {
   member: S;
-  distance?: number;
-  hash?: number;
-  coordinates?: GeoCoordinates;
+  distance?: number | undefined;
+  hash?: number | undefined;
+  coordinates?: GeoCoordinates | undefined;
 }
 
 /** Where GEORADIUS ... STORE / GEOSEARCHSTORE put the matches. */
 export interface GeoStoreOptions extends GeoSearchOptions {
   /** Store the distances as the scores, not the geohashes (STOREDIST). */
-  storeDistances?: boolean;
+  storeDistances?: boolean | undefined;
 }
 
 function pushSearchOptions(args: RedisArg[], options: GeoSearchOptions | undefined): void {

@@ -1,6 +1,4 @@
 export type { BitfieldEncoding, BitfieldOffset, BitfieldOperation } from './bitfield.js';
-export * from './blocking.js';
-export * from './command-info.js';
 export type { CommandSpec, KeySpec } from './command-spec.js';
 export type * from './generated/index.js';
 export type {

@@ -7,7 +7,7 @@ import type { ExpireMode, ScanOptions, Variadic } from './types.js';
 /** Options of SCAN. */
 export interface KeyScanOptions extends ScanOptions {
   /** Only keys of this type (TYPE), e.g. `'hash'`. */
-  type?: string;
+  type?: string | undefined;
 }
 
 /** One page of SCAN. `cursor` is `'0'` when the iteration is complete. */
@@ -19,21 +19,21 @@ export interface KeyScanPage<S> {
 /** Options of COPY. */
 export interface CopyOptions {
   /** Copy into this database (DB). */
-  db?: number;
+  db?: number | undefined;
   /** Overwrite the destination (REPLACE). */
-  replace?: boolean;
+  replace?: boolean | undefined;
 }
 
 /** Options of RESTORE. */
 export interface RestoreOptions {
   /** Overwrite an existing key (REPLACE). */
-  replace?: boolean;
+  replace?: boolean | undefined;
   /** The TTL is a Unix time in milliseconds (ABSTTL). */
-  absTtl?: boolean;
+  absTtl?: boolean | undefined;
   /** Set the object's idle time in seconds (IDLETIME). */
-  idleTime?: number;
+  idleTime?: number | undefined;
   /** Set the object's LFU frequency (FREQ). */
-  freq?: number;
+  freq?: number | undefined;
 }
 
 function expireArgs(key: RedisKey, time: number, mode: ExpireMode | undefined): RedisArg[] {

@@ -7,7 +7,7 @@ export interface LcsMatch {
   first: [start: number, end: number];
   second: [start: number, end: number];
   /** With `withMatchLength`. */
-  length?: number;
+  length?: number | undefined;
 }
 
 /** LCS IDX: the matches (last first, as the server lists them) and the length of the common subsequence. */

@@ -6,9 +6,9 @@ import type { ListSide, Variadic } from './types.js';
 /** Options of LPOS. */
 export interface LposOptions {
   /** Which match to return: 1 the first, 2 the second, -1 the last... (RANK). */
-  rank?: number;
+  rank?: number | undefined;
   /** Compare at most this many elements (MAXLEN). */
-  maxlen?: number;
+  maxlen?: number | undefined;
 }
 
 /** What a blocking pop (BLPOP, BRPOP) took: the list's key and the element. */

@@ -15,9 +15,9 @@ export interface ScriptRunner {
 /** Options of `defineScript`. */
 export interface ScriptOptions {
   /** How many keys the script takes; `run` rejects other counts before sending. */
-  numberOfKeys?: number;
+  numberOfKeys?: number | undefined;
   /** Run it with EVALSHA_RO / EVAL_RO (Redis 7), so that it may go to replicas and is refused if it writes. */
-  readOnly?: boolean;
+  readOnly?: boolean | undefined;
 }
 
 /**

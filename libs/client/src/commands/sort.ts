@@ -4,15 +4,15 @@ import { SortedSetQueryCommands } from './sorted-set-queries.js';
 /** Options of SORT and SORT_RO. */
 export interface SortOptions {
   /** Sort by the values of other keys (BY pattern, `*` standing for each element), or `'nosort'`. */
-  by?: RedisArg;
+  by?: RedisArg | undefined;
   /** Skip `offset` elements and return at most `count` (LIMIT). */
-  limit?: { offset: number; count: number };
+  limit?: { offset: number; count: number } | undefined;
   /** Return the values of other keys instead of the elements (GET pattern, repeatable; `#` is the element). */
-  get?: readonly RedisArg[];
+  get?: readonly RedisArg[] | undefined;
   /** Ascending (default) or descending. */
-  order?: 'ASC' | 'DESC';
+  order?: 'ASC' | 'DESC' | undefined;
   /** Compare as strings, not numbers (ALPHA). */
-  alpha?: boolean;
+  alpha?: boolean | undefined;
 }
 
 function sortArgs(key: RedisKey, options: SortOptions | undefined): RedisArg[] {

@@ -8,7 +8,7 @@ import type { ScoredMember } from './types.js';
 /** Options of the BYSCORE / BYLEX ranges of the older forms (ZRANGEBYSCORE, ZREVRANGEBYSCORE). */
 export interface ZRangeByOptions {
   /** Skip `offset` matches and return at most `count` (LIMIT). */
-  limit?: { offset: number; count: number };
+  limit?: { offset: number; count: number } | undefined;
 }
 
 function byScoreArgs(

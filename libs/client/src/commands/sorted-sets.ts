@@ -23,15 +23,15 @@ export interface ScoredInput {
 /** Options of ZADD. Conflicting options are sent as given; the server rejects them. */
 export interface ZAddOptions {
   /** Only add new members (NX). */
-  nx?: boolean;
+  nx?: boolean | undefined;
   /** Only update existing members (XX). */
-  xx?: boolean;
+  xx?: boolean | undefined;
   /** Only update when the new score is greater (GT). */
-  gt?: boolean;
+  gt?: boolean | undefined;
   /** Only update when the new score is less (LT). */
-  lt?: boolean;
+  lt?: boolean | undefined;
   /** Count changed members, not only added ones (CH). */
-  ch?: boolean;
+  ch?: boolean | undefined;
 }
 
 /** A score or lexical bound: a number, or a string such as `'(1'`, `'-inf'`, `'[a'`, `'-'`. */
@@ -40,19 +40,19 @@ export type RangeBound = number | string;
 /** Options of ZRANGE and ZRANGESTORE. */
 export interface ZRangeOptions {
   /** `start`/`stop` are scores (BYSCORE) or lexical bounds (BYLEX), not ranks. */
-  by?: 'SCORE' | 'LEX';
+  by?: 'SCORE' | 'LEX' | undefined;
   /** Highest first (REV); with `by`, give `start` as the higher bound. */
-  rev?: boolean;
+  rev?: boolean | undefined;
   /** Skip `offset` and return at most `count` (LIMIT; needs `by`). */
-  limit?: { offset: number; count: number };
+  limit?: { offset: number; count: number } | undefined;
 }
 
 /** Options of ZUNIONSTORE and ZINTERSTORE. */
 export interface ZStoreOptions {
   /** One multiplier per key (WEIGHTS). */
-  weights?: readonly number[];
+  weights?: readonly number[] | undefined;
   /** How scores of the same member combine (AGGREGATE); default SUM. */
-  aggregate?: 'SUM' | 'MIN' | 'MAX';
+  aggregate?: 'SUM' | 'MIN' | 'MAX' | undefined;
 }
 
 function zaddArgs(

@@ -31,29 +31,29 @@ import type { PendingStreamEntry, StreamMessages, Variadic } from './types.js';
 /** Options of XREADGROUP. */
 export interface XReadGroupOptions extends XReadOptions {
   /** Do not add the entries to the pending list (NOACK). */
-  noack?: boolean;
+  noack?: boolean | undefined;
 }
 
 /** Options of XCLAIM. */
 export interface XClaimOptions {
   /** Set the idle time in ms (IDLE). */
-  idle?: number;
+  idle?: number | undefined;
   /** Set the last delivery time, a Unix time in ms (TIME). */
-  time?: number;
+  time?: number | undefined;
   /** Set the delivery count (RETRYCOUNT). */
-  retryCount?: number;
+  retryCount?: number | undefined;
   /** Create pending entries for IDs not yet pending (FORCE). */
-  force?: boolean;
+  force?: boolean | undefined;
   /** Advance the group's last-delivered ID (LASTID). */
-  lastId?: string;
+  lastId?: string | undefined;
 }
 
 /** Options of XPENDING with a range. */
 export interface XPendingRangeOptions {
   /** Only entries idle for at least this many ms (IDLE). */
-  idle?: number;
+  idle?: number | undefined;
   /** Only this consumer's entries. */
-  consumer?: RedisArg;
+  consumer?: RedisArg | undefined;
 }
 
 function xclaimArgs(

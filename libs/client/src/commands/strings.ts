@@ -6,31 +6,31 @@ import type { KeyValuesInput, RedisInteger, Variadic } from './types.js';
 /** Options of SET. Conflicting options are sent as given; the server rejects them. */
 export interface SetOptions {
   /** Expire after this many seconds (EX). */
-  ex?: number;
+  ex?: number | undefined;
   /** Expire after this many milliseconds (PX). */
-  px?: number;
+  px?: number | undefined;
   /** Expire at this Unix time in seconds (EXAT). */
-  exat?: number;
+  exat?: number | undefined;
   /** Expire at this Unix time in milliseconds (PXAT). */
-  pxat?: number;
+  pxat?: number | undefined;
   /** Keep the key's current TTL (KEEPTTL). */
-  keepTtl?: boolean;
+  keepTtl?: boolean | undefined;
   /** Only set when the key does not exist (NX). */
-  nx?: boolean;
+  nx?: boolean | undefined;
   /** Only set when the key exists (XX). */
-  xx?: boolean;
+  xx?: boolean | undefined;
   /** Return the old value (GET). */
-  get?: boolean;
+  get?: boolean | undefined;
 }
 
 /** Options of GETEX: one expiry, or `persist` to remove it. */
 export interface GetExOptions {
-  ex?: number;
-  px?: number;
-  exat?: number;
-  pxat?: number;
+  ex?: number | undefined;
+  px?: number | undefined;
+  exat?: number | undefined;
+  pxat?: number | undefined;
   /** Remove the TTL (PERSIST). */
-  persist?: boolean;
+  persist?: boolean | undefined;
 }
 
 function setArgs(key: RedisKey, value: RedisArg, options: SetOptions): RedisArg[] {

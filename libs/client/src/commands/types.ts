@@ -32,9 +32,9 @@ export interface ScoredMember<S> {
 /** Options of the SCAN family (MATCH, COUNT). */
 export interface ScanOptions {
   /** Glob-style pattern (MATCH). */
-  match?: RedisArg;
+  match?: RedisArg | undefined;
   /** How much work the server does per call (COUNT), not an exact page size. */
-  count?: number;
+  count?: number | undefined;
 }
 
 /** A stream entry: its ID (always text) and its fields. */

@@ -6,13 +6,13 @@ import type { MultiplexedConnection } from './multiplexed-connection.js';
 /** What a credentials provider returns: the secret to log in with now, and when it stops being valid. */
 export interface Credentials {
   /** ACL user name; omit for the default user. */
-  username?: string;
+  username?: string | undefined;
   password: string;
   /**
    * When the secret expires (ms since the epoch, or a Date). Before then, keyslot asks the provider again and
    * re-authenticates every open connection with what it returns (AUTH), without closing any.
    */
-  expiresAt?: number | Date;
+  expiresAt?: number | Date | undefined;
 }
 
 /**
@@ -23,9 +23,9 @@ export type CredentialsProvider = () => Promise<Credentials> | Credentials;
 
 /** `credentials` is a function, and comes alone: a fixed username or password beside it would be ambiguous. */
 export function checkCredentialOptions(options: {
-  username?: string;
-  password?: string;
-  credentials?: CredentialsProvider;
+  username?: string | undefined;
+  password?: string | undefined;
+  credentials?: CredentialsProvider | undefined;
 }): void {
   if (options.credentials !== undefined) {
     if (typeof options.credentials !== 'function') {

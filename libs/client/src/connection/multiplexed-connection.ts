@@ -22,7 +22,7 @@ export interface ConnectionBehaviour {
   /** Deadline of each command, in ms, covering queueing and waiting for the reply. */
   commandTimeoutMs: number;
   /** Return bulk strings as Buffers by default. */
-  returnBuffers?: boolean;
+  returnBuffers?: boolean | undefined;
   /** Receives RESP3 push messages other than subscription confirmations (pub/sub messages, invalidations). */
   onPush?: (push: unknown[]) => void;
   /**
@@ -35,7 +35,7 @@ export interface ConnectionBehaviour {
    * (see `ReplyWatchdog`). For owners that make a new connection when one is lost; without it a stuck connection
    * stays open and each of its commands times out.
    */
-  dropWhenStuck?: boolean;
+  dropWhenStuck?: boolean | undefined;
 }
 
 /** Commands queued in one tick beyond which they are written without waiting for the end of the tick. */

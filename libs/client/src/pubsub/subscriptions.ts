@@ -6,7 +6,7 @@ export interface PubSubMessage {
   kind: 'message' | 'pmessage' | 'smessage';
   channel: string | Buffer;
   /** The pattern that matched, for PSUBSCRIBE messages. */
-  pattern?: string | Buffer;
+  pattern?: string | Buffer | undefined;
   message: string | Buffer;
   /** The node (host:port) that delivered it. */
   node: string;

@@ -48,12 +48,12 @@ export interface DecoderHandlers {
 /** Limits that protect the process from a server (or a proxy) that sends nonsense. */
 export interface DecoderOptions {
   /** How deeply aggregates may nest. Default 128. */
-  maxNesting?: number;
+  maxNesting?: number | undefined;
   /**
    * The largest bulk string, and the most elements in one aggregate, accepted; also caps the length of a simple
    * string, error, double or big number line. Default 512 MiB, the server's own `proto-max-bulk-len` default.
    */
-  maxBulkLength?: number;
+  maxBulkLength?: number | undefined;
 }
 
 const DEFAULT_MAX_NESTING = 128;

@@ -10,25 +10,25 @@ import { Secret } from '../util/secret.js';
 /** Where a standalone server is and how to log in. */
 export interface ClientOptions {
   /** Default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /** Default 6379. */
-  port?: number;
+  port?: number | undefined;
   /** ACL user name; omit for the default user. */
-  username?: string;
-  password?: string;
+  username?: string | undefined;
+  password?: string | undefined;
   /**
    * Instead of `username` and `password`: called for each new connection's handshake, and again before the secret
    * it returned expires, to re-authenticate every open connection (cloud IAM tokens, rotated passwords).
    */
-  credentials?: CredentialsProvider;
+  credentials?: CredentialsProvider | undefined;
   /** Logical database. Default 0. */
-  db?: number;
+  db?: number | undefined;
   /** Use TLS: `true` for the system's trusted CAs, or certificates and options. */
-  tls?: boolean | TlsOptions;
+  tls?: boolean | TlsOptions | undefined;
   /** Sent with CLIENT SETNAME. */
-  clientName?: string;
+  clientName?: string | undefined;
   /** RESP version to ask for. Default 3, falling back to 2 where the server does not know HELLO. */
-  protocol?: 2 | 3;
+  protocol?: 2 | 3 | undefined;
 }
 
 /** Parses `redis://[user[:password]@]host[:port][/db][?protocol=2&clientName=x]` (or `rediss://` for TLS). */

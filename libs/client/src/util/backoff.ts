@@ -1,9 +1,9 @@
 /** Capped exponential backoff with full jitter: attempt 0 waits up to `baseMs`, doubling up to `maxMs`. */
 export interface BackoffPolicy {
   /** First delay's upper bound, in ms. Default 50. */
-  baseMs?: number;
+  baseMs?: number | undefined;
   /** Largest delay, in ms. Default 2000. */
-  maxMs?: number;
+  maxMs?: number | undefined;
 }
 
 export function backoffDelay(attempt: number, policy: BackoffPolicy = {}): number {

@@ -3,6 +3,7 @@
  * entry point, so that `@fastify/rate-limit` stays an optional peer dependency.
  *
  * @packageDocumentation
+ * @module @keyslot/fastify/rate-limit
  */
 export {
   DEFAULT_RATE_LIMIT_PREFIX,

@@ -5,7 +5,7 @@ import { INCREMENT_SCRIPT, READ_SCRIPT } from './rate-limit-scripts.js';
 /** Options of {@link keyslotRateLimitStore}. */
 export interface KeyslotRateLimitStoreOptions {
   /** Put before every counter's key. Default `'rate-limit:'`. */
-  prefix?: string;
+  prefix?: string | undefined;
 }
 
 /** The key prefix of the store unless told otherwise. */
@@ -13,9 +13,9 @@ export const DEFAULT_RATE_LIMIT_PREFIX = 'rate-limit:';
 
 /** What the plugin passes to a store: its options, merged with a route's own for a child. */
 interface StoreParams {
-  continueExceeding?: boolean;
-  exponentialBackoff?: boolean;
-  routeInfo?: { method?: string | string[]; url?: string };
+  continueExceeding?: boolean | undefined;
+  exponentialBackoff?: boolean | undefined;
+  routeInfo?: { method?: string | string[]; url?: string } | undefined;
 }
 
 type Done = (error: Error | null, result?: { current: number; ttl: number }) => void;

@@ -5,7 +5,7 @@ import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/term
 /** Options of {@link ClusterHealthIndicator.isHealthy}. */
 export interface ClusterHealthOptions {
   /** How long each primary may take to answer PING, in ms. Default 1000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /**

@@ -3,5 +3,6 @@
  * `@nestjs/terminus` stays an optional peer dependency and applications without it never load it.
  *
  * @packageDocumentation
+ * @module @keyslot/nestjs/health
  */
 export { ClusterHealthIndicator, type ClusterHealthOptions } from './cluster-health.indicator.js';

@@ -3,6 +3,7 @@
  * A separate entry point, so that `@nestjs/throttler` stays an optional peer dependency.
  *
  * @packageDocumentation
+ * @module @keyslot/nestjs/throttler
  */
 export { KeyslotThrottlerStorage, type KeyslotThrottlerStorageOptions } from './keyslot-throttler-storage.js';
 export { DEFAULT_THROTTLER_PREFIX, type ThrottlerKeys, throttlerKeys } from './throttler-keys.js';

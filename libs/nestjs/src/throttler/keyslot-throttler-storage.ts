@@ -9,7 +9,7 @@ type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>
 /** Options of {@link KeyslotThrottlerStorage}. */
 export interface KeyslotThrottlerStorageOptions {
   /** Put before every key (outside the hash tag); no `{` or `}`. Default `'throttler:'`. */
-  prefix?: string;
+  prefix?: string | undefined;
 }
 
 /**

@@ -3,6 +3,7 @@
  * that `express-session` stays an optional peer dependency.
  *
  * @packageDocumentation
+ * @module @keyslot/session/express
  */
 
 export type { SessionConnection, SessionSerializer, SessionStoreOptions } from '../session-records.js';
