@@ -179,7 +179,7 @@ export {
 export type { PubSubListener, PubSubMessage } from './pubsub/subscriptions.js';
 export { Client } from './standalone/client.js';
 export type { ClientOptions } from './standalone/client-options.js';
-export { ConnectionManager } from './standalone/connection-manager.js';
+export { ConnectionManager, type ConnectionManagerEvents } from './standalone/connection-manager.js';
 export { type CommandTraceContext, commandTracing } from './tracing.js';
 export { Multi } from './transaction/multi.js';
 export type { BackoffPolicy } from './util/backoff.js';
