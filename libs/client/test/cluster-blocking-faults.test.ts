@@ -1,23 +1,17 @@
 // Blocking commands on their dedicated connections when something happens to them: a failover ends them with
 // UNBLOCKED (they did not run, and are run again on the new primary within their deadline), and a lost connection
 // re-sends a read-only one (XREAD) but never one that may have popped something (BZPOPMIN).
-import { type DevCluster, startCluster } from '@keyslot/dev-cluster';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterClient, type ClusterConnection, OutcomeUnknownError } from '../src/index.js';
+import { type DevCluster } from '@keyslot/dev-cluster';
+import { describe, expect, it } from 'vitest';
+import { type ClusterConnection, OutcomeUnknownError } from '../src/index.js';
 import { settle, slotOf } from './cluster-helpers.js';
 import { onServer } from './support/server.js';
+import { withCluster } from './support/with-cluster.js';
 
 describe(onServer('blocking commands across a failover and a lost connection'), () => {
   let cluster: DevCluster;
   let conn: ClusterConnection;
-  beforeAll(async () => {
-    cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1 });
-    conn = await new ClusterClient(cluster.seeds).getConnection();
-  });
-  afterAll(async () => {
-    conn?.destroy();
-    await cluster?.stop();
-  });
+  withCluster((started) => ({ cluster, conn } = started));
 
   /** The client id of the connection blocked in `command` (lower case) on `key`'s primary. */
   async function blockedClient(key: string, command: string): Promise<string> {

@@ -397,10 +397,14 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
         if (this.state !== 'open') throw error;
         // A read-only blocking command (XREAD BLOCK) whose connection was lost is sent again: reading twice
         // changes nothing. Any other outcome-unknown command may have popped or claimed something: final.
+        // A ClosedError while this connection is open: a topology change retired the node's dedicated connections
+        // while this command waited for one, so it was never sent: route it again on the new map.
         const action =
-          error instanceof OutcomeUnknownError && safeToResend(command.name, command.args)
-            ? RetryAction.Reconnect
-            : classifyFailure(error as Error, BLOCKING_ATTEMPT);
+          error instanceof ClosedError
+            ? RetryAction.Refresh
+            : error instanceof OutcomeUnknownError && safeToResend(command.name, command.args)
+              ? RetryAction.Reconnect
+              : classifyFailure(error as Error, BLOCKING_ATTEMPT);
         if (action === RetryAction.Redirect) {
           // A moved slot: it did not run; follow the map once it is refreshed. (An ASK, for a slot being
           // migrated, is not followed on a dedicated connection.)
