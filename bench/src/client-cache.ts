@@ -2,20 +2,30 @@
  * The client-side cache against the uncached path, in one run on one local cluster (3 primaries, no replicas):
  *
  *   node --conditions=@keyslot/source --import tsx bench/src/client-cache.ts [--rounds 3] [--duration 3000]
+ *     [--cases uncached,miss] [--base <dir>] [--io] [--profile <dir>]
  *
- * Three cases, 100 concurrent callers each reading GET over a hot set of 1,000 keys (16-byte values):
- * - `uncached`: a ClusterConnection without a cache;
+ * 100 concurrent callers each reading GET (16-byte values) in every case:
+ * - `uncached`: a ClusterConnection without a cache, over a hot set of 1,000 keys;
+ * - `tracking`: a connection with a cache, every read sent past it (`conn.uncached`): what `CLIENT TRACKING` itself
+ *   costs (the server remembering each key read, the RESP3 push channel), with no cache work on the client;
  * - `hit`: a connection with a cache, warmed first, so every read is served from memory;
  * - `miss`: a connection with a cache of one entry, so (nearly) every read misses, is fetched and stored, and
- *   evicts the previous one: the cost the cache adds to a read it cannot serve.
+ *   evicts the previous one: the cost the cache adds to a read it cannot serve (its worst case);
+ * - `working-set`: 10,000 keys read in a random order through a cache of 1,000 entries (about 10% hits): a
+ *   miss-heavy load where entries are stored, looked up and evicted as in a cache too small for its data;
+ * - `uncached-10k`: the same 10,000 keys in the same random order without a cache, to compare `working-set` with.
  * With `--base <dir>` (a checkout of another commit's `libs/client/src`, e.g. `git archive main libs/client/src`
- * unpacked inside this repository so its dependencies resolve), a fourth case `base-uncached` runs that commit's
+ * unpacked inside this repository so its dependencies resolve), a case `base-uncached` runs that commit's
  * client without a cache: the uncached path before and after, in the same run.
  * Each run of a case is a child process of its own (no JIT state or heap shared between cases); each case runs in
  * rounds, in rotating order; the medians over rounds are printed as a Markdown table with ops/s,
  * client CPU per read (process user + system) and the ratios against `uncached` of the same run.
+ * `--io` counts socket writes and reads (data events) per GET in each child (a small cost on every case alike);
+ * `--profile <dir>` runs every child under `--cpu-prof` into that directory (for `profile-summary.ts`).
  */
 import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { ClusterClient, type ClusterConnection } from '@keyslot/client';
@@ -23,33 +33,105 @@ import { startCluster } from '@keyslot/dev-cluster';
 
 const CALLERS = 100;
 const HOT_KEYS = 1_000;
+const WORKING_SET = 10_000;
 const VALUE = 'v'.repeat(16);
 
 interface Figures {
   opsPerSec: number;
   cpuUsPerRead: number;
   hitRatio: number;
+  /** With `--io`: socket writes and data events per read (all node connections of the child). */
+  writesPerRead?: number;
+  chunksPerRead?: number;
+  /** process.hrtime of the measured window in µs, to cut a `--profile` to it (`profile-summary.ts --from --to`). */
+  windowUs?: [number, number];
 }
 
-type CaseName = 'uncached' | 'hit' | 'miss' | 'base-uncached';
+type CaseName = 'uncached' | 'tracking' | 'hit' | 'miss' | 'working-set' | 'uncached-10k' | 'base-uncached';
 type Connect = (seeds: string[], config: object) => Promise<ClusterConnection>;
+
+interface CaseSpec {
+  /** The connection's cache option; undefined for none. */
+  cache: { maxEntries: number } | undefined;
+  keys: number;
+  /** Read through `conn.uncached` (tracking on, cache passed over). */
+  pastTheCache: boolean;
+  /** A random order over the keys (an LRU over a cyclic scan larger than it would never hit). */
+  random: boolean;
+}
+
+const CASE_SPECS: Record<CaseName, CaseSpec> = {
+  uncached: { cache: undefined, keys: HOT_KEYS, pastTheCache: false, random: false },
+  tracking: { cache: { maxEntries: 1 }, keys: HOT_KEYS, pastTheCache: true, random: false },
+  hit: { cache: { maxEntries: HOT_KEYS * 2 }, keys: HOT_KEYS, pastTheCache: false, random: false },
+  miss: { cache: { maxEntries: 1 }, keys: HOT_KEYS, pastTheCache: false, random: false },
+  'working-set': {
+    cache: { maxEntries: WORKING_SET / 10 },
+    keys: WORKING_SET,
+    pastTheCache: false,
+    random: true,
+  },
+  'uncached-10k': { cache: undefined, keys: WORKING_SET, pastTheCache: false, random: true },
+  'base-uncached': { cache: undefined, keys: HOT_KEYS, pastTheCache: false, random: false },
+};
+const DEFAULT_CASES: CaseName[] = ['uncached', 'tracking', 'hit', 'miss', 'working-set', 'uncached-10k'];
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
   return index < 0 ? fallback : Number(process.argv[index + 1]);
 }
 
-/** 100 callers reading the hot keys until `durationMs` has passed (checked per read: hits never yield to timers). */
-async function readLoad(conn: ClusterConnection, keys: string[], durationMs: number): Promise<Figures> {
+function textOption(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index < 0 ? undefined : process.argv[index + 1];
+}
+
+/** Counts socket writes and data events of every socket in this process (bench only: `--io`). */
+function countSocketIo(): { writes: number; chunks: number } {
+  const counts = { writes: 0, chunks: 0 };
+  const write = Socket.prototype.write;
+  Socket.prototype.write = function (this: Socket, ...args: unknown[]) {
+    counts.writes++;
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof write;
+  const emit = Socket.prototype.emit;
+  Socket.prototype.emit = function (this: Socket, event: string | symbol, ...args: unknown[]) {
+    if (event === 'data') counts.chunks++;
+    return (emit as (...a: unknown[]) => boolean).apply(this, [event, ...args]);
+  } as typeof emit;
+  return counts;
+}
+
+/** 100 callers reading the keys until `durationMs` has passed (checked per read: hits never yield to timers). */
+async function readLoad(
+  conn: ClusterConnection,
+  spec: CaseSpec,
+  keys: string[],
+  durationMs: number,
+  io: { writes: number; chunks: number } | undefined,
+): Promise<Figures> {
   let reads = 0;
   const hitsBefore = conn.cache?.stats().hits ?? 0;
+  const writesBefore = io?.writes ?? 0;
+  const chunksBefore = io?.chunks ?? 0;
+  const reader = spec.pastTheCache ? conn.uncached : conn;
+  const windowStart = hrtimeUs();
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   const end = start + durationMs;
   await Promise.all(
     Array.from({ length: CALLERS }, async (_, caller) => {
+      // xorshift32 per caller: a cheap random order, the same in every run.
+      let state = caller * 7919 + 1;
       for (let i = caller * 7; performance.now() < end; i++) {
-        await conn.get(keys[i % keys.length]!);
+        let index = i;
+        if (spec.random) {
+          state ^= state << 13;
+          state ^= state >>> 17;
+          state ^= state << 5;
+          index = state >>> 0;
+        }
+        await reader.get(keys[index % keys.length]!);
         reads++;
       }
     }),
@@ -57,31 +139,44 @@ async function readLoad(conn: ClusterConnection, keys: string[], durationMs: num
   const cpu = process.cpuUsage(cpuStart);
   const elapsedMs = performance.now() - start;
   const hits = (conn.cache?.stats().hits ?? 0) - hitsBefore;
-  return {
+  const figures: Figures = {
     opsPerSec: (reads / elapsedMs) * 1000,
     cpuUsPerRead: (cpu.user + cpu.system) / reads,
     hitRatio: hits / reads,
+    windowUs: [windowStart, hrtimeUs()],
   };
+  if (io !== undefined) {
+    figures.writesPerRead = (io.writes - writesBefore) / reads;
+    figures.chunksPerRead = (io.chunks - chunksBefore) / reads;
+  }
+  return figures;
 }
 
 async function runCase(
-  name: CaseName,
+  spec: CaseSpec,
   connect: Connect,
   seeds: string[],
-  keys: string[],
   durationMs: number,
+  io: { writes: number; chunks: number } | undefined,
 ): Promise<Figures> {
-  const cache =
-    name === 'hit' ? { maxEntries: HOT_KEYS * 2 } : name === 'miss' ? { maxEntries: 1 } : undefined;
-  const conn = await connect(seeds, cache ? { cache } : {});
+  const keys = keyNames(spec.keys);
+  const conn = await connect(seeds, spec.cache ? { cache: spec.cache } : {});
   try {
-    // Warm-up: every key once (fills the cache for `hit`), then a short load.
-    for (const key of keys) await conn.get(key);
-    await readLoad(conn, keys, Math.min(500, durationMs / 4));
-    return await readLoad(conn, keys, durationMs);
+    // Warm-up: every hot key once (fills the cache for `hit`), then a short load.
+    for (const key of keys.slice(0, HOT_KEYS)) await conn.get(key);
+    await readLoad(conn, spec, keys, Math.min(500, durationMs / 4), io);
+    return await readLoad(conn, spec, keys, durationMs, io);
   } finally {
     conn.destroy();
   }
+}
+
+function hrtimeUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+function keyNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `hot:${i}`);
 }
 
 function median(values: number[]): number {
@@ -91,41 +186,59 @@ function median(values: number[]): number {
 
 /** In a child: one run of one case, its figures as JSON on stdout. */
 async function child(): Promise<void> {
-  const name = process.argv[process.argv.indexOf('--child') + 1] as CaseName;
-  const seeds = process.argv[process.argv.indexOf('--seeds') + 1]!.split(',');
-  const baseIndex = process.argv.indexOf('--base');
+  const name = textOption('child') as CaseName;
+  const seeds = textOption('seeds')!.split(',');
+  const io = process.argv.includes('--io') ? countSocketIo() : undefined;
   let connect: Connect = (nodes, config) => new ClusterClient(nodes).getConnection(config);
   if (name === 'base-uncached') {
-    const base = (await import(`${process.argv[baseIndex + 1]}/index.ts`)) as {
+    const base = (await import(`${textOption('base')}/index.ts`)) as {
       ClusterClient: typeof ClusterClient;
     };
     connect = (nodes, config) => new base.ClusterClient(nodes).getConnection(config);
   }
-  const keys = Array.from({ length: HOT_KEYS }, (_, i) => `hot:${i}`);
-  const figures = await runCase(name, connect, seeds, keys, option('duration', 3000));
+  const figures = await runCase(CASE_SPECS[name], connect, seeds, option('duration', 3000), io);
   process.stdout.write(JSON.stringify(figures));
+}
+
+function ratio(value: number | undefined): string {
+  return value === undefined ? '' : ` ${value.toFixed(3)} |`;
 }
 
 async function main(): Promise<void> {
   const rounds = option('rounds', 3);
   const durationMs = option('duration', 3000);
-  const baseIndex = process.argv.indexOf('--base');
-  const CASES: CaseName[] = ['uncached', 'hit', 'miss'];
-  if (baseIndex >= 0) CASES.push('base-uncached');
+  const base = textOption('base');
+  const profileDir = textOption('profile');
+  const io = process.argv.includes('--io');
+  const CASES = (textOption('cases')?.split(',') as CaseName[] | undefined) ?? [...DEFAULT_CASES];
+  for (const name of CASES) if (!(name in CASE_SPECS)) throw new Error(`no case ${name}`);
+  if (base !== undefined && !CASES.includes('base-uncached')) CASES.push('base-uncached');
+  if (!CASES.includes('uncached')) CASES.unshift('uncached');
+  if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
   const cluster = await startCluster({ primaries: 3, replicasPerPrimary: 0 });
   try {
     const seeds = cluster.seeds;
-    const keys = Array.from({ length: HOT_KEYS }, (_, i) => `hot:${i}`);
     const writer = await new ClusterClient(seeds).getConnection();
-    await Promise.all(keys.map((key) => writer.set(key, VALUE)));
+    await Promise.all(keyNames(WORKING_SET).map((key) => writer.set(key, VALUE)));
     writer.destroy();
     const runs = new Map<CaseName, Figures[]>(CASES.map((name) => [name, []]));
     for (let round = 0; round < rounds; round++) {
       for (let n = 0; n < CASES.length; n++) {
         const name = CASES[(round + n) % CASES.length]!;
-        const args = [...process.execArgv, process.argv[1]!, '--child', name, '--seeds', seeds.join(',')];
+        const args = [...process.execArgv];
+        if (profileDir !== undefined) {
+          args.push(
+            '--cpu-prof',
+            '--cpu-prof-dir',
+            profileDir,
+            '--cpu-prof-name',
+            `${name}-${round + 1}.cpuprofile`,
+          );
+        }
+        args.push(process.argv[1]!, '--child', name, '--seeds', seeds.join(','));
         args.push('--duration', String(durationMs));
-        if (baseIndex >= 0) args.push('--base', process.argv[baseIndex + 1]!);
+        if (base !== undefined) args.push('--base', base);
+        if (io) args.push('--io');
         const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
         const figures = JSON.parse(stdout) as Figures;
         runs.get(name)!.push(figures);
@@ -135,27 +248,33 @@ async function main(): Promise<void> {
     const summary = new Map(
       CASES.map((name) => {
         const list = runs.get(name)!;
+        const medianOf = (pick: (f: Figures) => number | undefined) =>
+          io ? median(list.map((f) => pick(f) ?? 0)) : undefined;
         return [
           name,
           {
             opsPerSec: median(list.map((f) => f.opsPerSec)),
             cpuUsPerRead: median(list.map((f) => f.cpuUsPerRead)),
             hitRatio: median(list.map((f) => f.hitRatio)),
+            writesPerRead: medianOf((f) => f.writesPerRead),
+            chunksPerRead: medianOf((f) => f.chunksPerRead),
           },
         ];
       }),
     );
-    const base = summary.get('uncached')!;
+    const uncached = summary.get('uncached')!;
+    const ioHead = io ? ' writes/read | data events/read |' : '';
+    const ioRule = io ? ' ---: | ---: |' : '';
     console.log(
-      `| case | reads/s | client CPU µs/read | hit ratio | reads/s vs uncached | CPU/read vs uncached |`,
+      `| case | reads/s | client CPU µs/read | hit ratio | reads/s vs uncached | CPU/read vs uncached |${ioHead}`,
     );
-    console.log(`| --- | ---: | ---: | ---: | ---: | ---: |`);
+    console.log(`| --- | ---: | ---: | ---: | ---: | ---: |${ioRule}`);
     for (const [name, f] of summary) {
       console.log(
-        `| ${name} | ${Math.round(f.opsPerSec).toLocaleString('en')} | ${f.cpuUsPerRead.toFixed(2)} | ${(f.hitRatio * 100).toFixed(1)}% | ${(f.opsPerSec / base.opsPerSec).toFixed(2)}× | ${(f.cpuUsPerRead / base.cpuUsPerRead).toFixed(3)}× |`,
+        `| ${name} | ${Math.round(f.opsPerSec).toLocaleString('en')} | ${f.cpuUsPerRead.toFixed(2)} | ${(f.hitRatio * 100).toFixed(1)}% | ${(f.opsPerSec / uncached.opsPerSec).toFixed(2)}× | ${(f.cpuUsPerRead / uncached.cpuUsPerRead).toFixed(3)}× |${ratio(f.writesPerRead)}${ratio(f.chunksPerRead)}`,
       );
     }
-    console.log(`\n${rounds} rounds × ${durationMs} ms, ${CALLERS} callers, ${HOT_KEYS} hot keys; medians.`);
+    console.log(`\n${rounds} rounds × ${durationMs} ms, ${CALLERS} callers; medians.`);
   } finally {
     await cluster.stop();
   }
