@@ -2,9 +2,10 @@
  * The client-side cache against the uncached path, in one run on one local cluster (3 primaries, no replicas):
  *
  *   node --conditions=@keyslot/source --import tsx bench/src/client-cache.ts [--rounds 3] [--duration 3000]
- *     [--cases uncached,miss] [--base <dir>] [--io] [--profile <dir>]
+ *     [--cases uncached,miss] [--base <dir>] [--client <dir>] [--io] [--profile <dir>]
  *
- * 100 concurrent callers each reading GET (16-byte values) in every case:
+ * 100 concurrent callers each reading GET (16-byte values) in every case; in the cases that read in turn, each
+ * caller reads keys of its own, so that no miss is shared between callers:
  * - `uncached`: a ClusterConnection without a cache, over a hot set of 1,000 keys;
  * - `tracking`: a connection with a cache, every read sent past it (`conn.uncached`): what `CLIENT TRACKING` itself
  *   costs (the server remembering each key read, the RESP3 push channel), with no cache work on the client;
@@ -16,7 +17,8 @@
  * - `uncached-10k`: the same 10,000 keys in the same random order without a cache, to compare `working-set` with.
  * With `--base <dir>` (a checkout of another commit's `libs/client/src`, e.g. `git archive main libs/client/src`
  * unpacked inside this repository so its dependencies resolve), a case `base-uncached` runs that commit's
- * client without a cache: the uncached path before and after, in the same run.
+ * client without a cache: the uncached path before and after, in the same run. With `--client <dir>`, every case
+ * runs that checkout's client instead of this one (the cache before a change, measured with this bench).
  * Each run of a case is a child process of its own (no JIT state or heap shared between cases); each case runs in
  * rounds, in rotating order; the medians over rounds are printed as a Markdown table with ops/s,
  * client CPU per read (process user + system) and the ratios against `uncached` of the same run.
@@ -123,8 +125,12 @@ async function readLoad(
     Array.from({ length: CALLERS }, async (_, caller) => {
       // xorshift32 per caller: a cheap random order, the same in every run.
       let state = caller * 7919 + 1;
-      for (let i = caller * 7; performance.now() < end; i++) {
-        let index = i;
+      // In turn, each caller over keys of its own (caller, caller + 100, ...): two callers never read one key at
+      // once, so no miss is shared with another caller's (callers that met on a key would stay in step for good,
+      // and one request would serve several reads: a miss case faster than the uncached one).
+      const own = Math.floor(keys.length / CALLERS);
+      for (let i = 0; performance.now() < end; i++) {
+        let index = caller + CALLERS * (i % own);
         if (spec.random) {
           state ^= state << 13;
           state ^= state >>> 17;
@@ -190,10 +196,9 @@ async function child(): Promise<void> {
   const seeds = textOption('seeds')!.split(',');
   const io = process.argv.includes('--io') ? countSocketIo() : undefined;
   let connect: Connect = (nodes, config) => new ClusterClient(nodes).getConnection(config);
-  if (name === 'base-uncached') {
-    const base = (await import(`${textOption('base')}/index.ts`)) as {
-      ClusterClient: typeof ClusterClient;
-    };
+  const other = name === 'base-uncached' ? textOption('base') : textOption('client');
+  if (other !== undefined) {
+    const base = (await import(`${other}/index.ts`)) as { ClusterClient: typeof ClusterClient };
     connect = (nodes, config) => new base.ClusterClient(nodes).getConnection(config);
   }
   const figures = await runCase(CASE_SPECS[name], connect, seeds, option('duration', 3000), io);
@@ -208,6 +213,7 @@ async function main(): Promise<void> {
   const rounds = option('rounds', 3);
   const durationMs = option('duration', 3000);
   const base = textOption('base');
+  const client = textOption('client');
   const profileDir = textOption('profile');
   const io = process.argv.includes('--io');
   const CASES = (textOption('cases')?.split(',') as CaseName[] | undefined) ?? [...DEFAULT_CASES];
@@ -238,6 +244,7 @@ async function main(): Promise<void> {
         args.push(process.argv[1]!, '--child', name, '--seeds', seeds.join(','));
         args.push('--duration', String(durationMs));
         if (base !== undefined) args.push('--base', base);
+        if (client !== undefined) args.push('--client', client);
         if (io) args.push('--io');
         const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
         const figures = JSON.parse(stdout) as Figures;
