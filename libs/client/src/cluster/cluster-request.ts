@@ -33,6 +33,10 @@ export class ClusterRequest<T> extends SettlingRequest<T> {
   /** The node the request was last sent to. */
   lastAddress = '';
   lastError: Error | undefined;
+  /** Times a node answered it CLUSTERDOWN (see `ClusterDownGate`). */
+  downHolds = 0;
+  /** Held after CLUSTERDOWN: not sent again before this moment (ms since the epoch), however soon its node is up. */
+  resendAt = 0;
 
   constructor(
     name: string,

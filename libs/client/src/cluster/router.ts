@@ -140,6 +140,7 @@ export class ClusterRouter implements RequestRouter {
           .exec({ name: 'CLUSTER', args: ['INFO'] }, Math.min(config.commandTimeoutMs, PROBE_TIMEOUT_MS))
           .then(String),
       route: (request) => this.route(request),
+      destination: (request) => this.handleOf(request.route)?.address,
     });
     this.events.on('error', () => {}); // errors are reported on commands; the event is informational
     this.periodicTimer = setInterval(() => this.requestRefresh(), settings.topologyCheckIntervalMs);
@@ -295,7 +296,7 @@ export class ClusterRouter implements RequestRouter {
     }
     const why = request.lastError;
     if (why instanceof ReplyError && why.prefix === 'CLUSTERDOWN') {
-      // Nothing to gain from each command retrying on its own: they wait together for one probe to see it up.
+      // Nothing to gain from each command retrying on its own: they wait for one probe to see their node up.
       this.downGate.hold(request, request.lastAddress);
       return;
     }
@@ -546,7 +547,7 @@ export class ClusterRouter implements RequestRouter {
       }
     }
     if (changed) {
-      this.downGate.releaseAll();
+      this.downGate.topologyChanged();
       this.events.emit('topologyChange', topology);
     }
     return changed;
