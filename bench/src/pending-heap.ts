@@ -11,10 +11,42 @@ v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
 interface Snapshot {
-  snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+  snapshot: {
+    meta: { node_fields: string[]; node_types: [string[]]; edge_fields: string[]; edge_types: [string[]] };
+  };
   nodes: number[];
+  edges: number[];
   strings: string[];
 }
+
+/** With PENDING_HEAP_SHOW=kind (e.g. `object:Object`): how many objects of that kind have each set of edges. */
+function signatures(parsed: Snapshot, kind: string): Map<string, number> {
+  const fields = parsed.snapshot.meta.node_fields;
+  const width = fields.length;
+  const edgeWidth = parsed.snapshot.meta.edge_fields.length;
+  const types = parsed.snapshot.meta.node_types[0];
+  const edgeTypes = parsed.snapshot.meta.edge_types[0];
+  const counts = new Map<string, number>();
+  let edge = 0;
+  for (let i = 0; i < parsed.nodes.length; i += width) {
+    const edges = parsed.nodes[i + fields.indexOf('edge_count')]!;
+    if (`${types[parsed.nodes[i]!]}:${parsed.strings[parsed.nodes[i + 1]!]}` === kind) {
+      const names: string[] = [];
+      for (let e = edge; e < edge + edges * edgeWidth; e += edgeWidth) {
+        const type = edgeTypes[parsed.edges[e]!];
+        names.push(
+          type === 'element' || type === 'hidden' ? `[${type}]` : parsed.strings[parsed.edges[e + 1]!]!,
+        );
+      }
+      const signature = names.join(',');
+      counts.set(signature, (counts.get(signature) ?? 0) + 1);
+    }
+    edge += edges * edgeWidth;
+  }
+  return counts;
+}
+
+let lastSignatures = new Map<string, number>();
 
 /** Self size by `type:name`, over the whole heap. */
 function heapByKind(): Promise<Map<string, { count: number; bytes: number }>> {
@@ -31,11 +63,23 @@ function heapByKind(): Promise<Map<string, { count: number; bytes: number }>> {
       const typeAt = fields.indexOf('type');
       const nameAt = fields.indexOf('name');
       const sizeAt = fields.indexOf('self_size');
+      const showKind = process.env.PENDING_HEAP_SHOW;
+      if (showKind) {
+        const now = signatures(parsed, showKind);
+        for (const [signature, n] of now) {
+          const grown = n - (lastSignatures.get(signature) ?? 0);
+          if (grown > 1000) console.log(`  +${grown} ${showKind} {${signature}}`);
+        }
+        lastSignatures = now;
+      }
       const kinds = new Map<string, { count: number; bytes: number }>();
       for (let i = 0; i < parsed.nodes.length; i += width) {
         const type = types[parsed.nodes[i + typeAt]!]!;
         // Strings are named by their text: group them by type only.
-        const name = type === 'string' || type === 'concatenated string' ? '' : parsed.strings[parsed.nodes[i + nameAt]!];
+        const name =
+          type === 'string' || type === 'concatenated string'
+            ? ''
+            : parsed.strings[parsed.nodes[i + nameAt]!];
         const key = `${type}:${name}`;
         const kind = kinds.get(key) ?? { count: 0, bytes: 0 };
         kind.count++;
@@ -61,6 +105,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < count; i++) conn.get(`flood:${i % 10_000}`).catch(ignore);
     await cluster.waitFor(() => conn.stats().pending === count, { timeoutMs: 10_000, message: 'pending' });
     const during = await heapByKind();
+    if (process.env.PENDING_HEAP_FILE) v8.writeHeapSnapshot(process.env.PENDING_HEAP_FILE);
     const rows: [string, number, number][] = [];
     let total = 0;
     for (const [key, kind] of during) {
@@ -72,7 +117,9 @@ async function main(): Promise<void> {
     rows.sort((a, b) => b[2] - a[2]);
     console.log(`${count} pending: ${(total / count).toFixed(0)} B each (${conn.stats().pending} pending)`);
     for (const [key, n, bytes] of rows)
-      console.log(`${(bytes / count).toFixed(1).padStart(7)} B  ${(n / count).toFixed(2).padStart(5)}×  ${key}`);
+      console.log(
+        `${(bytes / count).toFixed(1).padStart(7)} B  ${(n / count).toFixed(2).padStart(5)}×  ${key}`,
+      );
   } finally {
     conn.destroy();
     await cluster.stop();

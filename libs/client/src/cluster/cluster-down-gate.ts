@@ -6,14 +6,16 @@
  * because some other node says ok, and so never bounces between the gate and a node that is still down.
  *
  * A command held again and again (a node whose state flips, a slot it does not serve although it says ok) waits
- * longer each time, so the re-sends of one command are bounded: about `log2(MAX_HOLD_MS / PROBE_INTERVAL_MS) + 1`
- * plus one a second of its deadline.
+ * longer each time from its third hold on (200 ms, doubling up to `MAX_HOLD_MS`), so the re-sends of one command are
+ * bounded: about 6 plus one a second of its deadline (at most 9 with the default 5 s).
  */
 import { WaitingQueue } from '../util/waiting-queue.js';
 import type { ClusterRequest } from './cluster-request.js';
 
 /** How often a node holding commands is asked whether its cluster is up again, in ms. */
 export const PROBE_INTERVAL_MS = 100;
+/** Holds of one command that wait for its node only; later ones also wait out a delay of their own. */
+export const PROMPT_HOLDS = 2;
 /** The longest a command held again waits after its hold before it may be re-sent, in ms. */
 export const MAX_HOLD_MS = 1_000;
 
@@ -27,11 +29,33 @@ export interface GateRouter {
   destination(request: ClusterRequest<unknown>): string | undefined;
 }
 
+/** A command held again: not sent before `at` (ms since the epoch), however soon its node is up. */
+interface Delayed {
+  readonly request: ClusterRequest<unknown>;
+  readonly at: number;
+}
+
 /** The commands one node answered CLUSTERDOWN, and that node's probe. */
 class NodeGate {
+  /** Held once: sent on as soon as the node reads ok. */
   readonly held = new WaitingQueue<ClusterRequest<unknown>>();
+  /** Held again: each with its own moment (an entry only for these, so a first hold allocates nothing). */
+  readonly delayed: Delayed[] = [];
   timer: NodeJS.Timeout | null = null;
   probing = false;
+  /** The node answered CLUSTERDOWN and no probe has read it up since: new commands for it wait here too. */
+  down = true;
+
+  get length(): number {
+    return this.held.length + this.delayed.length;
+  }
+
+  /** Every request held, settled ones skipped. */
+  takeAll(): ClusterRequest<unknown>[] {
+    const out = this.held.takeAll();
+    for (const { request } of this.delayed.splice(0)) if (!request.done) out.push(request);
+    return out;
+  }
 }
 
 export class ClusterDownGate {
@@ -40,18 +64,38 @@ export class ClusterDownGate {
 
   constructor(private readonly router: GateRouter) {}
 
+  /**
+   * True when `address` answered CLUSTERDOWN and has not read up since: a new command for it waits here (`wait`)
+   * rather than being sent to be refused. Cheap when no node is held for (the common case).
+   */
+  isDown(address: string): boolean {
+    return this.nodes.size > 0 && this.nodes.get(address)?.down === true;
+  }
+
+  /** A new command for a node known down (`isDown`): it waits for that node like a held one, without a send. */
+  wait(request: ClusterRequest<unknown>, address: string): void {
+    const gate = this.nodes.get(address)!;
+    gate.held.push(request);
+    this.scheduleProbe(address, gate);
+  }
+
   /** Holds a request that `address` answered with CLUSTERDOWN; it is routed again once that node is up. */
   hold(request: ClusterRequest<unknown>, address: string): void {
-    // The first hold waits for the node only; each later one also waits out a delay that doubles, up to a second.
-    const holds = request.downHolds++;
-    request.resendAt = holds === 0 ? 0 : Date.now() + Math.min(PROBE_INTERVAL_MS * 2 ** holds, MAX_HOLD_MS);
     let gate = this.nodes.get(address);
     if (gate === undefined) {
       gate = new NodeGate();
       this.nodes.set(address, gate);
     }
-    // Admitted requests are bounded already; the queue drops the ones that timed out.
-    gate.held.push(request);
+    gate.down = true;
+    // The first holds wait for the node only; each later one also waits out a delay that doubles, up to a second.
+    const holds = request.attempts++;
+    if (holds < PROMPT_HOLDS) {
+      // Admitted requests are bounded already; the queue drops the ones that timed out.
+      gate.held.push(request);
+    } else {
+      const at = Date.now() + Math.min(PROBE_INTERVAL_MS * 2 ** (holds - 1), MAX_HOLD_MS);
+      gate.delayed.push({ request, at });
+    }
     this.scheduleProbe(address, gate);
   }
 
@@ -66,14 +110,21 @@ export class ClusterDownGate {
         if (to !== undefined && to !== address) this.router.route(request);
         else gate.held.push(request);
       }
-      if (gate.held.length === 0) this.forget(address, gate);
+      const delayed = gate.delayed.splice(0);
+      for (const entry of delayed) {
+        if (entry.request.done) continue;
+        const to = this.router.destination(entry.request);
+        if (to !== undefined && to !== address) this.router.route(entry.request);
+        else gate.delayed.push(entry);
+      }
+      if (gate.length === 0) this.forget(address, gate);
     }
   }
 
   /** Requests held, settled ones not dropped yet included. */
   get heldCount(): number {
     let count = 0;
-    for (const gate of this.nodes.values()) count += gate.held.length;
+    for (const gate of this.nodes.values()) count += gate.length;
     return count;
   }
 
@@ -82,7 +133,7 @@ export class ClusterDownGate {
     this.closed = true;
     for (const [address, gate] of this.nodes) {
       this.forget(address, gate);
-      for (const request of gate.held.takeAll()) request.fail(error);
+      for (const request of gate.takeAll()) request.fail(error);
     }
   }
 
@@ -102,7 +153,7 @@ export class ClusterDownGate {
   }
 
   private async probe(address: string, gate: NodeGate): Promise<void> {
-    if (gate.held.length === 0) {
+    if (gate.length === 0) {
       this.nodes.delete(address);
       return;
     }
@@ -113,17 +164,22 @@ export class ClusterDownGate {
     );
     gate.probing = false;
     if (this.closed) return;
-    if (up) this.release(gate);
-    if (gate.held.length === 0) this.nodes.delete(address);
+    this.release(gate, up);
+    if (gate.length === 0) this.nodes.delete(address);
     else this.scheduleProbe(address, gate);
   }
 
-  /** The node is up: sends on every held request whose own delay is over. */
-  private release(gate: NodeGate): void {
+  /** When the node is up, sends on every held request whose own delay is over; drops the settled ones either way. */
+  private release(gate: NodeGate, up: boolean): void {
     const now = Date.now();
-    for (const request of gate.held.takeAll()) {
-      if (request.resendAt <= now) this.router.route(request);
-      else gate.held.push(request);
+    const delayed = gate.delayed.splice(0);
+    // Up: routing no longer holds new commands for it (isDown), these included.
+    if (up) gate.down = false;
+    if (up) for (const request of gate.held.takeAll()) this.router.route(request);
+    for (const entry of delayed) {
+      if (entry.request.done) continue;
+      if (up && entry.at <= now) this.router.route(entry.request);
+      else gate.delayed.push(entry);
     }
   }
 }

@@ -180,6 +180,12 @@ export class ClusterRouter implements RequestRouter {
       this.park(request);
       return;
     }
+    if (this.downGate.isDown(handle.address) && !route.asking && !route.pinned) {
+      // The node answered CLUSTERDOWN and has not read up since: wait for it rather than be refused again. (A
+      // command pinned to the node, CLUSTER INFO say, still goes: it may be what the application asks the node.)
+      this.downGate.wait(request, handle.address);
+      return;
+    }
     request.lastAddress = handle.address;
     if (route.asking) {
       // An ASK route is for this one send; afterwards the slot's owner serves the request again.

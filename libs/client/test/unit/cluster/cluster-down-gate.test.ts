@@ -1,9 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  ClusterDownGate,
-  MAX_HOLD_MS,
-  PROBE_INTERVAL_MS,
-} from '../../../src/cluster/cluster-down-gate.js';
+import { ClusterDownGate, MAX_HOLD_MS, PROBE_INTERVAL_MS } from '../../../src/cluster/cluster-down-gate.js';
 import type { ClusterRequest } from '../../../src/cluster/cluster-request.js';
 import { ClosedError } from '../../../src/errors.js';
 
@@ -11,8 +7,7 @@ import { ClosedError } from '../../../src/errors.js';
 function request(): ClusterRequest<unknown> & { failedWith?: Error } {
   const held = {
     done: false,
-    downHolds: 0,
-    resendAt: 0,
+    attempts: 0,
     failedWith: undefined as Error | undefined,
     fail(error: Error) {
       held.done = true;
@@ -103,7 +98,7 @@ describe('ClusterDownGate: commands answered CLUSTERDOWN wait for one probe of t
     expect(routed).toEqual([fromA, fromB]);
   });
 
-  it('a command answered CLUSTERDOWN again waits longer each time, up to MAX_HOLD_MS, even from a node that reads ok', async () => {
+  it('a command answered CLUSTERDOWN again and again waits longer each time, up to MAX_HOLD_MS, even from a node that reads ok', async () => {
     const gate = new ClusterDownGate(router);
     state = 'cluster_state:ok'; // says ok, yet keeps refusing the command (e.g. a slot it does not serve)
     const held = request();
@@ -119,11 +114,13 @@ describe('ClusterDownGate: commands answered CLUSTERDOWN wait for one probe of t
     const bouncing = new ClusterDownGate(bounce);
     bouncing.hold(held, '127.0.0.1:7000');
     await vi.advanceTimersByTimeAsync(5_000);
-    // Within a 5 s deadline: 100, then 200, 400, 800 ms more (rounded up to the probes), then once a second.
-    expect(resentAt.length).toBeLessThanOrEqual(9);
+    // Within a 5 s deadline: at the next probe twice, then 200, 400, 800 ms more (rounded up to the probes), then
+    // once a second.
+    expect(resentAt.length).toBeLessThanOrEqual(10);
     expect(resentAt.length).toBeGreaterThanOrEqual(5);
     const gaps = resentAt.slice(1).map((at, i) => at - resentAt[i]!);
-    for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThanOrEqual(gaps[i - 1]! - PROBE_INTERVAL_MS);
+    for (let i = 1; i < gaps.length; i++)
+      expect(gaps[i]!).toBeGreaterThanOrEqual(gaps[i - 1]! - PROBE_INTERVAL_MS);
     expect(Math.max(...gaps)).toBeLessThanOrEqual(MAX_HOLD_MS + PROBE_INTERVAL_MS);
     bouncing.close(new ClosedError('closed'));
     gate.close(new ClosedError('closed'));
@@ -143,5 +140,21 @@ describe('ClusterDownGate: commands answered CLUSTERDOWN wait for one probe of t
     await vi.advanceTimersByTimeAsync(PROBE_INTERVAL_MS);
     expect(routed).toEqual([moved, stays]);
     expect(gate.heldCount).toBe(0);
+  });
+
+  it('a node that answered CLUSTERDOWN counts as down for new commands until its probe reads ok', async () => {
+    const gate = new ClusterDownGate(router);
+    expect(gate.isDown('127.0.0.1:7000')).toBe(false);
+    gate.hold(request(), '127.0.0.1:7000');
+    expect(gate.isDown('127.0.0.1:7000')).toBe(true);
+    expect(gate.isDown('127.0.0.1:7001')).toBe(false);
+    const newcomer = request();
+    gate.wait(newcomer, '127.0.0.1:7000');
+    await vi.advanceTimersByTimeAsync(PROBE_INTERVAL_MS * 3);
+    expect(routed).toEqual([]);
+    state = 'cluster_state:ok';
+    await vi.advanceTimersByTimeAsync(PROBE_INTERVAL_MS);
+    expect(routed).toContain(newcomer);
+    expect(gate.isDown('127.0.0.1:7000')).toBe(false);
   });
 });
