@@ -23,8 +23,19 @@ export async function runOutage(): Promise<OutageResult[]> {
     console.log(
       `  outage ${client.padEnd(10)} pending ${result.pending}  peak heap +${(result.peakHeapGrowthBytes / MB).toFixed(1)} MB  served ${seconds(result.servedAfterClusterOkMs)} after cluster_state:ok${result.error ? `  (did not finish: ${result.error})` : ''}`,
     );
+    console.log(
+      `  outage ${client.padEnd(10)} errors to callers: ${byCode(result.callerFailures)}; flood: ${byCode(result.floodFailures)}${result.resendsWhileRejoining === undefined ? '' : `; re-sent while rejoining: ${result.resendsWhileRejoining.toLocaleString('en-US')}`}`,
+    );
   }
   return results;
+}
+
+/** `1,000 TIMEOUT, 250 OUTCOME_UNKNOWN`, or `none`. */
+export function byCode(failures: Record<string, number> | undefined): string {
+  const entries = Object.entries(failures ?? {});
+  return entries.length === 0
+    ? 'none'
+    : entries.map(([code, n]) => `${n.toLocaleString('en-US')} ${code}`).join(', ');
 }
 
 function seconds(ms: number | undefined): string {
@@ -46,6 +57,12 @@ export function outageTable(results: readonly OutageResult[]): string {
     ],
     ['CPU, share of one core', (r) => r.cpuShare, (v) => `${Math.round(v * 100)}%`],
     ['commands retried (keyslot `stats().retries`)', (r) => r.retries, (v) => v.toLocaleString('en-US')],
+    [
+      'commands re-sent while the nodes rejoin (keyslot)',
+      (r) => r.resendsWhileRejoining,
+      (v) => v.toLocaleString('en-US'),
+    ],
+    ['errors reaching callers', (r) => r.callerErrors, (v) => v.toLocaleString('en-US')],
     ['connection attempts per node and second', (r) => r.dialsPerNodeSecond, (v) => v.toFixed(2)],
     ['served again after `cluster_state:ok`', (r) => r.servedAfterClusterOkMs, (v) => seconds(v)],
   ];
@@ -62,6 +79,9 @@ export function outageTable(results: readonly OutageResult[]): string {
     const theirs = peer === undefined ? undefined : get(peer);
     return mine === undefined || theirs === undefined || theirs === 0 ? '' : `${(mine / theirs).toFixed(2)}×`;
   };
+  const breakdown = results.map(
+    (r) => `- ${r.client}: callers ${byCode(r.callerFailures)}; flood ${byCode(r.floodFailures)}`,
+  );
   return [
     `| during the steady outage | ${CLIENTS.join(' | ')} | ${PEERS.map((p) => `keyslot / ${p}`).join(' | ')} |`,
     `| --- | ${CLIENTS.map(() => '---:').join(' | ')} | ${PEERS.map(() => '---:').join(' | ')} |`,
@@ -75,5 +95,9 @@ export function outageTable(results: readonly OutageResult[]): string {
           ),
         ).join(' | ')} | ${peers.map((peer) => ratio(peer, get)).join(' | ')} |`,
     ),
+    '',
+    'Errors by code, over the whole run (outage, restart and recovery):',
+    '',
+    ...breakdown,
   ].join('\n');
 }

@@ -55,6 +55,29 @@ export class CommandLedger {
     );
   }
 
+  /**
+   * Records a fire-and-forget command: counted like `track`, with shared handlers and no time of issue, so that the
+   * suite keeps no more per pending command than an application that only catches its commands' errors (one
+   * reaction) and the heap measured is the client's, not the bookkeeping's. Nothing is returned to wait on.
+   */
+  trackIgnored(promise: Promise<unknown>): void {
+    this.issued++;
+    promise.then(this.ignoredSucceeded, this.ignoredFailed);
+  }
+
+  private readonly ignoredSucceeded = (): void => {
+    this.settled++;
+    this.succeeded++;
+  };
+
+  private readonly ignoredFailed = (error: unknown): void => {
+    this.settled++;
+    this.failed++;
+    const label = errorLabel(error);
+    this.failures.set(label, (this.failures.get(label) ?? 0) + 1);
+    if (!this.examples.has(label)) this.examples.set(label, String((error as Error)?.message ?? error));
+  };
+
   /** Commands issued and not settled yet. */
   get unsettled(): number {
     return this.issued - this.settled;

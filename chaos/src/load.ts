@@ -194,7 +194,6 @@ export interface Flood {
 export function startFlood(target: LoadTarget, ledger: CommandLedger, options: FloodOptions): Flood {
   let issued = 0;
   let next = 0;
-  const ignore = () => {};
   const startedAt = performance.now();
   const timer = setInterval(() => {
     const due = options.catchUp
@@ -202,7 +201,7 @@ export function startFlood(target: LoadTarget, ledger: CommandLedger, options: F
       : options.perTick;
     for (let i = 0; i < due; i++) {
       issued++;
-      ledger.track(target.get(`flood:${next++ % options.keySpace}`)).catch(ignore);
+      ledger.trackIgnored(target.get(`flood:${next++ % options.keySpace}`));
     }
   }, options.intervalMs);
   const limit = setTimeout(() => clearInterval(timer), options.maxDurationMs);

@@ -32,6 +32,20 @@ export interface OutageNotes {
   retries: number | undefined;
   /** Connection attempts per node and second during the steady outage. */
   dialsPerNodeSecond: number | undefined;
+  /** keyslot's `stats().retries` when the nodes were restarted: what follows is re-sent while they rejoin. */
+  retriesAtRestart: number | undefined;
+}
+
+/**
+ * Commands sent again from the restart to the end of the run (keyslot only): CLUSTERDOWN replies from nodes that
+ * have not rejoined yet, and connections lost as they come up. Nothing is re-sent once the cluster serves again, so
+ * the final counter minus the one at the restart is the rejoining phase's.
+ */
+export function resendsWhileRejoining(notes: OutageNotes, finalStats: unknown): number | undefined {
+  const retries = (finalStats as Counters | undefined)?.retries;
+  return retries === undefined || notes.retriesAtRestart === undefined
+    ? undefined
+    : retries - notes.retriesAtRestart;
 }
 
 interface Counters {
@@ -100,8 +114,10 @@ export function outage(settings: ChaosSettings): ScenarioDefinition {
           retries: delta('retries'),
           dialsPerNodeSecond:
             dials === undefined ? undefined : Number((dials / nodes.length / (steadyMs / 1000)).toFixed(2)),
+          retriesAtRestart: undefined,
         };
         const restartAt = Date.now();
+        notes.retriesAtRestart = (context.clientStats() as Counters | undefined)?.retries;
         // The servers' own recovery (loading the AOF, agreeing again) is not the client's: note when every node
         // says cluster_state:ok, and measure the client from there too.
         let clusterOkAt = 0;

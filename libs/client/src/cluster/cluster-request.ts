@@ -30,6 +30,7 @@ export interface RequestRouter {
  */
 export class ClusterRequest<T> extends SettlingRequest<T> {
   redirects = 0;
+  /** Retries after a backoff delay, or holds after CLUSTERDOWN (see `ClusterDownGate`): the next delay grows with it. */
   attempts = 0;
   /** The node the request was last sent to. */
   lastAddress = '';
@@ -43,7 +44,7 @@ export class ClusterRequest<T> extends SettlingRequest<T> {
     /** Where it goes: its slot's owner, an ASK target, or a pinned node. */
     public route: Route,
     private readonly router: RequestRouter,
-    private readonly timeoutMs: number,
+    timeoutMs: number,
     settler?: RequestSettler<T>,
   ) {
     super(name, payload, returnBuffers, transform, timeoutMs, settler);
@@ -93,12 +94,12 @@ export class ClusterRequest<T> extends SettlingRequest<T> {
     this.fail(finalError(action, error, this.name, address));
   }
 
-  protected timeoutError(): Error {
+  protected timeoutError(timeoutMs: number): Error {
     const node = this.lastAddress || 'no node yet';
     const why = this.lastError ? `; last error: ${this.lastError.message}` : '';
     const state = this.router.describeState();
     return new TimeoutError(
-      `${this.name} timed out after ${this.timeoutMs} ms (node ${node}${why}${state ? `; ${state}` : ''})`,
+      `${this.name} timed out after ${timeoutMs} ms (node ${node}${why}${state ? `; ${state}` : ''})`,
       this.name,
       this.lastAddress || undefined,
     );

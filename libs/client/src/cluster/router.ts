@@ -141,6 +141,7 @@ export class ClusterRouter implements RequestRouter {
           .exec({ name: 'CLUSTER', args: ['INFO'] }, Math.min(config.commandTimeoutMs, PROBE_TIMEOUT_MS))
           .then(String),
       route: (request) => this.route(request),
+      destination: (request) => this.handleOf(request.route)?.address,
     });
     this.events.on('error', () => {}); // errors are reported on commands; the event is informational
     this.periodicTimer = setInterval(() => this.requestRefresh(), settings.topologyCheckIntervalMs);
@@ -178,6 +179,12 @@ export class ClusterRouter implements RequestRouter {
     const handle = this.handleOf(route);
     if (handle === undefined) {
       this.park(request);
+      return;
+    }
+    if (this.downGate.isDown(handle.address) && !route.asking && !route.pinned) {
+      // The node answered CLUSTERDOWN and has not read up since: wait for it rather than be refused again. (A
+      // command pinned to the node, CLUSTER INFO say, still goes: it may be what the application asks the node.)
+      this.downGate.wait(request, handle.address);
       return;
     }
     request.lastAddress = handle.address;
@@ -296,7 +303,7 @@ export class ClusterRouter implements RequestRouter {
     }
     const why = request.lastError;
     if (why instanceof ReplyError && why.prefix === 'CLUSTERDOWN') {
-      // Nothing to gain from each command retrying on its own: they wait together for one probe to see it up.
+      // Nothing to gain from each command retrying on its own: they wait for one probe to see their node up.
       this.downGate.hold(request, request.lastAddress);
       return;
     }
@@ -545,7 +552,7 @@ export class ClusterRouter implements RequestRouter {
       }
     }
     if (changed) {
-      this.downGate.releaseAll();
+      this.downGate.topologyChanged();
       this.events.emit('topologyChange', topology);
     }
     return changed;

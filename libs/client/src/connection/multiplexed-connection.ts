@@ -8,6 +8,7 @@ import { RespDecoder } from '../resp/decoder.js';
 import { encodeCommand } from '../resp/encode-command.js';
 import { Multi } from '../transaction/multi.js';
 import { queueFullError } from '../util/admission.js';
+import { deadlineNow } from '../util/deadlines.js';
 import { Fifo } from '../util/fifo.js';
 import { addressOf, type NodeConnectionSettings } from './connection-options.js';
 import { handshake } from './handshake.js';
@@ -423,7 +424,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
       this.resolveDrainWaiters();
       return;
     }
-    this.settleTimer = setTimeout(() => this.resolveOnceSettled(), Math.max(0, latest - Date.now()) + 1);
+    this.settleTimer = setTimeout(() => this.resolveOnceSettled(), Math.max(0, latest - deadlineNow()) + 1);
   }
 
   private resolveDrainWaiters(): void {

@@ -1,3 +1,4 @@
+import { deadlineNow } from '../util/deadlines.js';
 import type { OverdueReplyListener, Request } from './request.js';
 
 /**
@@ -45,7 +46,8 @@ export class ReplyWatchdog implements OverdueReplyListener {
   private evaluate(confirmed: boolean): void {
     const oldest = this.oldestOwed();
     const now = Date.now();
-    if (this.stopped || oldest === undefined || oldest.deadlineAt === 0 || oldest.deadlineAt > now) return;
+    if (this.stopped || oldest === undefined || oldest.deadlineAt === 0 || oldest.deadlineAt > deadlineNow())
+      return;
     const silentMs = now - this.quietSince;
     if (silentMs < this.silenceLimitMs) {
       this.recheckAfter(this.silenceLimitMs - silentMs);

@@ -35,5 +35,5 @@ export abstract class Request implements DeadlineEntry {
   abstract onReply(value: unknown, address: string): void;
   /** The command could not get a reply (connection lost, queue full, closed); `written` tells whether it may have run. */
   abstract onFailure(error: Error, address: string): void;
-  abstract onDeadline(): void;
+  abstract onDeadline(durationMs: number): void;
 }

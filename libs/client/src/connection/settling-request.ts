@@ -46,12 +46,12 @@ export abstract class SettlingRequest<T> extends Request {
     this.rejectCaller(error);
   }
 
-  onDeadline(): void {
+  onDeadline(durationMs: number): void {
     if (this.done) return;
     this.done = true;
     this.payload = '';
     this.ended();
-    this.rejectCaller(this.timeoutError());
+    this.rejectCaller(this.timeoutError(durationMs));
     // Sent and still unanswered: its connection may be stuck, which only the connection can judge.
     if (this.written) this.writtenTo?.replyOverdue();
   }
@@ -70,8 +70,11 @@ export abstract class SettlingRequest<T> extends Request {
     }
   }
 
-  /** The error the caller gets when the deadline passes: names the command and the node, never the arguments. */
-  protected abstract timeoutError(): Error;
+  /**
+   * The error the caller gets when the deadline of `timeoutMs` passes: names the command and the node, never the
+   * arguments.
+   */
+  protected abstract timeoutError(timeoutMs: number): Error;
 
   /** Runs once when the request settles, however it settles. */
   protected ended(): void {}

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ReplyWatchdog } from '../../../src/connection/reply-watchdog.js';
 import type { Request } from '../../../src/connection/request.js';
+import { deadlineNow } from '../../../src/util/deadlines.js';
 
 const LIMIT_MS = 1_000;
 
@@ -26,7 +27,7 @@ function expectStuckOnce(stuck: number[]): void {
 
 /** A request whose deadline is `ms` from now (0: it has none). */
 function dueIn(ms: number): Partial<Request> {
-  return { deadlineAt: ms === 0 ? 0 : Date.now() + ms };
+  return { deadlineAt: ms === 0 ? 0 : deadlineNow() + ms };
 }
 
 describe('ReplyWatchdog', () => {

@@ -26,7 +26,7 @@ describe('ManagedRequest timeout messages', () => {
     request.onFailure(new ConnectionError(`connection to ${ADDRESS} was closed`, ADDRESS), ADDRESS);
     expect(owner.resent).toEqual([request]);
     request.written = true; // written again on the next connection, which never answers
-    request.onDeadline();
+    request.onDeadline(60_000);
     const error = await request.promise.then(
       () => undefined,
       (reason: unknown) => reason,
@@ -48,7 +48,7 @@ describe('ManagedRequest timeout messages', () => {
       60_000,
     );
     request.written = true;
-    request.onDeadline();
+    request.onDeadline(60_000);
     await expect(request.promise).rejects.toThrow(
       /^GET timed out waiting for its reply from 127\.0\.0\.1:6390$/,
     );

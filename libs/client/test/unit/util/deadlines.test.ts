@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type DeadlineEntry, Deadlines } from '../../../src/util/deadlines.js';
+import { type DeadlineEntry, Deadlines, deadlineNow } from '../../../src/util/deadlines.js';
 
 function entry(onDeadline: () => void = () => {}): DeadlineEntry {
   return { deadlineAt: 0, deadlinePrev: null, deadlineNext: null, deadlineList: null, onDeadline };
@@ -32,7 +32,7 @@ describe('Deadlines', () => {
     const tracked = (name: string): DeadlineEntry => {
       const e = entry(() => {
         fired.push(name);
-        if (Date.now() < e.deadlineAt) early.push(name); // fired before its own deadline
+        if (deadlineNow() < e.deadlineAt) early.push(name); // fired before its own deadline
       });
       return e;
     };
