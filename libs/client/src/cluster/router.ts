@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ResolvedConnectionConfig } from '../config.js';
 import type { NodeConnectionSettings } from '../connection/connection-options.js';
-import { Request } from '../connection/request.js';
 import {
   type ConnectEvent,
   connectChannel,
@@ -14,12 +13,12 @@ import {
   topologyChannel,
 } from '../diagnostics-events.js';
 import { ClosedError, ClusterError, type QueueFullError, ReplyError, TimeoutError } from '../errors.js';
-import { encodeCommand } from '../resp/encode-command.js';
 import { splitAddress } from '../util/address.js';
 import { Admission } from '../util/admission.js';
 import { backoffDelay } from '../util/backoff.js';
 import { withTimeout } from '../util/timeout.js';
 import { WaitingQueue } from '../util/waiting-queue.js';
+import { AskingRequest } from './asking-request.js';
 import { ClusterDownGate } from './cluster-down-gate.js';
 import type { NatMap, ReadFrom, SeedNode } from './cluster-options.js';
 import type { ClusterRequest, RequestRouter } from './cluster-request.js';
@@ -73,17 +72,6 @@ interface ShardRoute {
   primary: NodeHandle;
   replicas: NodeHandle[];
   next: number;
-}
-
-/** ASKING before a command sent after an ASK redirect; its reply is read and dropped. */
-class AskingRequest extends Request {
-  private static readonly payload = encodeCommand('ASKING', []) as string;
-  constructor() {
-    super('ASKING', AskingRequest.payload, false);
-  }
-  onReply(): void {}
-  onFailure(): void {}
-  onDeadline(): void {}
 }
 
 /**
@@ -191,7 +179,7 @@ export class ClusterRouter implements RequestRouter {
     if (route.asking) {
       // An ASK route is for this one send; afterwards the slot's owner serves the request again.
       request.route = slotRoute(route.slot, route.readonly);
-      handle.send(new AskingRequest());
+      handle.send(new AskingRequest(request));
     }
     handle.send(request);
   }
