@@ -12,7 +12,14 @@ import {
   type TopologyEvent,
   topologyChannel,
 } from '../diagnostics-events.js';
-import { ClosedError, ClusterError, type QueueFullError, ReplyError, TimeoutError } from '../errors.js';
+import {
+  ClosedError,
+  ClusterError,
+  ConnectionError,
+  type QueueFullError,
+  ReplyError,
+  TimeoutError,
+} from '../errors.js';
 import { splitAddress } from '../util/address.js';
 import { Admission } from '../util/admission.js';
 import { backoffDelay } from '../util/backoff.js';
@@ -124,10 +131,7 @@ export class ClusterRouter implements RequestRouter {
     this.maxRedirects = settings.maxRedirects;
     this.admission = new Admission(config.maxPending, 'on this cluster connection');
     this.downGate = new ClusterDownGate({
-      clusterInfo: (address) =>
-        this.handleFor(address)
-          .exec({ name: 'CLUSTER', args: ['INFO'] }, Math.min(config.commandTimeoutMs, PROBE_TIMEOUT_MS))
-          .then(String),
+      clusterInfo: (address) => this.probeClusterInfo(address),
       route: (request) => this.route(request),
       destination: (request) => this.handleOf(request.route)?.address,
     });
@@ -208,6 +212,20 @@ export class ClusterRouter implements RequestRouter {
     if (index === NO_OWNER) return undefined;
     const shard = this.routes[index]!;
     return route.readonly && this.settings.readFrom !== 'primary' ? this.pickReplica(shard) : shard.primary;
+  }
+
+  /**
+   * `CLUSTER INFO` of a node that answered CLUSTERDOWN, for the gate. Only over an open connection of a node in the
+   * map: a node that is down reads as not up, and is dialled on its one reconnect schedule only (asking would dial
+   * it at once, every probe); a node no longer in the map gets no handle again.
+   */
+  private probeClusterInfo(address: string): Promise<string> {
+    const handle = this.handles.get(address);
+    if (handle === undefined || !handle.isUp)
+      return Promise.reject(new ConnectionError(`${address} is not connected`, address));
+    return handle
+      .exec({ name: 'CLUSTER', args: ['INFO'] }, Math.min(this.config.commandTimeoutMs, PROBE_TIMEOUT_MS))
+      .then(String);
   }
 
   /** Routes again the requests waiting on a node that is down, for those another node now serves. */
