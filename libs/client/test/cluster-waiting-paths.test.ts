@@ -1,6 +1,6 @@
 // What commands waiting for a node that is down keep and cost, against a real 3-primary cluster whose nodes are
-// SIGKILLed (a long node timeout keeps the others serving meanwhile): ASKING queued for a dead ASK target and the
-// dials of a dead node that had answered CLUSTERDOWN.
+// SIGKILLed (a long node timeout keeps the others serving meanwhile): ASKING queued for a dead ASK target, the
+// reason a waiting command's timeout gives, and the dials of a dead node that had answered CLUSTERDOWN.
 import { type DevCluster, startCluster } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeHandle } from '../src/cluster/node-handle.js';
@@ -98,5 +98,21 @@ describe(onServer('commands waiting for a SIGKILLed node'), () => {
     // Only the newest is kept: the settled ones at the head, ASKING with its command, were dropped.
     expect(handle.pendingCount).toBeLessThanOrEqual(2);
     await last;
+  });
+
+  it('a command that times out waiting for a dead node names the connection error why it waited', async () => {
+    const target = cluster.primaries[2]!; // killed by the test before
+    const handle = handleOf(short, target.address);
+    await cluster.waitFor(() => /ECONNREFUSED/.test(handle.lastError?.message ?? ''), {
+      timeoutMs: 5000,
+      message: 'a refused reconnect to the dead node',
+    });
+    const key = `${tagOn(cluster, target, 'why')}:secret-argument`;
+    const outcome = await settle(short.get(key));
+    expect(outcome.ok).toBe(false);
+    const error = (outcome as { error: Error }).error;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.message).toMatch(/ECONNREFUSED/);
+    expect(error.message).not.toContain('secret-argument');
   });
 });

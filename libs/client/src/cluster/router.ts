@@ -332,6 +332,11 @@ export class ClusterRouter implements RequestRouter {
     return this.refreshing ? 'refreshing the topology' : '';
   }
 
+  nodeError(address: string): Error | undefined {
+    const handle = this.handles.get(address);
+    return handle === undefined || handle.isUp ? undefined : handle.lastError;
+  }
+
   /** Refreshes soon: at once unless one ran within the minimum interval. Never blocks traffic. */
   requestRefresh(minIntervalMs = this.refreshInterval()): void {
     if (this.closed || this.refreshing) return;
