@@ -356,6 +356,7 @@ describe(onServer(retryableRepliesTitle), () => {
       resend: () => calls.push('resend'),
       retryLater: (_r: unknown, refresh: boolean) => calls.push(`retryLater refresh=${refresh}`),
       describeState: () => '',
+      nodeError: () => undefined,
       requestStarted: () => {},
       requestEnded: () => {},
     };

@@ -687,3 +687,30 @@ describe(onServer('under load'), () => {
     expect(await manager.ping()).toBe('PONG');
   });
 });
+
+describe(onServer('memory while the server is down'), () => {
+  it('commands that time out while the server is stopped are not kept: the waiting list holds only live ones', async () => {
+    const own = await startStandalone();
+    try {
+      const manager = await managerFor({ port: own.port }, { commandTimeoutMs: 50 });
+      await manager.ping();
+      await own.stop();
+      await waitFor(() => manager.describeState().startsWith('reconnecting'), {
+        timeoutMs: 5000,
+        message: 'the manager to notice the stopped server',
+      });
+      // Internal: nothing public counts the requests kept, only the live ones (pending).
+      const waiting = (manager as unknown as { waiting: { length: number } }).waiting;
+      for (let round = 0; round < 3; round++) {
+        const flood = await Promise.all(Array.from({ length: 2000 }, () => outcome(manager.get('k'))));
+        expect(flood.every((each) => 'error' in each && each.error instanceof TimeoutError)).toBe(true);
+      }
+      const last = outcome(manager.get('k'));
+      // 6,000 timed out, none kept (maxPending, 100,000 by default, used to be the only bound).
+      expect(waiting.length).toBe(1);
+      await last;
+    } finally {
+      await own.stop();
+    }
+  });
+});

@@ -50,6 +50,18 @@ class NodeGate {
     return this.held.length + this.delayed.length;
   }
 
+  /**
+   * Drops the requests that settled while held (their deadline passed): true when some are still live. Checked before
+   * each probe, so a node whose held requests all timed out is neither probed nor kept any longer.
+   */
+  dropSettled(): boolean {
+    const delayed = this.delayed;
+    let kept = 0;
+    for (const entry of delayed) if (!entry.request.done) delayed[kept++] = entry;
+    delayed.length = kept;
+    return this.held.dropSettled() + kept > 0;
+  }
+
   /** Every request held, settled ones skipped. */
   takeAll(): ClusterRequest<unknown>[] {
     const out = this.held.takeAll();
@@ -153,7 +165,7 @@ export class ClusterDownGate {
   }
 
   private async probe(address: string, gate: NodeGate): Promise<void> {
-    if (gate.length === 0) {
+    if (!gate.dropSettled()) {
       this.nodes.delete(address);
       return;
     }

@@ -16,6 +16,8 @@ export interface RequestRouter {
   retryLater(request: ClusterRequest<unknown>, refresh: boolean): void;
   /** What is going on, for timeout messages (e.g. "refreshing topology"). */
   describeState(): string;
+  /** Why the node at `address` is not connected (its last connection error), for timeout messages. */
+  nodeError(address: string): Error | undefined;
   /** A request was created / settled: the router counts the requests not settled yet, to bound them. */
   requestStarted(): void;
   requestEnded(): void;
@@ -96,7 +98,9 @@ export class ClusterRequest<T> extends SettlingRequest<T> {
 
   protected timeoutError(timeoutMs: number): Error {
     const node = this.lastAddress || 'no node yet';
-    const why = this.lastError ? `; last error: ${this.lastError.message}` : '';
+    // A request that waited for its node's connection got no failure of its own: the node's says why it waited.
+    const error = this.lastError ?? (this.lastAddress ? this.router.nodeError(this.lastAddress) : undefined);
+    const why = error ? `; last error: ${error.message}` : '';
     const state = this.router.describeState();
     return new TimeoutError(
       `${this.name} timed out after ${timeoutMs} ms (node ${node}${why}${state ? `; ${state}` : ''})`,

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ResolvedConnectionConfig } from '../config.js';
 import type { NodeConnectionSettings } from '../connection/connection-options.js';
-import { Request } from '../connection/request.js';
 import {
   type ConnectEvent,
   connectChannel,
@@ -13,13 +12,20 @@ import {
   type TopologyEvent,
   topologyChannel,
 } from '../diagnostics-events.js';
-import { ClosedError, ClusterError, type QueueFullError, ReplyError, TimeoutError } from '../errors.js';
-import { encodeCommand } from '../resp/encode-command.js';
+import {
+  ClosedError,
+  ClusterError,
+  ConnectionError,
+  type QueueFullError,
+  ReplyError,
+  TimeoutError,
+} from '../errors.js';
 import { splitAddress } from '../util/address.js';
 import { Admission } from '../util/admission.js';
 import { backoffDelay } from '../util/backoff.js';
 import { withTimeout } from '../util/timeout.js';
 import { WaitingQueue } from '../util/waiting-queue.js';
+import { AskingRequest } from './asking-request.js';
 import { ClusterDownGate } from './cluster-down-gate.js';
 import type { NatMap, ReadFrom, SeedNode } from './cluster-options.js';
 import type { ClusterRequest, RequestRouter } from './cluster-request.js';
@@ -75,17 +81,6 @@ interface ShardRoute {
   next: number;
 }
 
-/** ASKING before a command sent after an ASK redirect; its reply is read and dropped. */
-class AskingRequest extends Request {
-  private static readonly payload = encodeCommand('ASKING', []) as string;
-  constructor() {
-    super('ASKING', AskingRequest.payload, false);
-  }
-  onReply(): void {}
-  onFailure(): void {}
-  onDeadline(): void {}
-}
-
 /**
  * Knows the slot map and the node handles, and sends each request to the node that serves it. Keeps the map fresh:
  * on MOVED (the slot is patched at once), on connection loss, when a slot has no owner, and periodically; refreshes
@@ -136,10 +131,7 @@ export class ClusterRouter implements RequestRouter {
     this.maxRedirects = settings.maxRedirects;
     this.admission = new Admission(config.maxPending, 'on this cluster connection');
     this.downGate = new ClusterDownGate({
-      clusterInfo: (address) =>
-        this.handleFor(address)
-          .exec({ name: 'CLUSTER', args: ['INFO'] }, Math.min(config.commandTimeoutMs, PROBE_TIMEOUT_MS))
-          .then(String),
+      clusterInfo: (address) => this.probeClusterInfo(address),
       route: (request) => this.route(request),
       destination: (request) => this.handleOf(request.route)?.address,
     });
@@ -191,7 +183,7 @@ export class ClusterRouter implements RequestRouter {
     if (route.asking) {
       // An ASK route is for this one send; afterwards the slot's owner serves the request again.
       request.route = slotRoute(route.slot, route.readonly);
-      handle.send(new AskingRequest());
+      handle.send(new AskingRequest(request));
     }
     handle.send(request);
   }
@@ -220,6 +212,20 @@ export class ClusterRouter implements RequestRouter {
     if (index === NO_OWNER) return undefined;
     const shard = this.routes[index]!;
     return route.readonly && this.settings.readFrom !== 'primary' ? this.pickReplica(shard) : shard.primary;
+  }
+
+  /**
+   * `CLUSTER INFO` of a node that answered CLUSTERDOWN, for the gate. Only over an open connection of a node in the
+   * map: a node that is down reads as not up, and is dialled on its one reconnect schedule only (asking would dial
+   * it at once, every probe); a node no longer in the map gets no handle again.
+   */
+  private probeClusterInfo(address: string): Promise<string> {
+    const handle = this.handles.get(address);
+    if (handle === undefined || !handle.isUp)
+      return Promise.reject(new ConnectionError(`${address} is not connected`, address));
+    return handle
+      .exec({ name: 'CLUSTER', args: ['INFO'] }, Math.min(this.config.commandTimeoutMs, PROBE_TIMEOUT_MS))
+      .then(String);
   }
 
   /** Routes again the requests waiting on a node that is down, for those another node now serves. */
@@ -324,6 +330,11 @@ export class ClusterRouter implements RequestRouter {
         ? `topology unknown: ${this.lastRefreshError.message}`
         : 'discovering the topology';
     return this.refreshing ? 'refreshing the topology' : '';
+  }
+
+  nodeError(address: string): Error | undefined {
+    const handle = this.handles.get(address);
+    return handle === undefined || handle.isUp ? undefined : handle.lastError;
   }
 
   /** Refreshes soon: at once unless one ran within the minimum interval. Never blocks traffic. */

@@ -38,7 +38,7 @@ import {
 import { Multi } from '../transaction/multi.js';
 import { Admission } from '../util/admission.js';
 import { backoffDelay } from '../util/backoff.js';
-import { Fifo } from '../util/fifo.js';
+import { WaitingQueue } from '../util/waiting-queue.js';
 import type { Client } from './client.js';
 import { closedError, ManagedRequest, type RequestOwner } from './managed-request.js';
 
@@ -59,7 +59,7 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
   readonly address: string;
   readonly retryWrites: boolean;
   private connection: MultiplexedConnection | null = null;
-  private readonly waiting = new Fifo<ManagedRequest<unknown>>();
+  private readonly waiting = new WaitingQueue<ManagedRequest<unknown>>();
   private reconnecting = false;
   private attempt = 0;
   private lastError: Error | undefined;
@@ -321,8 +321,7 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
       connection.send(request);
       return;
     }
-    // Requests were admitted already; drop the ones that settled while waiting as they pile up.
-    if (this.waiting.length >= this.config.maxPending) this.compactWaiting();
+    // Admitted already (maxPending); the queue drops the ones that timed out while waiting as new ones arrive.
     this.waiting.push(request);
     this.startReconnecting();
   }
@@ -391,7 +390,7 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
         this.reconnecting = false;
         // A snapshot: a request the connection refuses comes back to `waiting` and must wait for the next one,
         // not be taken again by this loop.
-        for (const request of this.waiting.drain()) if (!request.done) connection.send(request);
+        for (const request of this.waiting.takeAll()) connection.send(request);
         return;
       } catch (error) {
         this.lastError = error as Error;
@@ -466,13 +465,8 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
     });
   }
 
-  private compactWaiting(): void {
-    const live = this.waiting.drain().filter((request) => !request.done);
-    for (const request of live) this.waiting.push(request);
-  }
-
   private failWaiting(): void {
-    for (let request = this.waiting.shift(); request !== undefined; request = this.waiting.shift()) {
+    for (const request of this.waiting.takeAll()) {
       request.fail(closedError(this.address));
     }
   }

@@ -20,6 +20,16 @@ export class WaitingQueue<T extends { readonly done: boolean }> {
     queue.push(item);
   }
 
+  /** Drops every settled request, wherever it is (O(n): for a periodic check, not for each push); returns how many are left. */
+  dropSettled(): number {
+    const queue = this.queue;
+    for (let n = queue.length; n > 0; n--) {
+      const item = queue.shift()!;
+      if (!item.done) queue.push(item);
+    }
+    return queue.length;
+  }
+
   /** Removes every request and returns those not settled yet, oldest first. */
   takeAll(): T[] {
     const out: T[] = [];

@@ -157,4 +157,20 @@ describe('ClusterDownGate: commands answered CLUSTERDOWN wait for one probe of t
     expect(routed).toContain(newcomer);
     expect(gate.isDown('127.0.0.1:7000')).toBe(false);
   });
+
+  it('stops probing and keeps nothing once every held command timed out, held once or held again', async () => {
+    const gate = new ClusterDownGate(router);
+    const once = Array.from({ length: 1000 }, () => request());
+    for (const each of once) gate.hold(each, '127.0.0.1:7000');
+    const again = request();
+    again.attempts = 5; // held again: waits in the delayed list
+    gate.hold(again, '127.0.0.1:7000');
+    await vi.advanceTimersByTimeAsync(PROBE_INTERVAL_MS * 2);
+    expect(probes.length).toBe(2);
+    for (const each of [...once, again]) each.done = true; // their deadlines passed; the node still says fail
+    await vi.advanceTimersByTimeAsync(PROBE_INTERVAL_MS * 10);
+    expect(probes.length).toBe(2);
+    expect(gate.heldCount).toBe(0);
+    expect(gate.isDown('127.0.0.1:7000')).toBe(false);
+  });
 });

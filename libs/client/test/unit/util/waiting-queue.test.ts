@@ -15,4 +15,13 @@ describe('WaitingQueue', () => {
     expect(queue.takeAll().map((item) => item.id)).toEqual([3, 5, 6]);
     expect(queue.length).toBe(0);
   });
+
+  it('dropSettled drops settled requests anywhere in the queue, keeping the order of the others', () => {
+    const queue = new WaitingQueue<{ done: boolean; id: number }>();
+    const items = Array.from({ length: 6 }, (_, id) => ({ done: false, id }));
+    for (const item of items) queue.push(item);
+    for (const id of [1, 2, 4]) items[id]!.done = true;
+    expect(queue.dropSettled()).toBe(3);
+    expect(queue.takeAll().map((item) => item.id)).toEqual([0, 3, 5]);
+  });
 });
