@@ -35,14 +35,7 @@ const dropSpans: SpanExporter = {
 export async function connectKeyslotWithOtel(cluster: ClusterAddresses, setup: OtelSetup): Promise<Driver> {
   if (setup === 'none') {
     const instrumentation = new KeyslotInstrumentation();
-    const driver = await connectKeyslot(cluster);
-    return {
-      ...driver,
-      async close() {
-        await driver.close();
-        instrumentation.disable();
-      },
-    };
+    return closingAfter(await connectKeyslot(cluster), async () => instrumentation.disable());
   }
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const processor =
@@ -57,14 +50,20 @@ export async function connectKeyslotWithOtel(cluster: ClusterAddresses, setup: O
     ],
   });
   const instrumentation = new KeyslotInstrumentation({ tracerProvider, meterProvider });
-  const driver = await connectKeyslot(cluster);
+  return closingAfter(await connectKeyslot(cluster), async () => {
+    instrumentation.disable();
+    await meterProvider.shutdown();
+    await tracerProvider.shutdown();
+  });
+}
+
+/** The driver, whose close() also takes down what was set up around it (after the connection has closed). */
+function closingAfter(driver: Driver, teardown: () => Promise<void>): Driver {
   return {
     ...driver,
     async close() {
       await driver.close();
-      instrumentation.disable();
-      await meterProvider.shutdown();
-      await tracerProvider.shutdown();
+      await teardown();
     },
   };
 }
