@@ -353,6 +353,7 @@ describe.each(FLAVOURS)('the %s server', (flavour, build: BuildApp) => {
         redirects: expect.any(Number),
         retries: expect.any(Number),
         reconnects: expect.any(Number),
+        disconnects: expect.any(Number),
         refreshes: expect.any(Number),
         dials: expect.any(Number),
         pending: expect.any(Number),

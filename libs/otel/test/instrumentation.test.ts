@@ -2,7 +2,7 @@
 // demand, the AsyncLocalStorage context manager) against a real cluster started by dev-cluster.
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { ClusterClient, type ClusterConnection } from '@keyslot/client';
-import { type DevCluster, startCluster, waitFor } from '@keyslot/dev-cluster';
+import { type DevCluster, startCluster, TcpProxy, waitFor } from '@keyslot/dev-cluster';
 import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -263,5 +263,45 @@ describe('metrics', () => {
     const refreshes = await metric('keyslot.client.topology.refreshes');
     const total = refreshes!.dataPoints.reduce((sum, p) => sum + (p.value as number), 0);
     expect(total).toBeGreaterThan(0);
+  });
+
+  it('counts a reconnect once the lost connection is open again, in stats() and the metric alike', async () => {
+    const key = 'otel:reconnect';
+    const owner = await ownerOf(key);
+    // The owner is reached through a proxy: it can refuse new connections while the open one is cut.
+    const proxy = await TcpProxy.start(owner);
+    const proxied = await new ClusterClient(cluster.seeds, {
+      natMap: (address) => (address.port === owner.port ? { host: '127.0.0.1', port: proxy.port } : address),
+    }).getConnection({ topologyCheckIntervalMs: 600_000, backoff: { baseMs: 20, maxMs: 100 } });
+    const reconnectsCounted = async () =>
+      ((await metric('keyslot.client.reconnects'))?.dataPoints ?? []).reduce(
+        (sum, p) => sum + (p.value as number),
+        0,
+      );
+    try {
+      await proxied.set(key, 'v');
+      const start = proxied.stats();
+      proxy.refuseNewConnections();
+      proxy.cut();
+      await waitFor(() => proxied.stats().disconnects > start.disconnects && proxy.stats().refused > 0, {
+        timeoutMs: 5_000,
+        message: 'the connection to be lost and a reconnect refused',
+      });
+      // Lost and not open again: no reconnect yet, in either count.
+      expect(proxied.stats().reconnects - start.reconnects).toBe(0);
+      expect(await reconnectsCounted()).toBe(0);
+
+      proxy.forwardNewConnections();
+      expect(await proxied.get(key)).toBe('v');
+      await waitFor(() => proxied.stats().reconnects > start.reconnects, {
+        timeoutMs: 5_000,
+        message: 'the reconnect to be counted',
+      });
+      expect(proxied.stats().reconnects - start.reconnects).toBe(1);
+      expect(await reconnectsCounted()).toBe(1);
+    } finally {
+      await proxied.close();
+      await proxy.close();
+    }
   });
 });

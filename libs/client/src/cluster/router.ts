@@ -45,7 +45,13 @@ export interface ClusterStats {
   commands: number;
   redirects: number;
   retries: number;
+  /**
+   * Connections to a node opened again after one was lost (the successful reconnects; `keyslot.client.reconnects`
+   * of @keyslot/otel counts the same). Attempts that failed count in `dials` only.
+   */
   reconnects: number;
+  /** Connections to a node lost without the application closing them (each one starts a reconnect schedule). */
+  disconnects: number;
   /** Connection attempts to nodes, first connections and reconnects (bounded per node and second by the backoff). */
   dials: number;
   refreshes: number;
@@ -119,6 +125,7 @@ export class ClusterRouter implements RequestRouter {
     redirects: 0,
     retries: 0,
     reconnects: 0,
+    disconnects: 0,
     dials: 0,
     refreshes: 0,
   };
@@ -390,6 +397,7 @@ export class ClusterRouter implements RequestRouter {
       const { host, port } = splitAddress(address);
       handle = new NodeHandle(address, this.settings.nodeSettings(host, port), this.config, {
         onUp: (node, reconnect) => {
+          if (reconnect) this.counters.reconnects++;
           if (connectChannel.hasSubscribers)
             connectChannel.publish({ address: node.address, reconnect } satisfies ConnectEvent);
           this.events.emit('nodeUp', node.address);
@@ -398,7 +406,7 @@ export class ClusterRouter implements RequestRouter {
           if (disconnectChannel.hasSubscribers)
             disconnectChannel.publish({ address: node.address, error } satisfies DisconnectEvent);
           this.ownership?.onNodeLost(node.address);
-          this.counters.reconnects++;
+          this.counters.disconnects++;
           this.events.emit('nodeDown', node.address, error);
           this.requestRefresh();
         },
