@@ -1,7 +1,9 @@
 // CLUSTER SHARDS replies in the shapes the servers of the test matrix send (recorded from real servers), where
 // they differ: after a failover whose old primary stays down, and while Valkey's shard ids settle.
 import { describe, expect, it } from 'vitest';
+import type { ClusterRouter } from '../src/cluster/router.js';
 import { topologyFromShards } from '../src/cluster/topology.js';
+import { describeTopology } from '../src/cluster/topology-snapshot.js';
 import { shardsNode as node, shardsEntry as shard } from './support/shards-reply.js';
 
 const healthy = [
@@ -43,6 +45,18 @@ describe('topologyFromShards', () => {
     )!;
     expect(topology.coveredSlots).toBe(16384);
     expect(topology.shardFor(0)).toMatchObject({ primary: { address: '127.0.0.1:7001' } });
+  });
+
+  it('topology() reports a failed primary that still holds its slots as routed, and one already replaced as not routed', () => {
+    const routedOf = (reply: unknown[]) => {
+      const topology = topologyFromShards(reply, '127.0.0.1')!;
+      // Only the map matters here: no node handles, as before any connection.
+      const router = { topology, nodeHandles: () => new Map() } as unknown as ClusterRouter;
+      return describeTopology(router).nodes.find((n) => n.address === '127.0.0.1:7001')?.routed;
+    };
+    const failed = node('a', 7001, 'master', 'fail');
+    expect(routedOf([shard([0, 5460], failed, node('a1', 7004, 'replica')), ...healthy])).toBe(true);
+    expect(routedOf([shard([0, 5460], failed, node('a1', 7004, 'master')), ...healthy])).toBe(false);
   });
 
   it('Redis 7.2 to 7.4 after a failover: a shard whose live primary shows no slots makes the reply unusable (CLUSTER SLOTS is asked instead)', () => {

@@ -16,7 +16,12 @@ export interface NodeSnapshot {
    * `loading`, or `unknown`. Independent of this client's connections: a replica nobody read from is `online`.
    */
   health: NodeHealth;
-  /** Whether commands are routed to it: false for a failed or loading node, or a primary without slots. */
+  /**
+   * Whether commands are routed to it: true for each slot owner and its online replicas. A failed primary that still
+   * holds its slots (no replica promoted yet) stays routed: it is the only node that may serve them, so its commands
+   * wait for it (or for the failover) and are retried. False for a replica that is not online, a failed primary
+   * another one has replaced, and a primary without slots.
+   */
   routed: boolean;
   /**
    * Whether keyslot has an open connection to it now. Connections are opened when needed: false for a node this
