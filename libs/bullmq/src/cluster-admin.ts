@@ -2,7 +2,7 @@
  * The server-side questions BullMQ asks (INFO, CLIENT LIST, SCAN), answered on the right nodes of the cluster: a
  * keyless command would otherwise go to whichever node the connection picks.
  */
-import { ArgumentError, type ClusterConnection, ClusterError } from '@keyslot/client';
+import { ArgumentError, type ClusterConnection, ClusterError, slotOfKey } from '@keyslot/client';
 
 /** INFO of one reachable primary (BullMQ reads the server version and the eviction policy from it). */
 export async function infoOfOnePrimary(connection: ClusterConnection): Promise<string> {
@@ -37,7 +37,8 @@ export async function scanTaggedPattern(
       `SCAN on a Redis Cluster needs a MATCH pattern that starts with a hash tag, such as '{bull}:emails:*', so that every key it can match lives on one node (got a pattern without one)`,
     );
   }
-  const slot = await connection.sendCommand<number>({ name: 'CLUSTER', args: ['KEYSLOT', match] });
+  // Every key it can match hashes by the tag, as the pattern itself does: its slot is computed here, not asked.
+  const slot = slotOfKey(match);
   const owner = connection
     .topology()
     .nodes.find(

@@ -1,7 +1,7 @@
 // BullMQ's public API (Queue, Worker, QueueEvents, FlowProducer) on one keyslot ClusterConnection, against a real
 // 3-primary cluster: what an application does with a queue, end to end, on RESP3 and RESP2.
 import { ClusterClient, type ClusterConnection } from '@keyslot/client';
-import { type DevCluster, startCluster } from '@keyslot/dev-cluster';
+import { type DevCluster, type DevClusterNode, startCluster } from '@keyslot/dev-cluster';
 import { ConnectionClosedError, FlowProducer, type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bullmqConnection } from '../src/index.js';
@@ -27,6 +27,12 @@ afterEach(async () => {
   const things = opened.splice(0).reverse();
   for (const thing of things) await thing.close();
 });
+
+/** CLUSTER KEYSLOT calls a node has served (INFO commandstats). */
+async function keyslotCallsOf(node: DevClusterNode): Promise<number> {
+  const stats = String(await cluster.admin(node, 'INFO', 'commandstats'));
+  return Number(/^cmdstat_cluster\|keyslot:calls=(\d+)/m.exec(stats)?.[1] ?? 0);
+}
 
 describe.each([3, 2] as const)('on RESP%i', (protocol) => {
   let redis: ClusterConnection;
@@ -357,6 +363,25 @@ describe('one shared connection', () => {
     } finally {
       short.destroy();
     }
+  });
+
+  it("removeOrphanedJobs scans, page by page, the primary that owns the queue's hash tag, and never asks CLUSTER KEYSLOT", async () => {
+    const connection = bullmqConnection(redis);
+    const prefix = prefixOn(cluster, cluster.primaries[2]!);
+    const name = uniqueQueue('orphans');
+    const queue = track(new Queue(name, { connection, prefix }));
+    const kept = await queue.addBulk(Array.from({ length: 20 }, (_, i) => ({ name: 'n', data: { i } })));
+    // A job hash no state refers to: what removeOrphanedJobs is for.
+    const orphan = `${prefix}:${name}:orphan-1`;
+    await redis.hset(orphan, { name: 'lost', data: '{}' });
+    const keyslotCalls = () => Promise.all(cluster.primaries.map((node) => keyslotCallsOf(node)));
+    const before = await keyslotCalls();
+
+    // COUNT 5: several SCAN pages, each on the tag's owner.
+    expect(await queue.removeOrphanedJobs(5)).toBe(1);
+    expect(await redis.exists(orphan)).toBe(0);
+    expect(await queue.getWaitingCount()).toBe(kept.length);
+    expect(await keyslotCalls()).toEqual(before);
   });
 
   it('a queue whose prefix has no hash tag is refused before anything is sent, with advice', async () => {

@@ -19,6 +19,7 @@ export type {
   NatMap,
   ReadFrom,
 } from './cluster/cluster-options.js';
+export { slotOfKey } from './cluster/key-slots.js';
 export type { ClusterStats } from './cluster/router.js';
 export type { ScanIteratorOptions } from './cluster/scan-iterator.js';
 export { type NodeHealth, SLOT_COUNT } from './cluster/topology.js';

@@ -7,7 +7,10 @@ export const CROSS_SLOT = -2;
 /** The command has no key. */
 export const NO_KEY = -1;
 
-/** Hash slot of one key (hash tags honoured). */
+/**
+ * The hash slot (0 to 16383) of one key, as Redis Cluster computes it: CRC16 of the key, or of its hash tag (the
+ * text between the first `{` and the next `}`, when not empty). Computed here, without asking a server.
+ */
 export function slotOfKey(key: RedisArg): number {
   if (typeof key === 'string') return slotOfString(key);
   return key instanceof Uint8Array ? slotOfBytes(key) : slotOfString(String(key));
