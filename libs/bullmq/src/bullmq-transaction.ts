@@ -23,6 +23,7 @@ export class BullmqTransaction implements IRedisTransaction {
   /** The script behind each command, for the ones that run a script. */
   private readonly scripts: (Script | undefined)[] = [];
 
+  /** @internal Made by the client's `multi()` and `pipeline()`. */
   constructor(
     private readonly connection: ClusterConnection,
     private readonly book: ScriptBook,

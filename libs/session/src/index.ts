@@ -5,10 +5,12 @@
  * @packageDocumentation
  * @module @keyslot/session
  */
+export type { SessionCallback } from './callbacks.js';
 export { KeyslotSessionStore } from './keyslot-session-store.js';
 export {
   type SessionConnection,
   SessionRecords,
   type SessionSerializer,
   type SessionStoreOptions,
+  type SessionWithCookie,
 } from './session-records.js';

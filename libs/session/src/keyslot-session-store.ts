@@ -1,8 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { settle } from './callbacks.js';
+import { type SessionCallback, settle } from './callbacks.js';
 import { type SessionConnection, SessionRecords, type SessionStoreOptions } from './session-records.js';
-
-type Done = (error?: unknown) => void;
 
 /**
  * A session store on the application's shared `ClusterConnection`, with the callback methods express-style
@@ -34,17 +32,17 @@ export class KeyslotSessionStore extends EventEmitter {
   }
 
   /** Stores the session until its cookie expires (deletes it when the cookie already has). */
-  set(sessionId: string, session: object, callback?: Done): void {
+  set(sessionId: string, session: object, callback?: SessionCallback): void {
     settle(this.records.set(sessionId, session), callback);
   }
 
   /** Deletes the session. */
-  destroy(sessionId: string, callback?: Done): void {
+  destroy(sessionId: string, callback?: SessionCallback): void {
     settle(this.records.destroy(sessionId), callback);
   }
 
   /** Renews the session's lifetime to its cookie's, without rewriting it. */
-  touch(sessionId: string, session: object, callback?: Done): void {
+  touch(sessionId: string, session: object, callback?: SessionCallback): void {
     settle(this.records.touch(sessionId, session), callback);
   }
 
@@ -54,7 +52,7 @@ export class KeyslotSessionStore extends EventEmitter {
   }
 
   /** Deletes every session of this prefix, on every primary. */
-  clear(callback?: Done): void {
+  clear(callback?: SessionCallback): void {
     settle(this.records.clear(), callback);
   }
 }

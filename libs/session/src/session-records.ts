@@ -22,8 +22,8 @@ export interface SessionStoreOptions {
   serializer?: SessionSerializer | undefined;
 }
 
-/** The shape of a session's cookie both frameworks share: `expires` is a Date, or its JSON text once restored. */
-interface WithCookie {
+/** A session as both frameworks hand it over: its cookie's `expires` is a Date, or its JSON text once restored. */
+export interface SessionWithCookie {
   cookie?: { expires?: Date | string | null } | undefined;
 }
 
@@ -67,7 +67,7 @@ export class SessionRecords {
   }
 
   /** Stores the session until its cookie expires; a session whose cookie has already expired is deleted. */
-  async set(sessionId: string, session: WithCookie): Promise<void> {
+  async set(sessionId: string, session: SessionWithCookie): Promise<void> {
     const ttl = this.ttlOf(session);
     if (ttl <= 0) {
       await this.redis.unlink(this.keyOf(sessionId));
@@ -82,7 +82,7 @@ export class SessionRecords {
   }
 
   /** Gives an unchanged session the lifetime of its (renewed) cookie, without rewriting it. */
-  async touch(sessionId: string, session: WithCookie): Promise<void> {
+  async touch(sessionId: string, session: SessionWithCookie): Promise<void> {
     const ttl = this.ttlOf(session);
     if (ttl <= 0) await this.redis.unlink(this.keyOf(sessionId));
     else await this.redis.pexpire(this.keyOf(sessionId), ttl);
@@ -113,7 +113,7 @@ export class SessionRecords {
   }
 
   /** Ms until the cookie expires; the default TTL for a cookie without expiry. */
-  private ttlOf(session: WithCookie): number {
+  private ttlOf(session: SessionWithCookie): number {
     const expires = session.cookie?.expires;
     if (expires === undefined || expires === null) return this.ttlMs;
     const at = expires instanceof Date ? expires.getTime() : Date.parse(expires);

@@ -21,6 +21,7 @@ export class ClusterBatch extends RedisCommands<string, Record<string, string>> 
   private readonly replies: QueuedReply<unknown>[] = [];
   private sent = false;
 
+  /** @internal Made by `conn.batch()`. */
   constructor(private readonly target: BatchTarget) {
     super();
   }

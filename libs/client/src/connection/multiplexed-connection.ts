@@ -81,7 +81,10 @@ export class MultiplexedConnection extends RedisCommands<string> {
   private settleTimer: NodeJS.Timeout | null = null;
   private readonly watchdog: ReplyWatchdog | null;
 
-  /** Opens the socket and runs the handshake; fails within the connect timeout. */
+  /**
+   * @internal Opens the socket and runs the handshake; fails within the connect timeout. Applications get a
+   * connection from `Client.getConnection()`.
+   */
   static async connect(
     settings: NodeConnectionSettings,
     config: ConnectionBehaviour,
@@ -283,7 +286,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
   }
 
   /**
-   * Queues a request for the next write. The request learns its fate through its own callbacks. For owners that
+   * @internal Queues a request for the next write. The request learns its fate through its own callbacks. For owners that
    * admitted the request already (the cluster, a connection manager): nothing is refused here but a closed connection.
    */
   send(request: Request): void {

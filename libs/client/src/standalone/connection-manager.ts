@@ -55,7 +55,7 @@ export interface ConnectionManagerEvents {
  * read-only ones, are re-sent once it is back; writes whose outcome is unknown fail saying so. Subscriptions are
  * restored after a reconnect.
  */
-export class ConnectionManager extends RedisCommands<string> implements RequestOwner {
+export class ConnectionManager extends RedisCommands<string> {
   readonly address: string;
   readonly retryWrites: boolean;
   private connection: MultiplexedConnection | null = null;
@@ -194,7 +194,8 @@ export class ConnectionManager extends RedisCommands<string> implements RequestO
       command.returnBuffers ?? this.config.returnBuffers,
       command.transform,
       safeToResend(command.name, command.args),
-      this,
+      // Its owner by shape: `RequestOwner` is internal, so the class does not declare `implements` it publicly.
+      this satisfies RequestOwner,
       timeoutMs,
     );
     this.dispatch(request as ManagedRequest<unknown>);

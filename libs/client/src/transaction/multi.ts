@@ -19,6 +19,7 @@ export class Multi extends RedisCommands<string> {
   private readonly settlers: QueuedReply<unknown>[] = [];
   private sent = false;
 
+  /** @internal Made by a connection's `multi()`. */
   constructor(private readonly runner: TransactionRunner) {
     super();
   }

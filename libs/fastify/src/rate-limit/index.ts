@@ -10,4 +10,6 @@ export {
   KeyslotRateLimitStore,
   type KeyslotRateLimitStoreOptions,
   keyslotRateLimitStore,
+  type RateLimitStoreCallback,
+  type RateLimitStoreParams,
 } from './keyslot-rate-limit-store.js';

@@ -12,13 +12,14 @@ export interface KeyslotRateLimitStoreOptions {
 export const DEFAULT_RATE_LIMIT_PREFIX = 'rate-limit:';
 
 /** What the plugin passes to a store: its options, merged with a route's own for a child. */
-interface StoreParams {
+export interface RateLimitStoreParams {
   continueExceeding?: boolean | undefined;
   exponentialBackoff?: boolean | undefined;
   routeInfo?: { method?: string | string[]; url?: string } | undefined;
 }
 
-type Done = (error: Error | null, result?: { current: number; ttl: number }) => void;
+/** How the store answers the plugin: an error, or the requests counted in the window and the ms it has left. */
+export type RateLimitStoreCallback = (error: Error | null, result?: { current: number; ttl: number }) => void;
 
 /**
  * A `@fastify/rate-limit` 11 store on the shared `ClusterConnection`: pass `keyslotRateLimitStore(app.redis)` as the
@@ -37,7 +38,7 @@ export function keyslotRateLimitStore(
   const prefix = options.prefix ?? DEFAULT_RATE_LIMIT_PREFIX;
   if (typeof prefix !== 'string') throw new ConfigError('keyslotRateLimitStore: prefix must be a string');
   return class extends KeyslotRateLimitStore {
-    constructor(params: StoreParams) {
+    constructor(params: RateLimitStoreParams) {
       super(redis, params, prefix);
     }
   } as unknown as FastifyRateLimitStoreCtor;
@@ -51,9 +52,10 @@ export function keyslotRateLimitStore(
 export class KeyslotRateLimitStore {
   private readonly mode: 'fixed' | 'continue' | 'backoff';
 
+  /** @internal Made by {@link keyslotRateLimitStore} (bound to its connection) and by `child`. */
   constructor(
     private readonly redis: ScriptRunner,
-    params: StoreParams,
+    params: RateLimitStoreParams,
     /** The prefix of this store's counters; a route's child adds `<METHOD> <url>:` to its parent's. */
     readonly keyPrefix: string,
   ) {
@@ -61,7 +63,7 @@ export class KeyslotRateLimitStore {
   }
 
   /** Counts one request of `key` in a window of `timeWindow` ms; calls back with `{ current, ttl }`. */
-  incr(key: string, callback: Done, timeWindow: number, max: number): void {
+  incr(key: string, callback: RateLimitStoreCallback, timeWindow: number, max: number): void {
     if (!Number.isFinite(timeWindow) || timeWindow <= 0) {
       callback(
         new ArgumentError(
@@ -76,14 +78,14 @@ export class KeyslotRateLimitStore {
   }
 
   /** The count of `key` and the ms left in its window, without counting (`increment: false`). */
-  read(key: string, callback: Done): void {
+  read(key: string, callback: RateLimitStoreCallback): void {
     this.redis
       .runScript(READ_SCRIPT, [this.keyPrefix + key])
       .then((reply) => callback(null, toResult(reply)), callback);
   }
 
   /** The store of a route with its own `config.rateLimit`: its own counters and window behaviour. */
-  child(routeOptions: StoreParams): KeyslotRateLimitStore {
+  child(routeOptions: RateLimitStoreParams): KeyslotRateLimitStore {
     const route = routeOptions.routeInfo ?? {};
     const method = Array.isArray(route.method) ? route.method.join(',') : (route.method ?? '');
     return new KeyslotRateLimitStore(

@@ -3,9 +3,6 @@ import type { ThrottlerStorage } from '@nestjs/throttler';
 import { THROTTLE_SCRIPT } from './throttle-script.js';
 import { DEFAULT_THROTTLER_PREFIX, throttlerKeys } from './throttler-keys.js';
 
-/** What `increment` resolves with (the package does not export the record's type by name). */
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
-
 /** Options of {@link KeyslotThrottlerStorage}. */
 export interface KeyslotThrottlerStorageOptions {
   /** Put before every key (outside the hash tag); no `{` or `}`. Default `'throttler:'`. */
@@ -38,6 +35,7 @@ export class KeyslotThrottlerStorage implements ThrottlerStorage {
   /**
    * Counts one request of `key` under the named throttler: `ttl` and `blockDuration` in milliseconds, as the guard
    * passes them; `timeToExpire` and `timeToBlockExpire` come back in seconds, rounded up, as the guard expects.
+   * Its type is written as `ThrottlerStorage` declares it: the package does not export the record's type by name.
    */
   async increment(
     key: string,
@@ -45,7 +43,7 @@ export class KeyslotThrottlerStorage implements ThrottlerStorage {
     limit: number,
     blockDuration: number,
     throttlerName: string,
-  ): Promise<ThrottlerStorageRecord> {
+  ): ReturnType<ThrottlerStorage['increment']> {
     checkArguments(key, ttl, limit, blockDuration, throttlerName);
     const keys = throttlerKeys(key, throttlerName, this.prefix);
     const reply = (await this.redis.runScript(

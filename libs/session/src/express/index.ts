@@ -6,5 +6,12 @@
  * @module @keyslot/session/express
  */
 
-export type { SessionConnection, SessionSerializer, SessionStoreOptions } from '../session-records.js';
+export type { SessionCallback } from '../callbacks.js';
+export {
+  type SessionConnection,
+  SessionRecords,
+  type SessionSerializer,
+  type SessionStoreOptions,
+  type SessionWithCookie,
+} from '../session-records.js';
 export { KeyslotExpressSessionStore } from './keyslot-express-session-store.js';

@@ -1,8 +1,6 @@
 import session, { type SessionData } from 'express-session';
-import { settle } from '../callbacks.js';
+import { type SessionCallback, settle } from '../callbacks.js';
 import { type SessionConnection, SessionRecords, type SessionStoreOptions } from '../session-records.js';
-
-type Done = (error?: unknown) => void;
 
 /**
  * The session store for `express-session` (and connect) on the application's shared `ClusterConnection`. It
@@ -29,17 +27,17 @@ export class KeyslotExpressSessionStore extends session.Store {
   }
 
   /** Stores the session until its cookie expires (deletes it when the cookie already has). */
-  set(sessionId: string, data: SessionData, callback?: Done): void {
+  set(sessionId: string, data: SessionData, callback?: SessionCallback): void {
     settle(this.records.set(sessionId, data), callback);
   }
 
   /** Deletes the session. */
-  destroy(sessionId: string, callback?: Done): void {
+  destroy(sessionId: string, callback?: SessionCallback): void {
     settle(this.records.destroy(sessionId), callback);
   }
 
   /** Renews the session's lifetime to its cookie's, without rewriting it. */
-  override touch(sessionId: string, data: SessionData, callback?: Done): void {
+  override touch(sessionId: string, data: SessionData, callback?: SessionCallback): void {
     settle(this.records.touch(sessionId, data), callback);
   }
 
@@ -49,7 +47,7 @@ export class KeyslotExpressSessionStore extends session.Store {
   }
 
   /** Deletes every session of this prefix, on every primary. */
-  override clear(callback?: Done): void {
+  override clear(callback?: SessionCallback): void {
     settle(this.records.clear(), callback);
   }
 }
