@@ -10,6 +10,7 @@ import {
   ReplyError,
   TimeoutError,
 } from '../src/index.js';
+import { outcome, settledAtOnce } from './support/promise-outcome.js';
 import { onServer } from './support/server.js';
 
 let server: DevStandalone;
@@ -24,27 +25,6 @@ afterAll(async () => {
 beforeEach(async () => {
   await server.admin('FLUSHALL');
 });
-
-/** How a promise ended, without throwing. */
-function outcome<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
-  return promise.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-}
-
-/** Whether a promise has already settled: it must beat one turn of the event loop (no I/O can answer it first). */
-async function settledAtOnce(promise: Promise<unknown>): Promise<boolean> {
-  const marker = Symbol('pending');
-  const first = await Promise.race([
-    promise.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<symbol>((resolve) => setImmediate(() => resolve(marker))),
-  ]);
-  return first !== marker;
-}
 
 /** Number of clients the server sees blocked (BLPOP & co). */
 async function blockedClients(): Promise<number> {

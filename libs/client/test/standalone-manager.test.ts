@@ -14,28 +14,8 @@ import {
   type PubSubMessage,
   TimeoutError,
 } from '../src/index.js';
+import { outcome, settledAtOnce } from './support/promise-outcome.js';
 import { onServer } from './support/server.js';
-
-/** How a promise ended, without throwing. */
-function outcome<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
-  return promise.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-}
-
-/** Whether a promise has already settled: it must beat one turn of the event loop (no I/O can answer it first). */
-async function settledAtOnce(promise: Promise<unknown>): Promise<boolean> {
-  const marker = Symbol('pending');
-  const first = await Promise.race([
-    promise.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<symbol>((resolve) => setImmediate(() => resolve(marker))),
-  ]);
-  return first !== marker;
-}
 
 let server: DevStandalone;
 const managers: ConnectionManager[] = [];

@@ -1,6 +1,5 @@
 // A Redis Cluster of real redis-server processes on loopback, and the fault operations tests need.
 import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { ClusterNode, type DevClusterNode } from './cluster-node.js';
 import {
   type ClusterMember,
@@ -19,7 +18,7 @@ import type { RespArg, RespEndpoint, RespReply } from './resp-connection.js';
 import type { ServerBinary } from './servers.js';
 import { moveSlotsBetweenPrimaries, type SendCommand } from './slot-migration.js';
 import { rangesContain, SLOT_COUNT, spreadSlots, subtractRanges } from './slot-ranges.js';
-import { createTlsFiles, loadTlsMaterial, type TlsFiles, type TlsMaterial } from './tls-files.js';
+import { type TlsFiles, type TlsMaterial, tlsMaterialFor } from './tls-files.js';
 import { type WaitForOptions, waitFor } from './wait-for.js';
 
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
@@ -88,12 +87,7 @@ export class DevCluster {
     }
     const run = await ManagedRun.create({ ...options, tls: Boolean(options.tls) });
     try {
-      const tls =
-        options.tls === true
-          ? await createTlsFiles(path.join(run.dir, 'tls'))
-          : options.tls
-            ? loadTlsMaterial(options.tls)
-            : undefined;
+      const tls = await tlsMaterialFor(options.tls, run.dir);
       const cluster = new DevCluster(run, {
         nodeTimeoutMs: options.nodeTimeoutMs ?? 2_000,
         extraConfig: toConfigLines(options.extraConfig),

@@ -1,5 +1,4 @@
 // One redis-server without cluster mode, for client tests of auth, ACL, TLS and single-node behaviour.
-import path from 'node:path';
 import { findFreePort, LOOPBACK_HOST } from './free-port.js';
 import { type LifecycleOptions, ManagedRun, type ServerOptions } from './managed-run.js';
 import { launchNode, startProcess, waitUntilAnswering } from './node-launcher.js';
@@ -8,7 +7,7 @@ import { renderConfig, serverConfigLines, toConfigLines } from './redis-config.j
 import type { RedisProcess } from './redis-process.js';
 import type { RespArg, RespEndpoint, RespReply } from './resp-connection.js';
 import type { ServerBinary } from './servers.js';
-import { createTlsFiles, loadTlsMaterial, type TlsFiles, type TlsMaterial } from './tls-files.js';
+import { type TlsFiles, type TlsMaterial, tlsMaterialFor } from './tls-files.js';
 import { type WaitForOptions, waitFor } from './wait-for.js';
 
 const STOP_TIMEOUT_MS = 5_000;
@@ -58,12 +57,7 @@ export class DevStandalone {
     if (options.port === 6379) throw new Error('Port 6379 is left to the system redis service; pick another');
     const run = await ManagedRun.create({ ...options, tls: Boolean(options.tls) });
     try {
-      const tls =
-        options.tls === true
-          ? await createTlsFiles(path.join(run.dir, 'tls'))
-          : options.tls
-            ? loadTlsMaterial(options.tls)
-            : undefined;
+      const tls = await tlsMaterialFor(options.tls, run.dir);
       const auth =
         options.adminAuth ?? (options.password === undefined ? undefined : { password: options.password });
       const extraConfig = toConfigLines(options.extraConfig);

@@ -95,3 +95,15 @@ export function loadTlsMaterial(files: TlsFiles): TlsMaterial {
     key: readFileSync(files.keyFile, 'utf8'),
   };
 }
+
+/**
+ * The TLS material a server of a run uses: `true` for a CA and certificate made in the run's folder, given files
+ * read as they are, or none.
+ */
+export async function tlsMaterialFor(
+  tls: boolean | TlsFiles | undefined,
+  runDir: string,
+): Promise<TlsMaterial | undefined> {
+  if (tls === true) return createTlsFiles(path.join(runDir, 'tls'));
+  return tls ? loadTlsMaterial(tls) : undefined;
+}
