@@ -24,6 +24,7 @@ export interface SessionStoreOptions {
 
 /** A session as both frameworks hand it over: its cookie's `expires` is a Date, or its JSON text once restored. */
 export interface SessionWithCookie {
+  /** The session's cookie: the session expires with it (`ttlMs` when it has no `expires`). */
   cookie?: { expires?: Date | string | null } | undefined;
 }
 

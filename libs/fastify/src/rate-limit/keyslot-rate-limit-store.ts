@@ -13,8 +13,11 @@ export const DEFAULT_RATE_LIMIT_PREFIX = 'rate-limit:';
 
 /** What the plugin passes to a store: its options, merged with a route's own for a child. */
 export interface RateLimitStoreParams {
+  /** An exceeding request starts the window again. */
   continueExceeding?: boolean | undefined;
+  /** An exceeding request doubles the window, once more for each request over the maximum. */
   exponentialBackoff?: boolean | undefined;
+  /** The route of a child store: its counters are its own. */
   routeInfo?: { method?: string | string[]; url?: string } | undefined;
 }
 
