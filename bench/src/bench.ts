@@ -26,6 +26,7 @@ import {
   summarize,
   targets,
 } from './report.js';
+import { runScale } from './scale/run-scale.js';
 import { BENCH_DIR, runChild } from './spawn.js';
 
 function elapsed(since: number): string {
@@ -57,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
       `bench: warning: the machine is busy (load ${machine.loadAverageAtStart[0]} on ${machine.nproc} CPUs); figures will be noisy`,
     );
   }
+  if (options.scale) return runScale(options, machine, argv);
   if (options.matrix)
     console.log(
       `bench: ${options.rounds} round(s) × ${options.clients.length} clients × ${options.scenarios.length} scenarios, ${options.warmupMs} ms warm-up + ${options.durationMs} ms each`,

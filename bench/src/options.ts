@@ -7,6 +7,8 @@ import {
   SERVER_NAMES,
   type ServerName,
 } from './names.js';
+import type { ScaleSectionName } from './scale/scale-section.js';
+import { SCALE_SECTION_NAMES } from './scale/sections.js';
 
 export interface BenchOptions {
   quick: boolean;
@@ -29,6 +31,13 @@ export interface BenchOptions {
   /** The full outage of chaos fault 4 for keyslot and the peers (outage.ts); off unless asked for. */
   outage: boolean;
   profileDurationMs: number;
+  /** `--scale` (issue 23): only the scale sections, each on clusters of its own; nothing else runs. */
+  scale: boolean;
+  scaleParts: ScaleSectionName[];
+  /** Primary counts of the 'nodes' section. */
+  scalePrimaries: number[];
+  /** The one rate (ops/s) both caller counts of the 'callers' section are paced to. */
+  scaleRate: number;
   out: string | undefined;
   /** The Redis server the cluster runs (dev-cluster's choice): undefined for its default. */
   server: string | undefined;
@@ -53,6 +62,11 @@ export const USAGE = `npm run bench [-- options]
   --http-connections N  autocannon connections (default 100)
   --no-profile          skip the keyslot CPU profiles
   --profile             profile even in --quick mode
+  --scale               issue 23's scale benchmark instead of everything above: keyslot and the peers on
+                        clusters of 3, 12 and 30 primaries, and 1,000 against 10,000 callers on one connection
+  --scale-parts a,b     run only some scale sections (implies --scale): ${SCALE_SECTION_NAMES.join(', ')}
+  --scale-primaries a,b primary counts of the nodes section (default 3,12,30; one replica each)
+  --scale-rate N        ops/s the callers section paces both caller counts to (default 20000)
   --out FILE            JSON results (default bench/results/latest.json)
   --server NAME         the cluster's server: system (Debian's redis-server, the default), redis-7.4.1,
                         valkey-8.0.1... (built once from its tarball; see tools/dev-cluster/README.md)
@@ -80,6 +94,16 @@ function positiveNumber(value: string | undefined, name: string): number {
   return number;
 }
 
+/** Whole numbers of primaries a dev cluster can have: at least 3 (a cluster needs a majority), at most 100. */
+function primaryCounts(value: string, name: string): number[] {
+  const counts = value.split(',').map((item) => Number(item.trim()));
+  for (const count of counts) {
+    if (!Number.isInteger(count) || count < 3 || count > 100)
+      throw new Error(`${name} takes whole numbers from 3 to 100, got '${value}'`);
+  }
+  return counts;
+}
+
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions | 'help' {
   const quick = argv.includes('--quick') || env.BENCH_QUICK === '1';
   const options: BenchOptions = {
@@ -99,6 +123,10 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     bullmq: false,
     outage: false,
     profileDurationMs: quick ? 1000 : 4000,
+    scale: false,
+    scaleParts: [...SCALE_SECTION_NAMES],
+    scalePrimaries: [3, 12, 30],
+    scaleRate: 20_000,
     out: undefined,
     server: undefined,
   };
@@ -111,6 +139,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   if (env.BENCH_HTTP_DURATION_S)
     options.httpDurationS = positiveNumber(env.BENCH_HTTP_DURATION_S, 'BENCH_HTTP_DURATION_S');
   if (env.BENCH_PROFILE === '0') options.profile = false;
+  let roundsGiven = env.BENCH_ROUNDS !== undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const next = () => {
@@ -127,6 +156,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
         return 'help';
       case '--rounds':
         options.rounds = Math.round(positiveNumber(next(), arg));
+        roundsGiven = true;
         break;
       case '--duration':
         options.durationMs = positiveNumber(next(), arg);
@@ -154,6 +184,19 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
         options.outage = parts.includes('outage');
         break;
       }
+      case '--scale':
+        options.scale = true;
+        break;
+      case '--scale-parts':
+        options.scale = true;
+        options.scaleParts = list(next(), SCALE_SECTION_NAMES, 'scale part');
+        break;
+      case '--scale-primaries':
+        options.scalePrimaries = primaryCounts(next(), arg);
+        break;
+      case '--scale-rate':
+        options.scaleRate = Math.round(positiveNumber(next(), arg));
+        break;
       case '--no-http':
         options.http = false;
         break;
@@ -179,6 +222,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
         throw new Error(`unknown option ${arg}\n\n${USAGE}`);
     }
   }
+  // The scale sections run every client on clusters of up to 60 servers: one round unless more are asked for.
+  if (options.scale && !roundsGiven) options.rounds = 1;
   const otel = argv.includes('--otel') || env.BENCH_OTEL === '1';
   if (otel) for (const name of OTEL_CLIENTS) if (!options.clients.includes(name)) options.clients.push(name);
   return options;

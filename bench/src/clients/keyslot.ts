@@ -1,11 +1,16 @@
 // keyslot, from the workspace package `@keyslot/client` (its TypeScript source: children run with
 // `--conditions=@keyslot/source --import tsx`). RESP3 (its default).
-import { ClusterClient } from '@keyslot/client';
+import { ClusterClient, type ClusterConnection, type ClusterConnectionConfig } from '@keyslot/client';
 import type { ClusterAddresses, Driver } from './driver.js';
 
-export async function connectKeyslot(cluster: ClusterAddresses): Promise<Driver> {
-  const connection = await new ClusterClient(cluster.seeds, { protocol: 3 }).getConnection();
+/** The driver, and the connection under it for what only keyslot reports (stats, refreshes). */
+export async function connectKeyslot(
+  cluster: ClusterAddresses,
+  config: ClusterConnectionConfig = {},
+): Promise<Driver & { connection: ClusterConnection }> {
+  const connection = await new ClusterClient(cluster.seeds, { protocol: 3 }).getConnection(config);
   return {
+    connection,
     set: (key, value) => connection.set(key, value),
     get: (key) => connection.get(key),
     async batch(keys, start, count, value) {
