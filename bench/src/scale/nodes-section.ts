@@ -4,6 +4,7 @@
 import { rotate } from '../http.js';
 import { CLIENT_LABELS, type ClientName } from '../names.js';
 import { fmtMs, fmtOps, median } from '../report.js';
+import { type ProfiledRun, profileKeyslot, profileTable } from './profile-compare.js';
 import type { CallersResult, RefreshCostResult } from './scale-child.js';
 import { callersRun, markdownTable, ratio, refreshCostRun, scaleClients, withCluster } from './scale-runs.js';
 import type { ScaleContext, ScaleSection, ScaleSectionReport } from './scale-section.js';
@@ -24,6 +25,7 @@ interface NodeCountFigures {
   refreshing: (CallersResult & { round: number })[];
   io: CallersResult | undefined;
   refreshCost: RefreshCostResult | undefined;
+  profile: ProfiledRun | undefined;
   failures: string[];
 }
 
@@ -58,6 +60,7 @@ async function measureNodeCount(context: ScaleContext, primaries: number): Promi
     refreshing: [],
     io: undefined,
     refreshCost: undefined,
+    profile: undefined,
     failures: [],
   };
   context.progress(`scale nodes: ${primaries} primaries + ${primaries} replicas`);
@@ -98,6 +101,10 @@ async function measureNodeCount(context: ScaleContext, primaries: number): Promi
         `${primaries}p count-io`,
       ),
     );
+    if (options.profile)
+      figures.profile = await attempt(`${primaries}p profile`, () =>
+        profileKeyslot(context, cluster, primaries, CALLERS),
+      );
     figures.refreshCost = await attempt(`${primaries}p refresh cost`, () =>
       refreshCostRun({ cluster, refreshes: REFRESHES_COUNTED }),
     );
@@ -244,6 +251,15 @@ function report(all: readonly NodeCountFigures[], clients: readonly ClientName[]
       }),
     ),
   );
+  const profiled = all.flatMap((f) => (f.profile ? [f.profile] : []));
+  if (profiled.length > 0) {
+    lines.push(
+      '',
+      `keyslot's CPU profile (\`node --cpu-prof\`, main thread, measured window): sampled self time per command, the functions that cost most at ${most} primaries:`,
+      '',
+    );
+    lines.push(profileTable(profiled));
+  }
   const failures = all.flatMap((f) => f.failures);
   if (failures.length > 0) lines.push('', `Failed runs: ${failures.join('; ')}`);
   return lines.join('\n');

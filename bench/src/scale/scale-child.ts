@@ -7,7 +7,7 @@
 import net from 'node:net';
 import { reportToParent } from '../child-report.js';
 import { type ClusterAddresses, loadDriver } from '../clients/driver.js';
-import { installExperiments, ioSnapshot } from '../experiments.js';
+import { EXPERIMENT_NAMES, type ExperimentName, installExperiments, ioSnapshot } from '../experiments.js';
 import { keysForEverySlot, VALUE } from '../keys.js';
 import type { ClientName } from '../names.js';
 import { within } from '../time.js';
@@ -68,6 +68,14 @@ function heapSample(): { heapUsedMb: number; rssMb: number } {
 async function runCallersTask(task: CallersTask): Promise<CallersResult> {
   const keys = keysForEverySlot();
   if (task.countIo) await installExperiments(['count-io']);
+  // Prototypes to compare (experiments.ts), e.g. BENCH_SCALE_EXPERIMENTS=flush-immediate; none by default.
+  const prototypes = (process.env.BENCH_SCALE_EXPERIMENTS ?? '').split(',').filter(Boolean);
+  await installExperiments(
+    prototypes.filter(
+      (name): name is ExperimentName =>
+        name !== 'count-io' && EXPERIMENT_NAMES.includes(name as ExperimentName),
+    ),
+  );
   let refreshes: (() => number) | undefined;
   let driver: Awaited<ReturnType<typeof loadDriver>>;
   if (task.client === 'keyslot') {

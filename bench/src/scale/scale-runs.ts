@@ -45,12 +45,13 @@ export async function callersRun(
   context: ScaleContext,
   task: Omit<CallersTask, 'kind'>,
   label: string,
+  extraExecArgv: string[] = [],
 ): Promise<CallersResult> {
   const result = await runChild<CallersResult>(
     'scale/scale-child.ts',
     { kind: 'callers', ...task },
     task.warmupMs + task.durationMs + 90_000,
-    ['--expose-gc'],
+    ['--expose-gc', ...extraExecArgv],
   );
   context.progress(
     `  ${label.padEnd(28)} ${CLIENT_LABELS[task.client].padEnd(16)} ${fmtOps(result.opsPerSec).padStart(6)} ops/s  ${result.cpuUsPerOp.toFixed(2)} µs CPU/cmd  p50 ${fmtMs(result.p50Ms)}  p99 ${fmtMs(result.p99Ms)} ms${result.errors ? `  ${result.errors} errors` : ''}`,
