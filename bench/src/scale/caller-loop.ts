@@ -23,6 +23,8 @@ export interface CallersMeasurement {
   maxMs: number;
   /** Client process CPU (user + system, every thread) per command, in µs. */
   cpuUsPerOp: number;
+  /** The kernel's part of it (system time: socket reads and writes, epoll). */
+  systemUsPerOp: number;
   /** Paced runs: commands sent more than 2 ms after their turn (the client could not keep up). */
   lateFraction?: number;
   /** process.hrtime of the measured window, in µs (to cut a CPU profile to it). */
@@ -160,6 +162,7 @@ export async function runCallers(
     p99Ms: run.histogram.percentile(0.99),
     maxMs: run.histogram.maxMs,
     cpuUsPerOp: ops === 0 ? Number.NaN : (cpu.user + cpu.system) / ops,
+    systemUsPerOp: ops === 0 ? Number.NaN : cpu.system / ops,
     ...(pacer === undefined ? {} : { lateFraction: ops === 0 ? 0 : run.late / ops }),
     windowUs: [windowStart, windowEnd],
   };

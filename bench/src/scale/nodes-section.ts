@@ -4,7 +4,7 @@
 import { rotate } from '../http.js';
 import { CLIENT_LABELS, type ClientName } from '../names.js';
 import { fmtMs, fmtOps, median } from '../report.js';
-import { type ProfiledRun, profileKeyslot, profileTable } from './profile-compare.js';
+import { type ProfiledRun, profileKeyslot, profileRefresh, profileTable } from './profile-compare.js';
 import type { CallersResult, RefreshCostResult } from './scale-child.js';
 import { callersRun, markdownTable, ratio, refreshCostRun, scaleClients, withCluster } from './scale-runs.js';
 import type { ScaleContext, ScaleSection, ScaleSectionReport } from './scale-section.js';
@@ -26,6 +26,8 @@ interface NodeCountFigures {
   io: CallersResult | undefined;
   refreshCost: RefreshCostResult | undefined;
   profile: ProfiledRun | undefined;
+  /** Markdown: where a refresh's time goes (profiled at the largest size only). */
+  refreshProfile: string | undefined;
   failures: string[];
 }
 
@@ -61,6 +63,7 @@ async function measureNodeCount(context: ScaleContext, primaries: number): Promi
     io: undefined,
     refreshCost: undefined,
     profile: undefined,
+    refreshProfile: undefined,
     failures: [],
   };
   context.progress(`scale nodes: ${primaries} primaries + ${primaries} replicas`);
@@ -108,6 +111,10 @@ async function measureNodeCount(context: ScaleContext, primaries: number): Promi
     figures.refreshCost = await attempt(`${primaries}p refresh cost`, () =>
       refreshCostRun({ cluster, refreshes: REFRESHES_COUNTED }),
     );
+    if (options.profile && primaries === Math.max(...options.scalePrimaries))
+      figures.refreshProfile = await attempt(`${primaries}p refresh profile`, () =>
+        profileRefresh(cluster, primaries, REFRESHES_COUNTED),
+      );
   });
   return figures;
 }
@@ -259,6 +266,15 @@ function report(all: readonly NodeCountFigures[], clients: readonly ClientName[]
       '',
     );
     lines.push(profileTable(profiled));
+  }
+  for (const f of all) {
+    if (f.refreshProfile === undefined) continue;
+    lines.push(
+      '',
+      `One refresh at ${f.primaries} primaries, profiled (main thread, the ${REFRESHES_COUNTED} refreshes only):`,
+      '',
+    );
+    lines.push(f.refreshProfile);
   }
   const failures = all.flatMap((f) => f.failures);
   if (failures.length > 0) lines.push('', `Failed runs: ${failures.join('; ')}`);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { ClusterAddresses } from '../clients/driver.js';
 import { type ProfileSummary, summarizeProfile } from '../profile-summary.js';
 import { BENCH_DIR } from '../spawn.js';
-import { callersRun, markdownTable } from './scale-runs.js';
+import { callersRun, markdownTable, refreshCostRun } from './scale-runs.js';
 import type { ScaleContext } from './scale-section.js';
 
 export interface ProfiledRun {
@@ -15,15 +15,41 @@ export interface ProfiledRun {
   summary: ProfileSummary;
 }
 
+function profileArgs(name: string): { file: string; args: string[] } {
+  const dir = path.join(BENCH_DIR, 'results', 'profiles');
+  mkdirSync(dir, { recursive: true });
+  return {
+    file: path.join(dir, name),
+    args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`, '--cpu-prof-interval=200'],
+  };
+}
+
+/** Where one topology refresh's main-thread time goes: the functions with the most self time, in µs per refresh. */
+export async function profileRefresh(
+  cluster: ClusterAddresses,
+  primaries: number,
+  refreshes: number,
+): Promise<string> {
+  const { file, args } = profileArgs(`scale-refresh-${primaries}p.cpuprofile`);
+  const result = await refreshCostRun({ cluster, refreshes }, args);
+  const summary = summarizeProfile(file, { top: 12, fromUs: result.windowUs[0], toUs: result.windowUs[1] });
+  return markdownTable(
+    ['function', 'µs per refresh', 'self %'],
+    summary.top.map((row) => [
+      `\`${row.name} ${row.location}\``,
+      ((row.selfMs * 1000) / refreshes).toFixed(1),
+      row.selfPercent.toFixed(1),
+    ]),
+  );
+}
+
 export async function profileKeyslot(
   context: ScaleContext,
   cluster: ClusterAddresses,
   primaries: number,
   callers: number,
 ): Promise<ProfiledRun> {
-  const dir = path.join(BENCH_DIR, 'results', 'profiles');
-  mkdirSync(dir, { recursive: true });
-  const name = `scale-keyslot-${primaries}p.cpuprofile`;
+  const { file, args } = profileArgs(`scale-keyslot-${primaries}p.cpuprofile`);
   const { options } = context;
   const result = await callersRun(
     context,
@@ -35,9 +61,8 @@ export async function profileKeyslot(
       durationMs: options.durationMs,
     },
     `${primaries}p profiled`,
-    ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`, '--cpu-prof-interval=200'],
+    args,
   );
-  const file = path.join(dir, name);
   const summary = summarizeProfile(file, { top: 200, fromUs: result.windowUs[0], toUs: result.windowUs[1] });
   return { primaries, ops: result.ops, file: path.relative(BENCH_DIR, file), summary };
 }

@@ -54,13 +54,21 @@ export async function callersRun(
     ['--expose-gc', ...extraExecArgv],
   );
   context.progress(
-    `  ${label.padEnd(28)} ${CLIENT_LABELS[task.client].padEnd(16)} ${fmtOps(result.opsPerSec).padStart(6)} ops/s  ${result.cpuUsPerOp.toFixed(2)} µs CPU/cmd  p50 ${fmtMs(result.p50Ms)}  p99 ${fmtMs(result.p99Ms)} ms${result.errors ? `  ${result.errors} errors` : ''}`,
+    `  ${label.padEnd(28)} ${CLIENT_LABELS[task.client].padEnd(16)} ${fmtOps(result.opsPerSec).padStart(6)} ops/s  ${result.cpuUsPerOp.toFixed(2)} µs CPU/cmd (${result.systemUsPerOp.toFixed(2)} system)  p50 ${fmtMs(result.p50Ms)}  p99 ${fmtMs(result.p99Ms)} ms${result.errors ? `  ${result.errors} errors` : ''}`,
   );
   return result;
 }
 
-export function refreshCostRun(task: Omit<RefreshCostTask, 'kind'>): Promise<RefreshCostResult> {
-  return runChild<RefreshCostResult>('scale/scale-child.ts', { kind: 'refresh-cost', ...task }, 120_000);
+export function refreshCostRun(
+  task: Omit<RefreshCostTask, 'kind'>,
+  extraExecArgv: string[] = [],
+): Promise<RefreshCostResult> {
+  return runChild<RefreshCostResult>(
+    'scale/scale-child.ts',
+    { kind: 'refresh-cost', ...task },
+    120_000,
+    extraExecArgv,
+  );
 }
 
 /** A Markdown table: the first `textColumns` columns left-aligned, the figures after them right-aligned. */
