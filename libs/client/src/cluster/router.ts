@@ -530,7 +530,11 @@ export class ClusterRouter implements RequestRouter {
   /** Adopts a topology; true when it differs from the one before. */
   private apply(topology: Topology): boolean {
     const changed = this.topology?.fingerprint !== topology.fingerprint;
-    const servedBefore = this.ownership === undefined ? undefined : this.cachedSlotServers();
+    // The same map with no MOVED patch over it (the periodic refresh, nearly always): no slot changes hands, so the
+    // slots holding cache entries are not walked. (The routes are rebuilt all the same: another node may list the
+    // same shards in another order, and `slotOwner` indexes them.)
+    const slotsMayMove = changed || this.slotOverrides.size > 0;
+    const servedBefore = this.ownership === undefined || !slotsMayMove ? undefined : this.cachedSlotServers();
     this.topology = topology;
     this.slotOverrides.clear();
     this.routes = topology.shards.map((shard) => ({

@@ -45,6 +45,8 @@ export class Topology {
   readonly slotOwner = new Int16Array(SLOT_COUNT).fill(NO_OWNER);
   /** A string equal for equal topologies, to compare views of several nodes. */
   readonly fingerprint: string;
+  /** Slots served by some shard, counted once here: refreshes, health checks and events all read it. */
+  readonly coveredSlots: number;
 
   constructor(
     readonly shards: Shard[],
@@ -54,6 +56,9 @@ export class Topology {
     shards.forEach((shard, index) => {
       for (const [start, end] of shard.slots) this.slotOwner.fill(index, start, end + 1);
     });
+    let covered = 0;
+    for (let slot = 0; slot < SLOT_COUNT; slot++) if (this.slotOwner[slot] !== NO_OWNER) covered++;
+    this.coveredSlots = covered;
     this.fingerprint = shards
       .map(
         (s) =>
@@ -64,13 +69,6 @@ export class Topology {
       )
       .sort()
       .join(';');
-  }
-
-  /** Slots served by some shard. */
-  get coveredSlots(): number {
-    let covered = 0;
-    for (let slot = 0; slot < SLOT_COUNT; slot++) if (this.slotOwner[slot] !== NO_OWNER) covered++;
-    return covered;
   }
 
   shardFor(slot: number): Shard | undefined {
