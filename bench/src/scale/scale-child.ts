@@ -5,6 +5,7 @@
  * - `refresh-cost`: keyslot, idle, refreshing its topology again and again: CPU and bytes read per refresh.
  */
 import net from 'node:net';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { reportToParent } from '../child-report.js';
 import { type ClusterAddresses, loadDriver } from '../clients/driver.js';
 import { EXPERIMENT_NAMES, type ExperimentName, installExperiments, ioSnapshot } from '../experiments.js';
@@ -44,6 +45,23 @@ export interface CallersResult extends CallersMeasurement {
   readsPerOp?: number;
   /** keyslot: topology refreshes during the run. */
   refreshes?: number;
+  /** GC pauses in the measured window (perf_hooks 'gc' entries): their sum and the longest, in ms. */
+  gcPauseMs: number;
+  gcMaxPauseMs: number;
+}
+
+/** Records GC pauses while `counting` is on. */
+function watchGc() {
+  const gc = { counting: false, totalMs: 0, maxMs: 0 };
+  const observer = new PerformanceObserver((list) => {
+    if (!gc.counting) return;
+    for (const entry of list.getEntries()) {
+      gc.totalMs += entry.duration;
+      if (entry.duration > gc.maxMs) gc.maxMs = entry.duration;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return { gc, stop: () => observer.disconnect() };
 }
 
 export interface RefreshCostResult {
@@ -100,12 +118,15 @@ async function runCallersTask(task: CallersTask): Promise<CallersResult> {
     let io1: ReturnType<typeof ioSnapshot>;
     let refreshes0 = 0;
     let refreshes1 = 0;
+    const { gc: gcPauses, stop: stopGcWatch } = watchGc();
     const measured = await runCallers(driver, keys, task.plan, task.warmupMs, task.durationMs, {
       start: () => {
+        gcPauses.counting = true;
         io0 = ioSnapshot();
         refreshes0 = refreshes?.() ?? 0;
       },
       end: () => {
+        gcPauses.counting = false;
         io1 = ioSnapshot();
         refreshes1 = refreshes?.() ?? 0;
       },
@@ -119,6 +140,8 @@ async function runCallersTask(task: CallersTask): Promise<CallersResult> {
       client: task.client,
       ...measured,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
+      gcPauseMs: gcPauses.totalMs,
+      gcMaxPauseMs: gcPauses.maxMs,
       ...(heap ?? {}),
       ...(refreshes ? { refreshes: refreshes1 - refreshes0 } : {}),
       ...(counted && measured.ops > 0
