@@ -39,6 +39,11 @@ function bytesPerCaller(many: readonly CallersRun[], few: readonly CallersRun[])
   return ((med(many, (r) => r.heapUsedMb) - med(few, (r) => r.heapUsedMb)) * MB) / (MANY - FEW);
 }
 
+/** GC pause per second of the measured window, in ms. */
+function gcShare(run: CallersRun): number {
+  return (run.gcPauseMs * 1e6) / (run.windowUs[1] - run.windowUs[0]);
+}
+
 function report(runs: readonly CallersRun[], clients: readonly ClientName[], rate: number): string {
   const lines: string[] = [];
   lines.push(
@@ -58,6 +63,8 @@ function report(runs: readonly CallersRun[], clients: readonly ClientName[], rat
         'p99 ratio',
         'ops/s 1k / 10k',
         'CPU µs/cmd 1k / 10k',
+        'GC pause ms/s 1k / 10k',
+        'longest GC ms 1k / 10k',
         'bytes per paced caller',
         'target',
       ],
@@ -78,6 +85,8 @@ function report(runs: readonly CallersRun[], clients: readonly ClientName[], rat
           Number.isFinite(p99Ratio) ? `${p99Ratio.toFixed(2)}×` : 'n/a',
           `${fmtOps(med(few, (r) => r.opsPerSec))} / ${fmtOps(med(many, (r) => r.opsPerSec))}`,
           `${med(few, (r) => r.cpuUsPerOp).toFixed(2)} / ${med(many, (r) => r.cpuUsPerOp).toFixed(2)}`,
+          `${med(few, gcShare).toFixed(1)} / ${med(many, gcShare).toFixed(1)}`,
+          `${med(few, (r) => r.gcMaxPauseMs).toFixed(1)} / ${med(many, (r) => r.gcMaxPauseMs).toFixed(1)}`,
           Math.round(bytesPerCaller(many, few)).toLocaleString('en-US'),
           client === 'keyslot' ? verdict : verdict.replace(/^≤ \d×: /, ''),
         ];

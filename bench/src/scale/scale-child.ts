@@ -134,6 +134,7 @@ async function runCallersTask(task: CallersTask): Promise<CallersResult> {
         if (task.heap) heap = heapSample();
       },
     });
+    stopGcWatch();
     const counted =
       io0 && io1 ? { writes: io1.writes - io0.writes, reads: io1.reads - io0.reads } : undefined;
     return {
