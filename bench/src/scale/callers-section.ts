@@ -44,7 +44,12 @@ function gcShare(run: CallersRun): number {
   return (run.gcPauseMs * 1e6) / (run.windowUs[1] - run.windowUs[0]);
 }
 
-function report(runs: readonly CallersRun[], clients: readonly ClientName[], rate: number): string {
+function report(
+  runs: readonly CallersRun[],
+  clients: readonly ClientName[],
+  rate: number,
+  alone: readonly CallersRun[],
+): string {
   const lines: string[] = [];
   lines.push(
     `${PRIMARIES}+${PRIMARIES} cluster, one client (one connection) per process; medians over ${new Set(runs.map((r) => r.round)).size} round(s). Heap: \`heapUsed\` after a full GC while every caller waits (glide keeps its requests in its Rust core, outside the JS heap).`,
@@ -93,6 +98,13 @@ function report(runs: readonly CallersRun[], clients: readonly ClientName[], rat
       }),
     ),
   );
+  const aloneFew = alone.filter((r) => r.callers === FEW);
+  const aloneMany = alone.filter((r) => r.callers === MANY);
+  if (alone.length > 0)
+    lines.push(
+      '',
+      `The same paced callers with no client (every command answered at once): GC pause ${med(aloneFew, gcShare).toFixed(1)} / ${med(aloneMany, gcShare).toFixed(1)} ms/s, longest ${med(aloneFew, (r) => r.gcMaxPauseMs).toFixed(1)} / ${med(aloneMany, (r) => r.gcMaxPauseMs).toFixed(1)} ms, heap ${med(aloneFew, (r) => r.heapUsedMb).toFixed(1)} / ${med(aloneMany, (r) => r.heapUsedMb).toFixed(1)} MB with 1k / 10k callers: what the callers themselves cost the process.`,
+    );
   lines.push('', 'As fast as they go (closed loop; every caller always waits on a command):', '');
   const base = pick(runs, 'keyslot', FEW, 'closed');
   lines.push(
@@ -144,12 +156,25 @@ export const callersSection: ScaleSection = {
     const clients = scaleClients(options);
     const rate = options.scaleRate;
     const runs: CallersRun[] = [];
+    /** The paced callers with no client (every command answered at once): the callers' own GC and heap. */
+    const alone: CallersRun[] = [];
     const failures: string[] = [];
+    const timing = { warmupMs: options.warmupMs, durationMs: options.durationMs };
     context.progress(
       `scale callers: ${FEW} and ${MANY} callers, ${PRIMARIES}+${PRIMARIES} cluster, paced to ${rate} ops/s and unpaced`,
     );
     await withCluster(options, PRIMARIES, async (cluster) => {
       for (let round = 1; round <= options.rounds; round++) {
+        for (const callers of [FEW, MANY]) {
+          const label = `round ${round} paced ${callers}, no client`;
+          const plan = { callers, ratePerSec: rate };
+          const task = { client: 'keyslot' as const, cluster, plan, ...timing, heap: true, noClient: true };
+          try {
+            alone.push({ ...(await callersRun(context, task, label)), round, callers, mode: 'paced' });
+          } catch (error) {
+            failures.push(`${label}: ${(error as Error).message.split('\n')[0]}`);
+          }
+        }
         for (const client of rotate(clients, round - 1)) {
           for (const mode of ['paced', 'closed'] as const) {
             for (const callers of [FEW, MANY]) {
@@ -179,8 +204,8 @@ export const callersSection: ScaleSection = {
         }
       }
     });
-    let markdown = report(runs, clients, rate);
+    let markdown = report(runs, clients, rate, alone);
     if (failures.length > 0) markdown += `\n\nFailed runs: ${failures.join('; ')}`;
-    return { markdown, figures: { rate, runs, failures } };
+    return { markdown, figures: { rate, runs, alone, failures } };
   },
 };

@@ -7,7 +7,7 @@
 import net from 'node:net';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { reportToParent } from '../child-report.js';
-import { type ClusterAddresses, loadDriver } from '../clients/driver.js';
+import { type ClusterAddresses, type Driver, loadDriver } from '../clients/driver.js';
 import { EXPERIMENT_NAMES, type ExperimentName, installExperiments, ioSnapshot } from '../experiments.js';
 import { keysForEverySlot, VALUE } from '../keys.js';
 import type { ClientName } from '../names.js';
@@ -27,7 +27,17 @@ export interface CallersTask {
   countIo?: boolean;
   /** Sample the heap (after a full GC) while every caller is still waiting. */
   heap?: boolean;
+  /** No client at all: every command answered at once, to see what the callers alone cost (their GC, their heap). */
+  noClient?: boolean;
 }
+
+/** A driver that answers every command at once, without a client or a server. */
+const answerAtOnce: Driver = {
+  set: () => Promise.resolve('OK'),
+  get: () => Promise.resolve(VALUE),
+  batch: () => Promise.resolve(0),
+  close: () => Promise.resolve(),
+};
 
 export interface RefreshCostTask {
   kind: 'refresh-cost';
@@ -98,7 +108,9 @@ async function runCallersTask(task: CallersTask): Promise<CallersResult> {
   );
   let refreshes: (() => number) | undefined;
   let driver: Awaited<ReturnType<typeof loadDriver>>;
-  if (task.client === 'keyslot') {
+  if (task.noClient) {
+    driver = answerAtOnce;
+  } else if (task.client === 'keyslot') {
     const { connectKeyslot } = await import('../clients/keyslot.js');
     const config =
       task.topologyCheckIntervalMs === undefined
