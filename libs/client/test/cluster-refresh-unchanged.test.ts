@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterConnection } from '../src/index.js';
 import { slotOf, spreadKeys } from './cluster-helpers.js';
+import { onServer } from './support/server.js';
 import { withCluster } from './support/with-cluster.js';
 
 interface RouterInternals {
@@ -48,7 +49,7 @@ function countOwnershipCalls() {
   return { calls, restore };
 }
 
-describe('a refresh that finds the same slot map', () => {
+describe(onServer('a refresh that finds the same slot map'), () => {
   beforeAll(async () => {
     for (const key of keys) await conn.uncached.set(key, 'v');
     for (const key of keys) expect(await conn.get(key)).toBe('v');
