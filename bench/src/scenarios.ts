@@ -98,8 +98,29 @@ async function batches(driver: Driver, keys: readonly string[], run: Run): Promi
   }
 }
 
-function hrtimeUs(): number {
+export function hrtimeUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
+}
+
+/** What every measured window reports, from its counts, latency histogram and process CPU time. */
+export function windowFigures(
+  ops: number,
+  errors: number,
+  elapsedMs: number,
+  histogram: Histogram,
+  cpu: NodeJS.CpuUsage,
+  windowUs: [number, number],
+) {
+  return {
+    ops,
+    errors,
+    opsPerSec: (ops / elapsedMs) * 1000,
+    p50Ms: histogram.percentile(0.5),
+    p99Ms: histogram.percentile(0.99),
+    maxMs: histogram.maxMs,
+    cpuUsPerOp: ops === 0 ? Number.NaN : (cpu.user + cpu.system) / ops,
+    windowUs,
+  };
 }
 
 /** Runs one scenario: warm-up, then a measured window, then stops the callers and waits for them. */
@@ -153,15 +174,8 @@ export async function runScenario(
   await within(Promise.all(workers), 10_000);
   const elapsedMs = t1 - t0;
   return {
-    ops,
-    errors,
+    ...windowFigures(ops, errors, elapsedMs, run.histogram, cpu, [windowStart, windowEnd]),
     elapsedMs,
-    opsPerSec: (ops / elapsedMs) * 1000,
-    p50Ms: run.histogram.percentile(0.5),
-    p99Ms: run.histogram.percentile(0.99),
-    maxMs: run.histogram.maxMs,
-    cpuUsPerOp: ops === 0 ? Number.NaN : (cpu.user + cpu.system) / ops,
-    windowUs: [windowStart, windowEnd],
     ...(io0 && io1 && ops > 0
       ? { writesPerOp: (io1.writes - io0.writes) / ops, readsPerOp: (io1.reads - io0.reads) / ops }
       : {}),

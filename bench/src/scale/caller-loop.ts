@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Driver } from '../clients/driver.js';
 import { Histogram } from '../histogram.js';
 import { VALUE } from '../keys.js';
+import { hrtimeUs, windowFigures } from '../scenarios.js';
 import { sleep, within } from '../time.js';
 
 export interface CallerPlan {
@@ -102,10 +103,6 @@ async function caller(
   }
 }
 
-function hrtimeUs(): number {
-  return Number(process.hrtime.bigint() / 1000n);
-}
-
 /** Called at the edges of the measured window, and after it with every caller still live (heap samples). */
 export interface WindowHooks {
   start?(): void;
@@ -155,15 +152,8 @@ export async function runCallers(
   pacer?.stop();
   await within(Promise.all(workers), 15_000);
   return {
-    ops,
-    errors,
-    opsPerSec: (ops / elapsedMs) * 1000,
-    p50Ms: run.histogram.percentile(0.5),
-    p99Ms: run.histogram.percentile(0.99),
-    maxMs: run.histogram.maxMs,
-    cpuUsPerOp: ops === 0 ? Number.NaN : (cpu.user + cpu.system) / ops,
+    ...windowFigures(ops, errors, elapsedMs, run.histogram, cpu, [windowStart, windowEnd]),
     systemUsPerOp: ops === 0 ? Number.NaN : cpu.system / ops,
     ...(pacer === undefined ? {} : { lateFraction: ops === 0 ? 0 : run.late / ops }),
-    windowUs: [windowStart, windowEnd],
   };
 }
