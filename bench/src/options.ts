@@ -73,7 +73,8 @@ export const USAGE = `npm run bench [-- options]
   --help
 
 Environment: BENCH_QUICK=1, BENCH_ROUNDS, BENCH_DURATION_MS, BENCH_WARMUP_MS, BENCH_CLIENTS, BENCH_SCENARIOS,
-BENCH_HTTP=0, BENCH_HTTP_DURATION_S, BENCH_PROFILE=0, BENCH_PROFILE_CLIENT=<client>, BENCH_OTEL=1, KEYSLOT_SERVER (flags win).`;
+BENCH_HTTP=0, BENCH_HTTP_DURATION_S, BENCH_PROFILE=0, BENCH_PROFILE_CLIENT=<client>, BENCH_OTEL=1, KEYSLOT_SERVER (flags win);
+BENCH_SCALE_EXPERIMENTS=flush-immediate applies a prototype of experiments.ts in every --scale child.`;
 
 function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
   const items = value
