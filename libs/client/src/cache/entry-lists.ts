@@ -14,20 +14,18 @@ const SLOTS = 16_384;
  * Adding and removing change a few pointers: no Set, array or record is created per entry.
  */
 export class EntryLists {
-  private oldestReady: CacheEntry | null = null;
-  private newestReady: CacheEntry | null = null;
-  private firstPending: CacheEntry | null = null;
-  private lastPending: CacheEntry | null = null;
+  private readonly ready = new EntryChain();
+  private readonly pending = new EntryChain();
   private readonly byNode = new Map<string, CacheEntry>();
   private readonly bySlot: (CacheEntry | null)[] = new Array<CacheEntry | null>(SLOTS).fill(null);
   private readonly byKey = new Map<string, CacheEntry>();
 
   oldest(): CacheEntry | undefined {
-    return this.oldestReady ?? undefined;
+    return this.ready.first ?? undefined;
   }
 
   oldestPending(): CacheEntry | undefined {
-    return this.firstPending ?? undefined;
+    return this.pending.first ?? undefined;
   }
 
   nodeHead(node: string): CacheEntry | undefined {
@@ -48,11 +46,7 @@ export class EntryLists {
 
   /** A cached entry: the most recent end of the LRU order, and its node's list. */
   addReady(entry: CacheEntry): void {
-    entry.prev = this.newestReady;
-    entry.next = null;
-    if (this.newestReady === null) this.oldestReady = entry;
-    else this.newestReady.next = entry;
-    this.newestReady = entry;
+    this.ready.append(entry);
     const head = this.byNode.get(entry.node);
     entry.nodePrev = null;
     entry.nodeNext = head ?? null;
@@ -61,12 +55,7 @@ export class EntryLists {
   }
 
   removeReady(entry: CacheEntry): void {
-    const { prev, next } = entry;
-    if (prev === null) this.oldestReady = next;
-    else prev.next = next;
-    if (next === null) this.newestReady = prev;
-    else next.prev = prev;
-    entry.prev = entry.next = null;
+    this.ready.remove(entry);
     const { nodePrev, nodeNext } = entry;
     if (nodePrev !== null) nodePrev.nodeNext = nodeNext;
     else if (nodeNext === null) this.byNode.delete(entry.node);
@@ -77,32 +66,17 @@ export class EntryLists {
 
   /** Moves a cached entry to the most recent end of the LRU order. */
   touch(entry: CacheEntry): void {
-    if (entry === this.newestReady) return;
-    const { prev, next } = entry;
-    if (prev === null) this.oldestReady = next;
-    else prev.next = next;
-    next!.prev = prev;
-    entry.prev = this.newestReady;
-    entry.next = null;
-    this.newestReady!.next = entry;
-    this.newestReady = entry;
+    if (entry === this.ready.last) return;
+    this.ready.remove(entry);
+    this.ready.append(entry);
   }
 
   addPending(entry: CacheEntry): void {
-    entry.prev = this.lastPending;
-    entry.next = null;
-    if (this.lastPending === null) this.firstPending = entry;
-    else this.lastPending.next = entry;
-    this.lastPending = entry;
+    this.pending.append(entry);
   }
 
   removePending(entry: CacheEntry): void {
-    const { prev, next } = entry;
-    if (prev === null) this.firstPending = next;
-    else prev.next = next;
-    if (next === null) this.lastPending = prev;
-    else next.prev = prev;
-    entry.prev = entry.next = null;
+    this.pending.remove(entry);
   }
 
   addToSlot(entry: CacheEntry): void {
@@ -138,5 +112,28 @@ export class EntryLists {
     if (keyNext !== null) keyNext.keyPrev = keyPrev;
     entry.keyPrev = entry.keyNext = null;
     entry.keyListed = false;
+  }
+}
+
+/** One order of entries through their `prev`/`next` links, oldest first. */
+class EntryChain {
+  first: CacheEntry | null = null;
+  last: CacheEntry | null = null;
+
+  append(entry: CacheEntry): void {
+    entry.prev = this.last;
+    entry.next = null;
+    if (this.last === null) this.first = entry;
+    else this.last.next = entry;
+    this.last = entry;
+  }
+
+  remove(entry: CacheEntry): void {
+    const { prev, next } = entry;
+    if (prev === null) this.first = next;
+    else prev.next = next;
+    if (next === null) this.last = prev;
+    else next.prev = prev;
+    entry.prev = entry.next = null;
   }
 }
