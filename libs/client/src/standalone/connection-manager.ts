@@ -189,7 +189,7 @@ export class ConnectionManager extends RedisCommands<string> {
       timeoutMs = shared;
     }
     const request = this.startRequest(command, timeoutMs, command.transform, undefined);
-    return request instanceof Error ? Promise.reject(request) : request.promise;
+    return request instanceof ManagedRequest ? request.promise : Promise.reject(request);
   }
 
   /** Encodes, admits and dispatches one request; or the error that kept it from being sent. */
@@ -241,7 +241,7 @@ export class ConnectionManager extends RedisCommands<string> {
       return;
     }
     const request = this.startRequest(command, this.config.commandTimeoutMs, undefined, receiver);
-    if (request instanceof Error) receiver.reject(request);
+    if (!(request instanceof ManagedRequest)) receiver.reject(request);
   }
 
   /** Starts a MULTI/EXEC transaction, written as one uninterrupted unit on the shared connection. */
