@@ -15,6 +15,11 @@
  * - `working-set`: 10,000 keys read in a random order through a cache of 1,000 entries (about 10% hits): a
  *   miss-heavy load where entries are stored, looked up and evicted as in a cache too small for its data;
  * - `uncached-10k`: the same 10,000 keys in the same random order without a cache, to compare `working-set` with.
+ * - `cold-miss`: the realistic miss: a key space of 1,000,000 keys, more than a run reads, each caller going on
+ *   through keys of its own that no load of the child has read yet, into a cache large enough never to evict
+ *   (`maxEntries` and `maxBytes` above what a run stores): every read is a first read, fetched and stored;
+ * - `uncached-cold`: the same cold keys in the same order without a cache, to compare `cold-miss` with (the server
+ *   reads keys spread over a large keyspace rather than 1,000 hot ones).
  * With `--base <dir>` (a checkout of another commit's `libs/client/src`, e.g. `git archive main libs/client/src`
  * unpacked inside this repository so its dependencies resolve), a case `base-uncached` runs that commit's
  * client without a cache: the uncached path before and after, in the same run. With `--client <dir>`, every case
@@ -36,6 +41,8 @@ import { startCluster } from '@keyslot/dev-cluster';
 const CALLERS = 100;
 const HOT_KEYS = 1_000;
 const WORKING_SET = 10_000;
+/** More keys than a child of `cold-miss` reads (about 500,000 at 100,000 reads/s for 3.5 s of loads). */
+const COLD_KEYS = 1_000_000;
 const VALUE = 'v'.repeat(16);
 
 interface Figures {
@@ -49,32 +56,58 @@ interface Figures {
   windowUs?: [number, number];
 }
 
-type CaseName = 'uncached' | 'tracking' | 'hit' | 'miss' | 'working-set' | 'uncached-10k' | 'base-uncached';
+type CaseName =
+  | 'uncached'
+  | 'tracking'
+  | 'hit'
+  | 'miss'
+  | 'working-set'
+  | 'uncached-10k'
+  | 'cold-miss'
+  | 'uncached-cold'
+  | 'base-uncached';
 type Connect = (seeds: string[], config: object) => Promise<ClusterConnection>;
 
 interface CaseSpec {
   /** The connection's cache option; undefined for none. */
-  cache: { maxEntries: number } | undefined;
+  cache: { maxEntries: number; maxBytes?: number } | undefined;
   keys: number;
   /** Read through `conn.uncached` (tracking on, cache passed over). */
   pastTheCache: boolean;
   /** A random order over the keys (an LRU over a cyclic scan larger than it would never hit). */
   random: boolean;
+  /** Each caller goes on through keys it has not read yet, from one load to the next (a key is read once). */
+  cold: boolean;
 }
 
 const CASE_SPECS: Record<CaseName, CaseSpec> = {
-  uncached: { cache: undefined, keys: HOT_KEYS, pastTheCache: false, random: false },
-  tracking: { cache: { maxEntries: 1 }, keys: HOT_KEYS, pastTheCache: true, random: false },
-  hit: { cache: { maxEntries: HOT_KEYS * 2 }, keys: HOT_KEYS, pastTheCache: false, random: false },
-  miss: { cache: { maxEntries: 1 }, keys: HOT_KEYS, pastTheCache: false, random: false },
+  uncached: { cache: undefined, keys: HOT_KEYS, pastTheCache: false, random: false, cold: false },
+  tracking: { cache: { maxEntries: 1 }, keys: HOT_KEYS, pastTheCache: true, random: false, cold: false },
+  hit: {
+    cache: { maxEntries: HOT_KEYS * 2 },
+    keys: HOT_KEYS,
+    pastTheCache: false,
+    random: false,
+    cold: false,
+  },
+  miss: { cache: { maxEntries: 1 }, keys: HOT_KEYS, pastTheCache: false, random: false, cold: false },
   'working-set': {
     cache: { maxEntries: WORKING_SET / 10 },
     keys: WORKING_SET,
     pastTheCache: false,
     random: true,
+    cold: false,
   },
-  'uncached-10k': { cache: undefined, keys: WORKING_SET, pastTheCache: false, random: true },
-  'base-uncached': { cache: undefined, keys: HOT_KEYS, pastTheCache: false, random: false },
+  'uncached-10k': { cache: undefined, keys: WORKING_SET, pastTheCache: false, random: true, cold: false },
+  'cold-miss': {
+    cache: { maxEntries: COLD_KEYS, maxBytes: 2 ** 31 },
+    keys: COLD_KEYS,
+    pastTheCache: false,
+    random: false,
+    cold: true,
+  },
+  'uncached-cold': { cache: undefined, keys: COLD_KEYS, pastTheCache: false, random: false, cold: true },
+  'base-uncached': { cache: undefined, keys: HOT_KEYS, pastTheCache: false, random: false, cold: false },
 };
 const DEFAULT_CASES: CaseName[] = ['uncached', 'tracking', 'hit', 'miss', 'working-set', 'uncached-10k'];
 
@@ -111,6 +144,8 @@ async function readLoad(
   keys: string[],
   durationMs: number,
   io: { writes: number; chunks: number } | undefined,
+  /** Per caller, the next read of a `cold` case (carried from one load to the next). */
+  next: number[],
 ): Promise<Figures> {
   let reads = 0;
   const hitsBefore = conn.cache?.stats().hits ?? 0;
@@ -129,8 +164,10 @@ async function readLoad(
       // once, so no miss is shared with another caller's (callers that met on a key would stay in step for good,
       // and one request would serve several reads: a miss case faster than the uncached one).
       const own = Math.floor(keys.length / CALLERS);
-      for (let i = 0; performance.now() < end; i++) {
-        let index = caller + CALLERS * (i % own);
+      for (let i = spec.cold ? next[caller]! : 0; performance.now() < end; i++) {
+        // A cold case starts past the keys the warm-up read, and goes on where the last load stopped.
+        if (spec.cold) next[caller] = i + 1;
+        let index = (spec.cold ? HOT_KEYS : 0) + caller + CALLERS * (i % own);
         if (spec.random) {
           state ^= state << 13;
           state ^= state >>> 17;
@@ -167,11 +204,12 @@ async function runCase(
 ): Promise<Figures> {
   const keys = keyNames(spec.keys);
   const conn = await connect(seeds, spec.cache ? { cache: spec.cache } : {});
+  const next = new Array<number>(CALLERS).fill(0);
   try {
     // Warm-up: every hot key once (fills the cache for `hit`), then a short load.
     for (const key of keys.slice(0, HOT_KEYS)) await conn.get(key);
-    await readLoad(conn, spec, keys, Math.min(500, durationMs / 4), io);
-    return await readLoad(conn, spec, keys, durationMs, io);
+    await readLoad(conn, spec, keys, Math.min(500, durationMs / 4), io, next);
+    return await readLoad(conn, spec, keys, durationMs, io, next);
   } finally {
     conn.destroy();
   }
@@ -225,7 +263,11 @@ async function main(): Promise<void> {
   try {
     const seeds = cluster.seeds;
     const writer = await new ClusterClient(seeds).getConnection();
-    await Promise.all(keyNames(WORKING_SET).map((key) => writer.set(key, VALUE)));
+    const keyCount = CASES.some((name) => CASE_SPECS[name].cold) ? COLD_KEYS : WORKING_SET;
+    const names = keyNames(keyCount);
+    for (let from = 0; from < keyCount; from += 10_000) {
+      await Promise.all(names.slice(from, from + 10_000).map((key) => writer.set(key, VALUE)));
+    }
     writer.destroy();
     const runs = new Map<CaseName, Figures[]>(CASES.map((name) => [name, []]));
     for (let round = 0; round < rounds; round++) {

@@ -1,23 +1,7 @@
+import { type CacheEntry, GONE, PENDING, READY } from './cache-entry.js';
 import type { ResolvedCacheOptions } from './cache-options.js';
+import { EntryLists } from './entry-lists.js';
 import { ENTRY_OVERHEAD_BYTES, replyBytes } from './reply-values.js';
-
-/** One cached reply, as decoded (before the command's transform), with where it came from. */
-export interface CacheEntry {
-  /** The entry's table: its command in its view (see `CacheStore#lookup`). */
-  readonly table: Map<string, CacheEntry>;
-  readonly argsKey: string;
-  /** The Redis key the reply depends on (its text; see `keyText`). */
-  readonly key: string;
-  readonly reply: unknown;
-  readonly bytes: number;
-  /** When it was stored (`Date.now()`), for `ttlMs`. */
-  readonly storedAt: number;
-  /** The node whose connection read it: that connection's tracking will invalidate it. */
-  readonly node: string;
-  readonly slot: number;
-  /** Its place in the LRU order: the `uses` count when it was last moved to the most recent end. */
-  used: number;
-}
 
 /** Counters of `conn.cache.stats()`. */
 export interface CacheCounters {
@@ -30,9 +14,13 @@ export interface CacheCounters {
 }
 
 /**
- * The entries, one table per command and view (so that a GET's lookup key is the caller's own key string), an LRU
- * order (a Set keeps insertion order; the least recently used is first), and the indexes that drop a key's, a
- * node's or a slot's entries in time proportional to what is dropped.
+ * The entries, cached and on their way, in one table per command and view (so that a GET's lookup key is the
+ * caller's own key string), with the LRU order and the key, node and slot lists linked through the entries (see
+ * `EntryLists`), which drop a key's, a node's or a slot's entries in time proportional to what is dropped.
+ *
+ * A read on its way is an entry of its table in the `PENDING` state: a concurrent miss on it joins it, and an
+ * invalidation of its key, slot or node (or a clear) detaches it, so that its reply is handed to its callers but
+ * not cached, and a later miss sends a new request rather than wait for a reply older than what this client knows.
  *
  * The LRU order is exact for what matters and cheap on a hit: an entry used again is moved to the most recent end
  * only when it has fallen into the older half of the order (`maxEntries / 2` moves ago or more), so the hot entries
@@ -43,16 +31,9 @@ export class CacheStore {
     new Map(),
     new Map(),
   ];
-  private readonly order = new Set<CacheEntry>();
-  /**
-   * Entries whose argsKey is not their key (commands with more arguments than the key). An entry whose argsKey is
-   * its key (GET and the other one-argument reads) is found through its table instead: a miss on one touches one
-   * map fewer, and `dropKey` looks in each table (there is one per command and view, a handful).
-   */
-  private readonly byKey = new Map<string, IndexValue>();
-  private readonly byNode = new Map<string, IndexValue>();
-  private readonly bySlot = new Map<number, IndexValue>();
+  private readonly lists = new EntryLists();
   private heldBytes = 0;
+  private held = 0;
   /** Moves to the most recent end so far (stores included). */
   private uses = 0;
   private readonly recentHalf: number;
@@ -63,17 +44,31 @@ export class CacheStore {
   }
 
   get size(): number {
-    return this.order.size;
+    return this.held;
   }
 
   get bytes(): number {
     return this.heldBytes;
   }
 
-  /** The entry of `name` in one view for `argsKey`; undefined (and dropped) when older than `ttlMs`. */
-  lookup(buffers: boolean, name: string, argsKey: string): CacheEntry | undefined {
-    const entry = this.tables[buffers ? 1 : 0].get(name)?.get(argsKey);
-    if (entry === undefined) return undefined;
+  /** The table of `name` in one view (created once per command and view). */
+  table(buffers: boolean, name: string): Map<string, CacheEntry> {
+    const tables = this.tables[buffers ? 1 : 0];
+    let table = tables.get(name);
+    if (table === undefined) {
+      table = new Map();
+      tables.set(name, table);
+    }
+    return table;
+  }
+
+  /**
+   * The entry of `argsKey` in `table`, cached or on its way; undefined (and dropped) when older than `ttlMs`. A
+   * cached entry found here counts as used.
+   */
+  lookup(table: Map<string, CacheEntry>, argsKey: string): CacheEntry | undefined {
+    const entry = table.get(argsKey);
+    if (entry === undefined || entry.state !== READY) return entry;
     const ttlMs = this.options.ttlMs;
     if (ttlMs > 0 && Date.now() - entry.storedAt >= ttlMs) {
       this.remove(entry);
@@ -81,132 +76,151 @@ export class CacheStore {
       return undefined;
     }
     if (this.uses - entry.used >= this.recentHalf) {
-      this.order.delete(entry);
-      this.order.add(entry);
+      this.lists.touch(entry);
       entry.used = ++this.uses;
     }
     return entry;
   }
 
-  /** Stores a reply, evicting the least recently used entries beyond `maxEntries` / `maxBytes`. */
-  store(
-    buffers: boolean,
-    name: string,
-    argsKey: string,
-    key: string,
-    reply: unknown,
-    node: string,
-    slot: number,
-  ): void {
-    const bytes = ENTRY_OVERHEAD_BYTES + argsKey.length * 2 + replyBytes(reply);
-    if (bytes > this.options.maxBytes) return; // would evict everything and still not fit
-    const tables = this.tables[buffers ? 1 : 0];
-    let table = tables.get(name);
-    if (table === undefined) {
-      table = new Map();
-      tables.set(name, table);
-    }
-    const old = table.get(argsKey);
-    if (old !== undefined) this.remove(old);
-    const entry: CacheEntry = {
-      table,
-      argsKey,
-      key,
-      reply,
-      bytes,
-      storedAt: this.options.ttlMs > 0 ? Date.now() : 0,
-      node,
-      slot,
-      used: ++this.uses,
-    };
-    table.set(argsKey, entry);
-    this.order.add(entry);
-    this.heldBytes += bytes;
-    if (argsKey !== key) addTo(this.byKey, key, entry);
-    addTo(this.byNode, node, entry);
-    addTo(this.bySlot, slot, entry);
-    while (this.order.size > this.options.maxEntries || this.heldBytes > this.options.maxBytes) {
-      this.remove(this.order.values().next().value as CacheEntry);
-      this.counters.evictions++;
-    }
+  /** A read on its way: in its table (when it has one), its slot's list and, found by key, its key's list. */
+  begin(entry: CacheEntry): void {
+    if (entry.table !== undefined) entry.table.set(entry.argsKey, entry);
+    this.lists.addPending(entry);
+    this.lists.addToSlot(entry);
+    if (entry.table === undefined || entry.argsKey !== entry.key) this.lists.addToKey(entry);
   }
 
-  /** Drops every entry of one key (all commands and views). */
+  /**
+   * A read's reply is in: cached unless its entry was detached meanwhile, evicting the least recently used entries
+   * beyond `maxEntries` / `maxBytes`. An entry without a table (an MGET's key) is cached as its table's (GET's)
+   * entry, unless a read of that entry is on its way (whose reply will be cached instead).
+   */
+  complete(entry: CacheEntry, reply: unknown, node: string, table = entry.table): boolean {
+    if (entry.state !== PENDING) return false;
+    const bytes = ENTRY_OVERHEAD_BYTES + entry.argsKey.length * 2 + replyBytes(reply);
+    // Bigger than maxBytes: would evict everything and still not fit.
+    if (table === undefined || bytes > this.options.maxBytes || !this.place(entry, table)) {
+      this.detach(entry);
+      return false;
+    }
+    this.lists.removePending(entry);
+    entry.state = READY;
+    entry.reply = reply;
+    entry.bytes = bytes;
+    entry.node = node;
+    entry.storedAt = this.options.ttlMs > 0 ? Date.now() : 0;
+    entry.used = ++this.uses;
+    this.lists.addReady(entry);
+    this.held++;
+    this.heldBytes += bytes;
+    while (this.held > this.options.maxEntries || this.heldBytes > this.options.maxBytes) {
+      this.remove(this.lists.oldest()!);
+      this.counters.evictions++;
+    }
+    return true;
+  }
+
+  /**
+   * An MGET's read goes into its GET table, in place of a cached entry but not of a read on its way (whose reply
+   * will be cached instead). A read begun in its table is there already.
+   */
+  private place(entry: CacheEntry, table: Map<string, CacheEntry>): boolean {
+    if (entry.table === table) return true;
+    const old = table.get(entry.argsKey);
+    if (old !== undefined) {
+      if (old.state === PENDING) return false;
+      this.remove(old);
+    }
+    table.set(entry.argsKey, entry);
+    entry.table = table;
+    // Found through its table now, as every one-argument entry.
+    if (entry.keyListed && entry.argsKey === entry.key) this.lists.removeFromKey(entry);
+    return true;
+  }
+
+  /** A read on its way leaves every table and list: its reply will not be cached. */
+  detach(entry: CacheEntry): void {
+    if (entry.state !== PENDING) return;
+    entry.state = GONE;
+    if (entry.table !== undefined && entry.table.get(entry.argsKey) === entry)
+      entry.table.delete(entry.argsKey);
+    this.lists.removePending(entry);
+    this.lists.removeFromSlot(entry);
+    if (entry.keyListed) this.lists.removeFromKey(entry);
+  }
+
+  /** Drops every entry of one key (all commands and views), and detaches its reads on their way. */
   dropKey(key: string): void {
     for (const tables of this.tables) {
       for (const table of tables.values()) {
         const entry = table.get(key);
-        if (entry !== undefined && entry.argsKey === entry.key) {
-          this.remove(entry);
-          this.counters.invalidations++;
-        }
+        if (entry !== undefined && entry.argsKey === entry.key) this.drop(entry);
       }
     }
-    this.dropAll(this.byKey.get(key));
+    for (let entry = this.lists.keyHead(key); entry !== undefined; ) {
+      const next = entry.keyNext ?? undefined;
+      this.drop(entry);
+      entry = next;
+    }
   }
 
   /** Drops every entry read through one node's connection. */
   dropNode(node: string): void {
-    this.dropAll(this.byNode.get(node));
-  }
-
-  /** Drops every entry of one hash slot. */
-  dropSlot(slot: number): void {
-    this.dropAll(this.bySlot.get(slot));
-  }
-
-  /** Slots that hold entries now. */
-  slots(): IterableIterator<number> {
-    return this.bySlot.keys();
-  }
-
-  /** Drops everything. */
-  clear(countAsInvalidated: boolean): void {
-    if (countAsInvalidated) this.counters.invalidations += this.order.size;
-    for (const tables of this.tables) tables.clear();
-    this.order.clear();
-    this.byKey.clear();
-    this.byNode.clear();
-    this.bySlot.clear();
-    this.heldBytes = 0;
-  }
-
-  private dropAll(entries: IndexValue | undefined): void {
-    if (entries === undefined) return;
-    for (const entry of entries instanceof Set ? [...entries] : [entries]) {
-      this.remove(entry);
-      this.counters.invalidations++;
+    for (let entry = this.lists.nodeHead(node); entry !== undefined; ) {
+      const next = entry.nodeNext ?? undefined;
+      this.drop(entry);
+      entry = next;
     }
   }
 
-  private remove(entry: CacheEntry): void {
-    if (!this.order.delete(entry)) return;
-    if (entry.table.get(entry.argsKey) === entry) entry.table.delete(entry.argsKey);
-    this.heldBytes -= entry.bytes;
-    if (entry.argsKey !== entry.key) removeFrom(this.byKey, entry.key, entry);
-    removeFrom(this.byNode, entry.node, entry);
-    removeFrom(this.bySlot, entry.slot, entry);
+  /** Drops every entry of one hash slot, and detaches its reads on their way. */
+  dropSlot(slot: number): void {
+    for (let entry = this.lists.slotHead(slot); entry !== undefined; ) {
+      const next = entry.slotNext ?? undefined;
+      this.drop(entry);
+      entry = next;
+    }
   }
-}
 
-/**
- * What an index holds for one key, node or slot: the entry itself until a second arrives, then a Set (so that a
- * store and an eviction on a cache of distinct keys allocate no Set).
- */
-type IndexValue = CacheEntry | Set<CacheEntry>;
+  /** Detaches every read on its way (a node lost: any of them may be answered by a connection that lost track). */
+  detachPending(): void {
+    for (let entry = this.lists.oldestPending(); entry !== undefined; entry = this.lists.oldestPending()) {
+      this.detach(entry);
+    }
+  }
 
-function addTo<K>(index: Map<K, IndexValue>, key: K, entry: CacheEntry): void {
-  const held = index.get(key);
-  if (held === undefined) index.set(key, entry);
-  else if (held instanceof Set) held.add(entry);
-  else if (held !== entry) index.set(key, new Set([held, entry]));
-}
+  /** Slots that hold entries (or reads on their way) now. */
+  slots(): IterableIterator<number> {
+    return this.lists.slots();
+  }
 
-function removeFrom<K>(index: Map<K, IndexValue>, key: K, entry: CacheEntry): void {
-  const held = index.get(key);
-  if (held === entry) index.delete(key);
-  else if (held instanceof Set) {
-    held.delete(entry);
-    if (held.size === 0) index.delete(key);
+  /** Drops everything, reads on their way detached. */
+  clear(countAsInvalidated: boolean): void {
+    this.detachPending();
+    if (countAsInvalidated) this.counters.invalidations += this.held;
+    for (let entry = this.lists.oldest(); entry !== undefined; entry = this.lists.oldest())
+      this.remove(entry);
+  }
+
+  private drop(entry: CacheEntry): void {
+    if (entry.state === PENDING) {
+      this.detach(entry);
+      return;
+    }
+    this.remove(entry);
+    this.counters.invalidations++;
+  }
+
+  private remove(entry: CacheEntry): void {
+    if (entry.state !== READY) return;
+    entry.state = GONE;
+    const table = entry.table!;
+    if (table.get(entry.argsKey) === entry) table.delete(entry.argsKey);
+    this.held--;
+    this.heldBytes -= entry.bytes;
+    entry.reply = undefined;
+    this.lists.removeReady(entry);
+    this.lists.removeFromSlot(entry);
+    if (entry.keyListed) this.lists.removeFromKey(entry);
   }
 }

@@ -57,3 +57,13 @@ export function replyBytes(value: unknown): number {
   }
   return 64;
 }
+
+/** A reply from memory for one caller: a copy, through the caller's transform. */
+export function settled<T>(reply: unknown, transform: ((reply: unknown) => T) | undefined): Promise<T> {
+  try {
+    const value = copyReply(reply);
+    return Promise.resolve(transform === undefined ? (value as T) : transform(value));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}

@@ -182,7 +182,8 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     } catch (error) {
       return error as Error;
     }
-    return this.startRequest(command, payload, route, settler, this.router.config.commandTimeoutMs);
+    const timeoutMs = this.router.config.commandTimeoutMs;
+    return this.startRequest(command, payload, route, settler, timeoutMs, command.transform);
   }
 
   /** A command's trace payload: built only when someone subscribes. A cluster has one database, 0. */
@@ -502,11 +503,15 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
       pinnedRoute(address, safeToResend(command.name, command.args)),
       undefined,
       timeoutMs,
+      command.transform,
     );
     return request instanceof QueueFullError ? Promise.reject(request) : request.promise!;
   }
 
-  /** @internal A cache miss: one read-only request to `slot`, reporting the node that answered. */
+  /**
+   * @internal A cache miss: the caller's command as one read-only request to `slot`, settling `receiver` with the
+   * reply before the command's transform (the cache keeps that), `receiver.origin` naming the node that answered.
+   */
   fetchForCache(command: Command<unknown>, slot: number, receiver: FetchReceiver): void {
     if (!commandTracing.hasSubscribers) {
       this.fetchUntraced(command, slot, receiver);
@@ -517,40 +522,51 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     const traced = traceCommand(
       context,
       () =>
-        new Promise<unknown>((resolve, reject) =>
-          this.fetchUntraced(command, slot, {
-            received(reply, node) {
-              traceNode(context, node);
-              receiver.received(reply, node);
+        new Promise<unknown>((resolve, reject) => {
+          const tracer: FetchReceiver = {
+            origin: undefined,
+            resolve(reply) {
+              traceNode(context, tracer.origin?.lastAddress ?? '');
+              receiver.origin = tracer.origin;
+              receiver.resolve(reply);
               resolve(reply);
             },
-            failed(error) {
-              receiver.failed(error);
+            reject(error) {
+              receiver.reject(error);
               reject(error);
             },
-          }),
-        ),
+          };
+          this.fetchUntraced(command, slot, tracer);
+        }),
     );
     traced.catch(() => undefined); // the caller learns of the failure through the receiver
   }
 
   private fetchUntraced(command: Command<unknown>, slot: number, receiver: FetchReceiver): void {
     if (this.state !== 'open') {
-      receiver.failed(closed());
+      receiver.reject(closed());
       return;
     }
     let payload: string | Buffer;
     try {
       payload = encodeCommand(command.name, command.args);
     } catch (error) {
-      receiver.failed(error as Error);
+      receiver.reject(error as Error);
       return;
     }
-    const settler = new CacheFetchSettler(receiver);
     const timeoutMs = this.router.config.commandTimeoutMs;
-    const request = this.startRequest(command, payload, slotRoute(slot, true), settler, timeoutMs);
-    if (request instanceof QueueFullError) receiver.failed(request);
-    else settler.request = request;
+    // No transform: the cache keeps the reply as the server sent it; each caller's transform runs on its copy.
+    const request = this.startRequest(
+      command,
+      payload,
+      slotRoute(slot, true),
+      receiver,
+      timeoutMs,
+      undefined,
+    );
+    // Read once the reply is in (which never comes synchronously): the node that answered, after redirects.
+    if (request instanceof QueueFullError) receiver.reject(request);
+    else receiver.origin = request;
   }
 
   /** Admits one request (or says why not), then creates and routes it. */
@@ -560,6 +576,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     route: Route,
     settler: RequestSettler<T> | undefined,
     timeoutMs: number,
+    transform: ((reply: unknown) => T) | undefined,
   ): ClusterRequest<T> | QueueFullError {
     const full = this.router.admissionError(command.name);
     if (full !== undefined) return full;
@@ -568,7 +585,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
       command.name,
       payload,
       command.returnBuffers ?? config.returnBuffers,
-      command.transform,
+      transform,
       route,
       this.router,
       timeoutMs,
@@ -616,21 +633,6 @@ class ClusterCacheSource implements CacheSource {
 
   fetch(command: Command<unknown>, slot: number, receiver: FetchReceiver): void {
     this.connection.fetchForCache(command, slot, receiver);
-  }
-}
-
-/** Settles a cache miss synchronously with its reply, naming the node that answered (after redirects). */
-class CacheFetchSettler implements RequestSettler<unknown> {
-  request: ClusterRequest<unknown> | undefined;
-
-  constructor(private readonly receiver: FetchReceiver) {}
-
-  resolve(value: unknown): void {
-    this.receiver.received(value, this.request?.lastAddress ?? '');
-  }
-
-  reject(error: Error): void {
-    this.receiver.failed(error);
   }
 }
 

@@ -1,6 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { resolveCacheOptions } from '../cache/cache-options.js';
-import { ClientCache, type ConnectionCache, type FetchReceiver } from '../cache/client-cache.js';
+import {
+  ClientCache,
+  type ConnectionCache,
+  type FetchOrigin,
+  type FetchReceiver,
+} from '../cache/client-cache.js';
 import { UncachedView } from '../cache/uncached-view.js';
 import type { Command } from '../command.js';
 import { blockingTimeoutMs, sharedConnectionDeadline } from '../commands/blocking.js';
@@ -11,6 +16,7 @@ import { addressOf, type NodeConnectionSettings } from '../connection/connection
 import { DedicatedConnections } from '../connection/dedicated-connections.js';
 import { MultiplexedConnection } from '../connection/multiplexed-connection.js';
 import type { ServerInfo } from '../connection/server-info.js';
+import type { RequestSettler } from '../connection/settling-request.js';
 import {
   type ConnectEvent,
   type ConnectionCreatedEvent,
@@ -111,10 +117,12 @@ export class ConnectionManager extends RedisCommands<string> {
     if (config?.cache !== undefined) {
       const options = resolveCacheOptions(config.cache, this.settings.protocol);
       this.settings.tracking = true;
+      // Every reply comes from this server: one origin for every miss.
+      const origin: FetchOrigin = { lastAddress: this.address };
       this.clientCache = new ClientCache(options, {
         returnBuffers: this.config.returnBuffers,
         slotOf: () => 0,
-        fetch: (command, _slot, receiver) => this.fetchForCache(command, receiver),
+        fetch: (command, _slot, receiver) => this.fetchForCache(command, receiver, origin),
       });
     }
   }
@@ -180,35 +188,60 @@ export class ConnectionManager extends RedisCommands<string> {
       if (shared instanceof Error) return Promise.reject(shared);
       timeoutMs = shared;
     }
+    const request = this.startRequest(command, timeoutMs, command.transform, undefined);
+    return request instanceof ManagedRequest ? request.promise : Promise.reject(request);
+  }
+
+  /** Encodes, admits and dispatches one request; or the error that kept it from being sent. */
+  private startRequest<T>(
+    command: Command<T>,
+    timeoutMs: number,
+    transform: ((reply: unknown) => T) | undefined,
+    settler: RequestSettler<T> | undefined,
+  ): ManagedRequest<T> | Error {
     let payload: string | Buffer;
     try {
       payload = encodeCommand(command.name, command.args);
     } catch (error) {
-      return Promise.reject(error);
+      return error as Error;
     }
     const full = this.admission.refusal(command.name);
-    if (full !== undefined) return Promise.reject(full);
+    if (full !== undefined) return full;
     const request = new ManagedRequest<T>(
       command.name,
       payload,
       command.returnBuffers ?? this.config.returnBuffers,
-      command.transform,
+      transform,
       safeToResend(command.name, command.args),
       // Its owner by shape: `RequestOwner` is internal, so the class does not declare `implements` it publicly.
       this satisfies RequestOwner,
       timeoutMs,
+      settler,
     );
     this.dispatch(request as ManagedRequest<unknown>);
-    return request.promise;
+    return request;
   }
 
-  /** A cache miss: sent as any command; the only node is this server. */
-  private fetchForCache(command: Command<unknown>, receiver: FetchReceiver): void {
-    // Traced like any command when someone listens: a miss goes to the server.
-    (commandTracing.hasSubscribers ? this.sendUncached(command) : this.dispatchCommand(command)).then(
-      (reply) => receiver.received(reply, this.address),
-      (error: Error) => receiver.failed(error),
-    );
+  /**
+   * A cache miss: the caller's command, sent as any command, settling `receiver` with the reply before the
+   * command's transform; the only node is this server.
+   */
+  private fetchForCache(command: Command<unknown>, receiver: FetchReceiver, origin: FetchOrigin): void {
+    receiver.origin = origin;
+    if (commandTracing.hasSubscribers) {
+      // Traced like any command when someone listens: a miss goes to the server.
+      this.sendUncached({ ...command, transform: undefined }).then(
+        (reply) => receiver.resolve(reply),
+        (error: Error) => receiver.reject(error),
+      );
+      return;
+    }
+    if (this.state !== 'open') {
+      receiver.reject(closedError(this.address));
+      return;
+    }
+    const request = this.startRequest(command, this.config.commandTimeoutMs, undefined, receiver);
+    if (!(request instanceof ManagedRequest)) receiver.reject(request);
   }
 
   /** Starts a MULTI/EXEC transaction, written as one uninterrupted unit on the shared connection. */

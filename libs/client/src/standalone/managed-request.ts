@@ -1,5 +1,5 @@
 import { waitsForOwnWrites } from '../commands/blocking.js';
-import { SettlingRequest } from '../connection/settling-request.js';
+import { type RequestSettler, SettlingRequest } from '../connection/settling-request.js';
 import { publishRetry } from '../diagnostics-events.js';
 import { ClosedError, TimeoutError } from '../errors.js';
 import { classifyFailure, finalError, RetryAction, resends } from '../retry/retry-policy.js';
@@ -37,8 +37,10 @@ export class ManagedRequest<T> extends SettlingRequest<T> {
     private readonly readonly: boolean,
     private readonly owner: RequestOwner,
     timeoutMs: number,
+    /** Settled instead of a promise of its own when given (a cache miss). */
+    settler?: RequestSettler<T>,
   ) {
-    super(name, payload, returnBuffers, transform, timeoutMs);
+    super(name, payload, returnBuffers, transform, timeoutMs, settler);
     owner.admission.admit();
   }
 
