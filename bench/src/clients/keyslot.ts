@@ -8,6 +8,8 @@ export async function connectKeyslot(cluster: ClusterAddresses): Promise<Driver>
   return {
     set: (key, value) => connection.set(key, value),
     get: (key) => connection.get(key),
+    setBuffer: (key, value) => connection.set(key, value),
+    getBuffer: (key) => connection.buffers.get(key),
     async batch(keys, start, count, value) {
       const batch = connection.batch();
       const size = keys.length;
