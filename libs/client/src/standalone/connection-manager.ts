@@ -27,7 +27,7 @@ import {
   Subscriptions,
   UNSUBSCRIBE_COMMAND,
 } from '../pubsub/subscriptions.js';
-import { encodeCommand } from '../resp/encode-command.js';
+import { type EncodedCommand, encodeCommand } from '../resp/encode-command.js';
 import {
   type CommandTraceContext,
   commandTrace,
@@ -180,7 +180,7 @@ export class ConnectionManager extends RedisCommands<string> {
       if (shared instanceof Error) return Promise.reject(shared);
       timeoutMs = shared;
     }
-    let payload: string | Buffer;
+    let payload: EncodedCommand;
     try {
       payload = encodeCommand(command.name, command.args);
     } catch (error) {
