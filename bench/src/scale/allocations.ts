@@ -26,7 +26,8 @@ export function countBufferAllocations(): void {
   const from = B.from!;
   B.from = function countedFrom(this: unknown, ...args: unknown[]): Buffer {
     const made = from.apply(this, args);
-    if (!(args[0] instanceof ArrayBuffer) && !(args[0] instanceof SharedArrayBuffer)) bufferBytes += made.length;
+    if (!(args[0] instanceof ArrayBuffer) && !(args[0] instanceof SharedArrayBuffer))
+      bufferBytes += made.length;
     return made;
   };
 }

@@ -92,8 +92,12 @@ function limitMarkdown(rounds: LimitRound[], clients: ClientName[], failures: st
       const result = r.clients.find((c) => c.client === client);
       return result ? result.opsPerSec / r.mixPerSec : Number.NaN;
     });
-    const ops = median(rounds.map((r) => r.clients.find((c) => c.client === client)?.opsPerSec ?? Number.NaN));
-    const cpu = median(rounds.map((r) => r.clients.find((c) => c.client === client)?.cpuUsPerOp ?? Number.NaN));
+    const ops = median(
+      rounds.map((r) => r.clients.find((c) => c.client === client)?.opsPerSec ?? Number.NaN),
+    );
+    const cpu = median(
+      rounds.map((r) => r.clients.find((c) => c.client === client)?.cpuUsPerOp ?? Number.NaN),
+    );
     const share = median(perRound);
     const range = perRound.filter(Number.isFinite).map((s) => s.toFixed(2));
     const target = client === 'keyslot' ? (share >= LIMIT_TARGET ? 'met' : 'missed') : '';

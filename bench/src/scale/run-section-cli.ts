@@ -33,4 +33,6 @@ writeFileSync(
   out,
   `${JSON.stringify({ date: new Date().toISOString(), argv: process.argv.slice(2), options, figures: report.figures }, null, 2)}\n`,
 );
-console.error(`wrote ${path.relative(process.cwd(), out)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.error(
+  `wrote ${path.relative(process.cwd(), out)} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+);

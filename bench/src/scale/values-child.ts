@@ -4,7 +4,7 @@
  * size with a fixed number of commands in flight, or the isolation run: small GETs on one primary, alone and then
  * while 1 MB GETs run on another.
  */
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { reportToParent } from '../child-report.js';
 import type { ClusterAddresses, Driver } from '../clients/driver.js';
 import { Histogram } from '../histogram.js';
@@ -45,6 +45,8 @@ export interface PhaseFigures {
   p99Ms: number;
   /** Client CPU (user + system) per MB of values moved, in ms. */
   cpuMsPerMb: number;
+  /** The kernel's part of it (socket reads and writes, loopback TCP). */
+  systemShare: number;
   /** Buffers made from JavaScript per MB of values moved, in MB (undefined for glide: its core is native). */
   bufferMbPerMb: number | undefined;
   heapMbPerMb: number;
@@ -61,6 +63,8 @@ export interface IsolationResult {
   client: ClientName;
   alone: { p50Ms: number; p99Ms: number; opsPerSec: number };
   withLarge: { p50Ms: number; p99Ms: number; opsPerSec: number; largeBytesPerSec: number };
+  /** p99 of the client's own event-loop delay (ms), alone and with the large GETs: the client's share of the wait. */
+  loopDelayP99Ms: { alone: number; withLarge: number };
 }
 
 /** Callers sharing counters and a stop flag. */
@@ -123,13 +127,14 @@ async function measurePhase(
     errors,
     p99Ms: load.histogram.percentile(0.99),
     cpuMsPerMb: (cpu.user + cpu.system) / 1000 / mb,
+    systemShare: cpu.system / (cpu.user + cpu.system),
     bufferMbPerMb: task.client === 'glide' ? undefined : bufferBytes / 2 ** 20 / mb,
     heapMbPerMb: heapBytes / 2 ** 20 / mb,
   };
 }
 
 /** A value whose bytes are not all the same, so nothing along the way can shortcut it. */
-function valueOf(size: number): Buffer {
+function bytesOfSize(size: number): Buffer {
   const value = Buffer.allocUnsafeSlow(size);
   for (let i = 0; i < size; i++) value[i] = (i * 31 + 7) & 0xff;
   return value;
@@ -144,7 +149,7 @@ async function checkRoundTrip(driver: Driver, key: string, value: Buffer): Promi
 }
 
 async function throughput(driver: Driver, task: ThroughputTask): Promise<ThroughputResult> {
-  const value = valueOf(task.valueBytes);
+  const value = bytesOfSize(task.valueBytes);
   const keys = task.keys;
   await checkRoundTrip(driver, keys[0]!, value);
   const set = await measurePhase(task, (i) => driver.setBuffer(keys[i % keys.length]!, value));
@@ -154,13 +159,17 @@ async function throughput(driver: Driver, task: ThroughputTask): Promise<Through
 
 async function smallGetsFor(load: Load, durationMs: number) {
   load.histogram.reset();
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
   const ops0 = load.ops;
   load.measuring = true;
   const t0 = performance.now();
   await sleep(durationMs);
   const elapsedS = (performance.now() - t0) / 1000;
   load.measuring = false;
+  loop.disable();
   return {
+    loopDelayP99Ms: loop.percentile(99) / 1e6,
     p50Ms: load.histogram.percentile(0.5),
     p99Ms: load.histogram.percentile(0.99),
     opsPerSec: (load.ops - ops0) / elapsedS,
@@ -168,8 +177,8 @@ async function smallGetsFor(load: Load, durationMs: number) {
 }
 
 async function isolation(driver: Driver, task: IsolationTask): Promise<IsolationResult> {
-  const small = valueOf(16);
-  const large = valueOf(task.largeBytes);
+  const small = bytesOfSize(16);
+  const large = bytesOfSize(task.largeBytes);
   for (const key of task.smallKeys) await checkRoundTrip(driver, key, small);
   for (const key of task.largeKeys) await checkRoundTrip(driver, key, large);
   const smallLoad = new Load();
@@ -187,7 +196,12 @@ async function isolation(driver: Driver, task: IsolationTask): Promise<Isolation
   await Promise.all([smallLoad.stop(), largeLoad.stop()]);
   if (smallLoad.errors + largeLoad.errors > 0)
     throw new Error(`${smallLoad.errors + largeLoad.errors} commands failed`);
-  return { client: task.client, alone, withLarge: { ...during, largeBytesPerSec } };
+  return {
+    client: task.client,
+    alone: { p50Ms: alone.p50Ms, p99Ms: alone.p99Ms, opsPerSec: alone.opsPerSec },
+    withLarge: { p50Ms: during.p50Ms, p99Ms: during.p99Ms, opsPerSec: during.opsPerSec, largeBytesPerSec },
+    loopDelayP99Ms: { alone: alone.loopDelayP99Ms, withLarge: during.loopDelayP99Ms },
+  };
 }
 
 async function runTask(task: ThroughputTask | IsolationTask): Promise<ThroughputResult | IsolationResult> {

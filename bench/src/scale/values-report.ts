@@ -1,7 +1,7 @@
 // The values section's Markdown: medians over rounds, keyslot and the peers against redis-benchmark.
 import { CLIENT_LABELS, type ClientName } from '../names.js';
-import type { PhaseFigures, ThroughputResult } from './values-child.js';
 import type { SizeRound, ValuesFigures } from './values.js';
+import type { PhaseFigures, ThroughputResult } from './values-child.js';
 
 /** keyslot's bytes/s over redis-benchmark's, for the same size, depth and command: the target of issue 23. */
 export const VALUES_TARGET = 0.8;
@@ -44,7 +44,9 @@ function throughputTable(figures: ValuesFigures, clients: ClientName[]): string 
     const size = rounds[0]!.size;
     for (const phase of ['set', 'get'] as const) {
       const reference = median(
-        rounds.map((r) => (phase === 'set' ? r.redisBenchmark.setPerSec : r.redisBenchmark.getPerSec) * size.bytes),
+        rounds.map(
+          (r) => (phase === 'set' ? r.redisBenchmark.setPerSec : r.redisBenchmark.getPerSec) * size.bytes,
+        ),
       );
       const cells = clients.map((client) => {
         const bytes = median(clientPhase(rounds, client, phase).map((f) => f.bytesPerSec));
@@ -83,17 +85,19 @@ function allocationCell(phases: PhaseFigures[]): string {
 }
 
 function cpuCell(phases: PhaseFigures[]): string {
-  return median(phases.map((f) => f.cpuMsPerMb)).toFixed(2);
+  const system = median(phases.map((f) => f.systemShare));
+  return `${median(phases.map((f) => f.cpuMsPerMb)).toFixed(2)} (${Math.round(system * 100)}% sys)`;
 }
 
 function isolationTable(figures: ValuesFigures): string {
   const rows = figures.isolation.map((result) => {
     const ratio = result.withLarge.p99Ms / result.alone.p99Ms;
-    return `| ${CLIENT_LABELS[result.client]} | ${result.alone.p50Ms.toFixed(3)} / ${result.alone.p99Ms.toFixed(3)} | ${result.withLarge.p50Ms.toFixed(3)} / ${result.withLarge.p99Ms.toFixed(3)} | ${ratio.toFixed(2)}× | ${mb(result.withLarge.largeBytesPerSec)} |`;
+    const loop = result.loopDelayP99Ms;
+    return `| ${CLIENT_LABELS[result.client]} | ${result.alone.p50Ms.toFixed(3)} / ${result.alone.p99Ms.toFixed(3)} | ${result.withLarge.p50Ms.toFixed(3)} / ${result.withLarge.p99Ms.toFixed(3)} | ${ratio.toFixed(2)}× | ${loop.alone.toFixed(2)} / ${loop.withLarge.toFixed(2)} | ${mb(result.withLarge.largeBytesPerSec)} |`;
   });
   return [
-    '| client | small GETs on A alone: p50 / p99 ms | with 1 MB GETs on B: p50 / p99 ms | p99 with / alone | 1 MB GETs on B, MB/s |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    '| client | small GETs on A alone: p50 / p99 ms | with 1 MB GETs on B: p50 / p99 ms | p99 with / alone | event-loop delay p99 ms, alone / with | 1 MB GETs on B, MB/s |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
 }
@@ -109,7 +113,7 @@ export function valuesMarkdown(figures: ValuesFigures, clients: ClientName[]): s
     '',
     costTable(figures, clients, allocationCell),
     '',
-    'Client CPU (user + system) per MB of values moved, in ms:',
+    "Client CPU (user + system) per MB of values moved, in ms, and the kernel's share of it:",
     '',
     costTable(figures, clients, cpuCell),
     '',
@@ -121,6 +125,7 @@ export function valuesMarkdown(figures: ValuesFigures, clients: ClientName[]): s
     '',
     ...commands.map((command) => `- \`${command}\``),
   ];
-  if (figures.failures.length > 0) parts.push('', 'Failed runs:', '', ...figures.failures.map((f) => `- ${f}`));
+  if (figures.failures.length > 0)
+    parts.push('', 'Failed runs:', '', ...figures.failures.map((f) => `- ${f}`));
   return parts.join('\n');
 }

@@ -1,8 +1,9 @@
 // Issue 23, values: SET and GET of 16 B to 1 MB values, in bytes per second, for keyslot and the peers against
 // `redis-benchmark --cluster` with the same value size and commands in flight on the same cluster in the same run;
 // what each client allocates per MB moved; and whether 1 MB replies on one primary delay small replies on another.
-import calculateSlot from 'cluster-key-slot';
+
 import { type DevCluster, defaultServerChoice, ensureServer, startCluster } from '@keyslot/dev-cluster';
+import calculateSlot from 'cluster-key-slot';
 import type { ClusterAddresses } from '../clients/driver.js';
 import { keysForEverySlot } from '../keys.js';
 import { type ClientName, OTEL_CLIENTS } from '../names.js';
@@ -115,7 +116,14 @@ export const valuesSection: ScaleSection = {
         }
       }
       await flushAll(cluster);
-      figures.isolation = await isolationRuns(context, cluster, addresses, clients, allKeys, figures.failures);
+      figures.isolation = await isolationRuns(
+        context,
+        cluster,
+        addresses,
+        clients,
+        allKeys,
+        figures.failures,
+      );
     } finally {
       await cluster.stop();
     }
@@ -190,4 +198,3 @@ export function mbps(bytesPerSec: number): string {
 function fixed(value: number | undefined): string {
   return value === undefined ? 'n/a' : value.toFixed(2);
 }
-

@@ -43,6 +43,8 @@ const BULK_HEADERS = Array.from({ length: 1024 }, (_, n) => `$${n}\r\n`);
  * @example
  * encodeCommand('SET', ['key', 'value']); // '*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n'
  */
+export function encodeCommand(name: string, args: readonly (string | number | bigint)[]): string;
+export function encodeCommand(name: string, args: readonly RedisArg[]): EncodedCommand;
 export function encodeCommand(name: string, args: readonly RedisArg[]): EncodedCommand {
   if (typeof name !== 'string') {
     throw new ArgumentError(`The command name must be a string; got ${describe(name)}`);
