@@ -102,6 +102,7 @@ export const valuesSection: ScaleSection = {
                 'scale/values-child.ts',
                 task,
                 2 * (options.warmupMs + options.durationMs) + 60_000,
+                cpuProfileFlags(client, size.label),
               );
               results.push(result);
               context.progress(
@@ -172,6 +173,19 @@ async function isolationRuns(
     }
   }
   return results;
+}
+
+/** `BENCH_VALUES_CPU_PROF=<dir>`: a CPU profile of each throughput child (SET and GET phases both), for digging. */
+function cpuProfileFlags(client: ClientName, size: string): string[] {
+  const dir = process.env.BENCH_VALUES_CPU_PROF;
+  if (!dir) return [];
+  return [
+    '--cpu-prof',
+    '--cpu-prof-dir',
+    dir,
+    '--cpu-prof-name',
+    `${client}-${size.replace(' ', '')}.cpuprofile`,
+  ];
 }
 
 /** Empties every primary between runs, so no run pays for the memory the previous one filled. */
