@@ -1,13 +1,12 @@
 // Issue 23, the physical limit: keyslot's 1,000-caller throughput (SET/GET alternating, 16-byte values) as a share
 // of what `redis-benchmark --cluster -P 16` gets from the same cluster in the same run: how close a Node.js client
 // comes to the servers' own ceiling on this machine.
-import { defaultServerChoice, ensureServer, startCluster } from '@keyslot/dev-cluster';
 import type { ChildResult, ChildTask } from '../child.js';
-import type { ClusterAddresses } from '../clients/driver.js';
-import { CLIENT_LABELS, type ClientName, OTEL_CLIENTS } from '../names.js';
+import { CLIENT_LABELS, type ClientName } from '../names.js';
 import { runChild } from '../spawn.js';
 import { type RedisBenchmarkResult, runRedisBenchmark } from './redis-benchmark.js';
 import type { ScaleContext, ScaleSection, ScaleSectionReport } from './scale-section.js';
+import { sectionClients, startSectionCluster } from './section-cluster.js';
 import { median } from './values-report.js';
 
 /** keyslot's ops/s over redis-benchmark's SET/GET mix: the target of issue 23. */
@@ -33,17 +32,12 @@ export const limitSection: ScaleSection = {
   name: 'limit',
   async run(context: ScaleContext): Promise<ScaleSectionReport> {
     const { options } = context;
-    const clients = options.clients.filter((name) => !OTEL_CLIENTS.includes(name));
-    const server = await ensureServer(options.server ?? defaultServerChoice());
-    // The cluster of `npm run bench`, where the earlier figures (66-75%) were taken.
-    const cluster = await startCluster({ primaries: 3, replicasPerPrimary: 1, server: server.name });
+    const clients = sectionClients(options);
+    // The cluster of `npm run bench` (3 + 3), where the earlier figures (66-75%) were taken.
+    const { cluster, addresses } = await startSectionCluster(options, 1);
     const rounds: LimitRound[] = [];
     const failures: string[] = [];
     try {
-      const addresses: ClusterAddresses = {
-        seeds: cluster.seeds,
-        primaries: cluster.primaries.map((node) => node.address),
-      };
       for (let round = 1; round <= options.rounds; round++) {
         const redisBenchmark = await runRedisBenchmark(addresses.primaries[0]!, LIMIT_BENCHMARK);
         const mixPerSec = 2 / (1 / redisBenchmark.setPerSec + 1 / redisBenchmark.getPerSec);

@@ -2,14 +2,15 @@
 // `redis-benchmark --cluster` with the same value size and commands in flight on the same cluster in the same run;
 // what each client allocates per MB moved; and whether 1 MB replies on one primary delay small replies on another.
 
-import { type DevCluster, defaultServerChoice, ensureServer, startCluster } from '@keyslot/dev-cluster';
+import type { DevCluster } from '@keyslot/dev-cluster';
 import calculateSlot from 'cluster-key-slot';
 import type { ClusterAddresses } from '../clients/driver.js';
 import { keysForEverySlot } from '../keys.js';
-import { type ClientName, OTEL_CLIENTS } from '../names.js';
+import type { ClientName } from '../names.js';
 import { runChild } from '../spawn.js';
 import { type RedisBenchmarkResult, runRedisBenchmark } from './redis-benchmark.js';
 import type { ScaleContext, ScaleSection, ScaleSectionReport } from './scale-section.js';
+import { sectionClients, startSectionCluster } from './section-cluster.js';
 import type { IsolationResult, IsolationTask, ThroughputResult, ThroughputTask } from './values-child.js';
 import { valuesMarkdown } from './values-report.js';
 
@@ -54,10 +55,9 @@ export const valuesSection: ScaleSection = {
   name: 'values',
   async run(context: ScaleContext): Promise<ScaleSectionReport> {
     const { options } = context;
-    const clients = options.clients.filter((name) => !OTEL_CLIENTS.includes(name));
-    const server = await ensureServer(options.server ?? defaultServerChoice());
+    const clients = sectionClients(options);
     // No replicas: 1 MB SETs would be streamed to them too, on the same two CPUs, for every client alike.
-    const cluster = await startCluster({ primaries: 3, replicasPerPrimary: 0, server: server.name });
+    const { cluster, addresses } = await startSectionCluster(options, 0);
     const figures: ValuesFigures = {
       cluster: { primaries: 3, replicasPerPrimary: 0 },
       rounds: [],
@@ -65,10 +65,6 @@ export const valuesSection: ScaleSection = {
       failures: [],
     };
     try {
-      const addresses: ClusterAddresses = {
-        seeds: cluster.seeds,
-        primaries: cluster.primaries.map((node) => node.address),
-      };
       const allKeys = keysForEverySlot('value:');
       for (let round = 1; round <= options.rounds; round++) {
         for (const size of VALUE_SIZES) {
