@@ -4,8 +4,12 @@
  * `valgrind --tool=callgrind node --single-threaded --import tsx bench/src/scale/encode-micro.ts <checkout> <n>`,
  * for two values of n (the slope between them leaves Node's start-up out).
  */
-const [root, count] = [process.argv[2] ?? '.', Number(process.argv[3] ?? '0')];
-const { encodeCommand } = (await import(`${root}/libs/client/src/resp/encode-command.ts`)) as {
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [root, count] = [path.resolve(process.argv[2] ?? '.'), Number(process.argv[3] ?? '0')];
+const encoder = pathToFileURL(path.join(root, 'libs/client/src/resp/encode-command.ts')).href;
+const { encodeCommand } = (await import(encoder)) as {
   encodeCommand(name: string, args: readonly (string | Buffer)[]): unknown;
 };
 const keys = Array.from({ length: 1024 }, (_, i) => `bench:${i}`);
