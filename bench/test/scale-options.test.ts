@@ -11,7 +11,7 @@ describe('--scale options', () => {
   it('leaves the scale benchmark off by default, with every section, 3/12/30 primaries and 20,000 ops/s ready', () => {
     const options = parse([]);
     expect(options.scale).toBe(false);
-    expect(options.scaleParts).toEqual(['nodes', 'callers']);
+    expect(options.scaleParts).toEqual(['nodes', 'callers', 'values', 'limit']);
     expect(options.scalePrimaries).toEqual([3, 12, 30]);
     expect(options.scaleRate).toBe(20_000);
     expect(options.rounds).toBe(3);
@@ -33,7 +33,7 @@ describe('--scale options', () => {
 
   it('refuses a section this build does not have, naming the ones it has', () => {
     expect(() => parse(['--scale-parts', 'nodes,bogus'])).toThrow(
-      /unknown scale part 'bogus'; choose from nodes, callers/,
+      /unknown scale part 'bogus'; choose from nodes, callers, values, limit/,
     );
   });
 

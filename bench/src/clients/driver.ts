@@ -4,6 +4,10 @@ import type { ClientName } from '../names.js';
 export interface Driver {
   set(key: string, value: string): Promise<unknown>;
   get(key: string): Promise<unknown>;
+  /** SET with a binary value, sent as it is (the scale benchmark's large values). */
+  setBuffer(key: string, value: Buffer): Promise<unknown>;
+  /** GET whose reply is a Buffer (no UTF-8 decoding of a large value). */
+  getBuffer(key: string): Promise<unknown>;
   /**
    * One explicit pipeline of `count` commands in the library's own pipeline form: pairs of SET key / GET key, the
    * keys taken from `keys` starting at `start` (wrapping), so they spread over every slot. Resolves with the number

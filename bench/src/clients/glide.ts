@@ -1,7 +1,7 @@
 // valkey-glide 2 GlideClusterClient (Rust core in the same process: its threads count in process.cpuUsage()),
 // RESP3 (its default, set explicitly). Default options otherwise (inflightRequestsLimit 1000).
 // The explicit batch is a non-atomic `ClusterBatch` (a pipeline that glide splits per node itself).
-import { ClusterBatch, GlideClusterClient, ProtocolVersion } from '@valkey/valkey-glide';
+import { ClusterBatch, Decoder, GlideClusterClient, ProtocolVersion } from '@valkey/valkey-glide';
 import { type ClusterAddresses, type Driver, hostPort } from './driver.js';
 
 export async function connectGlide(cluster: ClusterAddresses): Promise<Driver> {
@@ -13,6 +13,8 @@ export async function connectGlide(cluster: ClusterAddresses): Promise<Driver> {
   return {
     set: (key, value) => client.set(key, value),
     get: (key) => client.get(key),
+    setBuffer: (key, value) => client.set(key, value),
+    getBuffer: (key) => client.get(key, { decoder: Decoder.Bytes }),
     async batch(keys, start, count, value) {
       const batch = new ClusterBatch(false);
       const size = keys.length;

@@ -19,6 +19,8 @@ export async function connectIoredis(cluster: ClusterAddresses, autoPipelining: 
   return {
     set: (key, value) => client.set(key, value),
     get: (key) => client.get(key),
+    setBuffer: (key, value) => client.set(key, value),
+    getBuffer: (key) => client.getBuffer(key),
     async batch(keys, start, count, value) {
       const pipelines: (ReturnType<Cluster['pipeline']> | undefined)[] = new Array(groupCount);
       const size = keys.length;

@@ -13,6 +13,8 @@ export async function connectKeyslot(
     connection,
     set: (key, value) => connection.set(key, value),
     get: (key) => connection.get(key),
+    setBuffer: (key, value) => connection.set(key, value),
+    getBuffer: (key) => connection.buffers.get(key),
     async batch(keys, start, count, value) {
       const batch = connection.batch();
       const size = keys.length;

@@ -5,7 +5,7 @@
 // slot -> primary table is built once from `cluster.slots` after connecting, and each key's slot is computed per
 // batch as a user would have to.
 import calculateSlot from 'cluster-key-slot';
-import { createCluster } from 'redis';
+import { createCluster, RESP_TYPES } from 'redis';
 import type { ClusterAddresses, Driver } from './driver.js';
 
 export async function connectNodeRedis(cluster: ClusterAddresses): Promise<Driver> {
@@ -27,10 +27,14 @@ export async function connectNodeRedis(cluster: ClusterAddresses): Promise<Drive
     groupOfSlot[slot] = group;
   });
   const groupCount = groups.size;
+  // Bulk strings as Buffers: node-redis's own way to read a binary value.
+  const bufferClient = client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
   type Multi = ReturnType<typeof client.multi>;
   return {
     set: (key, value) => client.set(key, value),
     get: (key) => client.get(key),
+    setBuffer: (key, value) => client.set(key, value),
+    getBuffer: (key) => bufferClient.get(key),
     async batch(keys, start, count, value) {
       const multis: (Multi | undefined)[] = new Array(groupCount);
       const size = keys.length;

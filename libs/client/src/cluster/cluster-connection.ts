@@ -23,7 +23,7 @@ import {
   TimeoutError,
 } from '../errors.js';
 import type { PubSubListener } from '../pubsub/subscriptions.js';
-import { encodeCommand } from '../resp/encode-command.js';
+import { type EncodedCommand, encodeCommand } from '../resp/encode-command.js';
 import { type Attempt, classifyFailure, RetryAction, resends } from '../retry/retry-policy.js';
 import {
   type CommandTraceContext,
@@ -176,7 +176,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     route: Route,
     settler: RequestSettler<T> | undefined,
   ): ClusterRequest<T> | Error {
-    let payload: string | Buffer;
+    let payload: EncodedCommand;
     try {
       payload = encodeCommand(command.name, command.args);
     } catch (error) {
@@ -487,11 +487,11 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
   private pinned<T>(
     command: Command<T>,
     address: string,
-    payload?: string | Buffer,
+    payload?: EncodedCommand,
     timeoutMs = this.router.config.commandTimeoutMs,
   ): Promise<T> {
     if (this.state !== 'open') return Promise.reject(closed());
-    let encoded: string | Buffer;
+    let encoded: EncodedCommand;
     try {
       encoded = payload ?? encodeCommand(command.name, command.args);
     } catch (error) {
@@ -547,7 +547,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
       receiver.reject(closed());
       return;
     }
-    let payload: string | Buffer;
+    let payload: EncodedCommand;
     try {
       payload = encodeCommand(command.name, command.args);
     } catch (error) {
@@ -572,7 +572,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
   /** Admits one request (or says why not), then creates and routes it. */
   private startRequest<T>(
     command: Command<T>,
-    payload: string | Buffer,
+    payload: EncodedCommand,
     route: Route,
     settler: RequestSettler<T> | undefined,
     timeoutMs: number,

@@ -1,6 +1,7 @@
 import { waitsForOwnWrites } from '../commands/blocking.js';
 import { type RequestSettler, SettlingRequest } from '../connection/settling-request.js';
 import { ClusterError, type ReplyError, TimeoutError } from '../errors.js';
+import type { EncodedCommand } from '../resp/encode-command.js';
 import { classifyFailure, finalError, RetryAction, resends } from '../retry/retry-policy.js';
 import type { Route } from './route.js';
 
@@ -40,7 +41,7 @@ export class ClusterRequest<T> extends SettlingRequest<T> {
 
   constructor(
     name: string,
-    payload: string | Buffer,
+    payload: EncodedCommand,
     returnBuffers: boolean,
     transform: ((reply: unknown) => T) | undefined,
     /** Where it goes: its slot's owner, an ASK target, or a pinned node. */

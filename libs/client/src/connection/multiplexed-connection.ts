@@ -5,7 +5,7 @@ import { RedisCommands } from '../commands/redis-commands.js';
 import { type StuckEvent, stuckChannel } from '../diagnostics-events.js';
 import { ClosedError, ConnectionError, ProtocolError, type QueueFullError } from '../errors.js';
 import { RespDecoder } from '../resp/decoder.js';
-import { encodeCommand } from '../resp/encode-command.js';
+import { type EncodedCommand, encodeCommand } from '../resp/encode-command.js';
 import { Multi } from '../transaction/multi.js';
 import { queueFullError } from '../util/admission.js';
 import { deadlineNow } from '../util/deadlines.js';
@@ -196,7 +196,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
 
   /** Runs a command on this very connection, with the given deadline (0 or Infinity: none). */
   execHere<T>(command: Command<T>, timeoutMs: number): Promise<T> {
-    let payload: string | Buffer;
+    let payload: EncodedCommand;
     try {
       payload = encodeCommand(command.name, command.args);
     } catch (error) {
@@ -343,7 +343,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
     if (batch.length === 0) return;
     this.outbox = [];
     let text = '';
-    let chunks: (string | Buffer)[] | null = null;
+    let chunks: (string | Uint8Array)[] | null = null;
     for (let i = 0; i < batch.length; i++) {
       const request = batch[i]!;
       if (request.done) continue; // timed out before it was written: it never reaches the server
@@ -356,7 +356,20 @@ export class MultiplexedConnection extends RedisCommands<string> {
           chunks.push(text);
           text = '';
         }
-        chunks.push(payload);
+        if (payload instanceof Uint8Array) chunks.push(payload);
+        else {
+          // A large argument's own bytes between the rest of its command: no copy, one corked series of writes.
+          for (const part of payload) {
+            if (typeof part === 'string') text += part;
+            else {
+              if (text.length > 0) {
+                chunks.push(text);
+                text = '';
+              }
+              chunks.push(part);
+            }
+          }
+        }
       }
       request.written = true;
       request.writtenTo = this.watchdog;

@@ -1,4 +1,5 @@
 import { ConnectionError, ReplyError, TimeoutError } from '../errors.js';
+import type { EncodedCommand } from '../resp/encode-command.js';
 import { outcomeUnknownError } from '../retry/retry-policy.js';
 import { SettlingRequest } from './settling-request.js';
 
@@ -6,7 +7,7 @@ import { SettlingRequest } from './settling-request.js';
 export class PromiseRequest<T> extends SettlingRequest<T> {
   constructor(
     name: string,
-    payload: string | Buffer,
+    payload: EncodedCommand,
     returnBuffers: boolean,
     transform: ((reply: unknown) => T) | undefined,
     /** Where the command is going, for the timeout message. */

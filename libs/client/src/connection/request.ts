@@ -1,3 +1,4 @@
+import type { EncodedCommand } from '../resp/encode-command.js';
 import type { DeadlineEntry, DeadlineList } from '../util/deadlines.js';
 
 /** Told when a request written to its connection reaches its deadline without a reply (see `ReplyWatchdog`). */
@@ -27,7 +28,7 @@ export abstract class Request implements DeadlineEntry {
     /** Command name, for errors and tracing; never the arguments. */
     readonly name: string,
     /** The encoded command. */
-    public payload: string | Buffer,
+    public payload: EncodedCommand,
     readonly returnBuffers: boolean,
   ) {}
 

@@ -1,3 +1,4 @@
+import type { EncodedCommand } from '../resp/encode-command.js';
 import { deadlines } from '../util/deadlines.js';
 import { Request } from './request.js';
 
@@ -22,7 +23,7 @@ export abstract class SettlingRequest<T> extends Request {
 
   constructor(
     name: string,
-    payload: string | Buffer,
+    payload: EncodedCommand,
     returnBuffers: boolean,
     private readonly transform: ((reply: unknown) => T) | undefined,
     timeoutMs: number,

@@ -33,7 +33,7 @@ import {
   Subscriptions,
   UNSUBSCRIBE_COMMAND,
 } from '../pubsub/subscriptions.js';
-import { encodeCommand } from '../resp/encode-command.js';
+import { type EncodedCommand, encodeCommand } from '../resp/encode-command.js';
 import {
   type CommandTraceContext,
   commandTrace,
@@ -199,7 +199,7 @@ export class ConnectionManager extends RedisCommands<string> {
     transform: ((reply: unknown) => T) | undefined,
     settler: RequestSettler<T> | undefined,
   ): ManagedRequest<T> | Error {
-    let payload: string | Buffer;
+    let payload: EncodedCommand;
     try {
       payload = encodeCommand(command.name, command.args);
     } catch (error) {

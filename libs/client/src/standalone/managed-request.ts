@@ -2,6 +2,7 @@ import { waitsForOwnWrites } from '../commands/blocking.js';
 import { type RequestSettler, SettlingRequest } from '../connection/settling-request.js';
 import { publishRetry } from '../diagnostics-events.js';
 import { ClosedError, TimeoutError } from '../errors.js';
+import type { EncodedCommand } from '../resp/encode-command.js';
 import { classifyFailure, finalError, RetryAction, resends } from '../retry/retry-policy.js';
 import type { Admission } from '../util/admission.js';
 
@@ -31,7 +32,7 @@ export class ManagedRequest<T> extends SettlingRequest<T> {
 
   constructor(
     name: string,
-    payload: string | Buffer,
+    payload: EncodedCommand,
     returnBuffers: boolean,
     transform: ((reply: unknown) => T) | undefined,
     private readonly readonly: boolean,

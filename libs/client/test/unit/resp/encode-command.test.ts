@@ -3,14 +3,21 @@ import { describe, expect, it } from 'vitest';
 import type { RedisArg } from '../../../src/command.js';
 import { ArgumentError } from '../../../src/errors.js';
 import { RespDecoder } from '../../../src/resp/decoder.js';
-import { encodeCommand, joinEncoded } from '../../../src/resp/encode-command.js';
+import { type EncodedCommand, encodeCommand, joinEncoded } from '../../../src/resp/encode-command.js';
+
+/** The bytes an encoded command puts on the wire (parts one after the other). */
+function wireBytes(encoded: EncodedCommand): Buffer {
+  if (typeof encoded === 'string') return Buffer.from(encoded, 'utf8');
+  if (encoded instanceof Uint8Array) return encoded;
+  return Buffer.concat(encoded.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : part)));
+}
 
 /** Decodes RESP bytes (buffer mode) into the replies they hold. */
-function decodeAll(encoded: string | Buffer): unknown[] {
+function decodeAll(encoded: EncodedCommand): unknown[] {
   const values: unknown[] = [];
   const decoder = new RespDecoder({ onReply: (v) => values.push(v), onPush: () => {} });
   decoder.returnBuffers = true;
-  decoder.feed(typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded);
+  decoder.feed(wireBytes(encoded));
   expect(decoder.bufferedBytes).toBe(0);
   return values;
 }
@@ -57,6 +64,32 @@ describe('encodeCommand', () => {
         Buffer.from('\r\n$1\r\n7\r\n'),
       ]),
     );
+  });
+
+  it('keeps a binary argument of 64 KiB or more as a part of its own: the same bytes on the wire, not a copy', () => {
+    const large = Buffer.alloc(64 * 1024, 0x61);
+    const small = Buffer.from([0xff, 0x0d]);
+    const encoded = encodeCommand('MSET', ['clé', large, small, 7, new Uint8Array(large) as Buffer]);
+    expect(Array.isArray(encoded)).toBe(true);
+    const parts = encoded as readonly (string | Uint8Array)[];
+    expect(parts.filter((part) => part === large)).toHaveLength(1);
+    expect(parts.filter((part) => part.length === large.length)).toHaveLength(2);
+    expect(wireBytes(encoded)).toEqual(
+      Buffer.concat([
+        Buffer.from('*6\r\n$4\r\nMSET\r\n$4\r\nclé\r\n$65536\r\n'),
+        large,
+        Buffer.from('\r\n$2\r\n'),
+        small,
+        Buffer.from('\r\n$1\r\n7\r\n$65536\r\n'),
+        large,
+        Buffer.from('\r\n'),
+      ]),
+    );
+    expect(decodeAll(encoded)).toEqual([
+      [Buffer.from('MSET'), Buffer.from('clé'), large, small, Buffer.from('7'), large],
+    ]);
+    // One byte less is copied into a single Buffer, as before.
+    expect(Buffer.isBuffer(encodeCommand('SET', ['k', large.subarray(1)]))).toBe(true);
   });
 
   it('accepts Uint8Array views that are not Buffers', () => {
@@ -128,6 +161,13 @@ describe('joinEncoded', () => {
     const joined = joinEncoded(['é', 'a', Buffer.from([0xff]), Buffer.from([0]), 'b', '😀']);
     expect(joined).toEqual(Buffer.concat([Buffer.from('éa'), Buffer.from([0xff, 0]), Buffer.from('b😀')]));
   });
+
+  it('joins commands with a large argument into one Buffer of their bytes', () => {
+    const large = encodeCommand('SET', ['k', Buffer.alloc(70_000, 1)]);
+    expect(joinEncoded(['x', large, 'y'])).toEqual(
+      Buffer.concat([Buffer.from('x'), wireBytes(large), Buffer.from('y')]),
+    );
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -180,8 +220,7 @@ describe('encodeCommand properties', { timeout: 60_000 * scale }, () => {
       fc.property(fc.array(fc.array(arg, { maxLength: 4 }), { maxLength: 6 }), (commands) => {
         const pieces = commands.map((args) => encodeCommand('CMD', args));
         const joined = joinEncoded(pieces);
-        const bytes = (piece: string | Buffer) => (typeof piece === 'string' ? Buffer.from(piece) : piece);
-        expect(bytes(joined)).toEqual(Buffer.concat(pieces.map(bytes)));
+        expect(wireBytes(joined)).toEqual(Buffer.concat(pieces.map(wireBytes)));
         expect(typeof joined === 'string').toBe(pieces.every((p) => typeof p === 'string'));
       }),
       { numRuns: 500 * scale },
