@@ -35,6 +35,8 @@ export interface CallersTask {
 const answerAtOnce: Driver = {
   set: () => Promise.resolve('OK'),
   get: () => Promise.resolve(VALUE),
+  setBuffer: () => Promise.resolve('OK'),
+  getBuffer: () => Promise.resolve(Buffer.from(VALUE)),
   batch: () => Promise.resolve(0),
   close: () => Promise.resolve(),
 };
