@@ -1,5 +1,5 @@
 /**
- * Runs one scale section on its own, until `npm run bench -- --scale` registers it:
+ * Runs one scale section on its own (`npm run bench -- --scale-parts values` runs it with the others' runner):
  * `node --conditions=@keyslot/source --import tsx bench/src/scale/run-section-cli.ts <values|limit> [bench options]`
  * (from the repository root; `--rounds`, `--warmup`, `--duration`, `--clients`, `--server` as for `npm run bench`).
  * Prints the section's Markdown and writes its figures to `bench/results/scale-<name>.json`.
