@@ -49,6 +49,21 @@ it('serves repeated reads from memory, and another client’s write once its inv
   expect((await getCalls()) - before).toBe(4);
 });
 
+it('a cached read of a key that starts with NUL is dropped by its invalidation (its entry is found by key)', async () => {
+  const manager = await cachedManager();
+  const key = '\u0000standalone:nul';
+  await server.admin('SET', key, 'v1');
+  expect(await manager.get(key)).toBe('v1');
+  expect(await manager.get(key)).toBe('v1');
+  const invalidations = manager.cache!.stats().invalidations;
+  await server.admin('SET', key, 'v2');
+  await waitFor(() => manager.cache!.stats().invalidations > invalidations, {
+    timeoutMs: 5_000,
+    message: 'invalidation of the NUL-led key',
+  });
+  expect(await manager.get(key)).toBe('v2');
+});
+
 it("a key that spells another call's arguments gets its own entry (BITCOUNT '1:x1:n01:n1' is not BITCOUNT x 0 1)", async () => {
   const manager = await cachedManager();
   await server.admin('SET', 'x', 'ab');

@@ -23,8 +23,9 @@ export interface CacheCounters {
  * not cached, and a later miss sends a new request rather than wait for a reply older than what this client knows.
  *
  * The LRU order is exact for what matters and cheap on a hit: an entry used again is moved to the most recent end
- * only when it has fallen into the older half of the order (`maxEntries / 2` moves ago or more), so the hot entries
- * of a steady workload cost one map lookup per hit, and an entry is never evicted while it is in the newer half.
+ * only when it has fallen into the older half of the order (as many moves ago as half the entries held, or more:
+ * by count held, since `maxBytes` may hold far fewer than `maxEntries`), so the hot entries of a steady workload
+ * cost one map lookup per hit, and an entry is never evicted while it is in the newer half.
  */
 export class CacheStore {
   private readonly tables: [Map<string, Map<string, CacheEntry>>, Map<string, Map<string, CacheEntry>>] = [
@@ -36,12 +37,9 @@ export class CacheStore {
   private held = 0;
   /** Moves to the most recent end so far (stores included). */
   private uses = 0;
-  private readonly recentHalf: number;
   readonly counters: CacheCounters = { hits: 0, misses: 0, evictions: 0, invalidations: 0 };
 
-  constructor(private readonly options: ResolvedCacheOptions) {
-    this.recentHalf = options.maxEntries / 2;
-  }
+  constructor(private readonly options: ResolvedCacheOptions) {}
 
   get size(): number {
     return this.held;
@@ -75,7 +73,7 @@ export class CacheStore {
       this.counters.evictions++;
       return undefined;
     }
-    if (this.uses - entry.used >= this.recentHalf) {
+    if (this.uses - entry.used >= this.held >>> 1) {
       this.lists.touch(entry);
       entry.used = ++this.uses;
     }

@@ -82,7 +82,8 @@ export class ClientCache implements ConnectionCache, EntryOwner {
     publishCacheLookup(false, name);
     if (entry !== undefined) return entry.join(command.transform);
     const keyArg = command.args[0]!;
-    const key = command.args.length === 1 ? argsKey : keyText(keyArg)!;
+    // A one-argument argsKey is the key itself, unless the key starts with NUL (then it has the long form).
+    const key = command.args.length === 1 && argsKey.charCodeAt(0) !== 0 ? argsKey : keyText(keyArg)!;
     entry = new CacheEntry(this, table, argsKey, key, this.source.slotOf(keyArg));
     this.store.begin(entry);
     // Joined before the fetch: a fetch that fails at once (a full queue, bad arguments) rejects this caller.

@@ -72,6 +72,16 @@ describe('CacheStore', () => {
     expect(store.size).toBe(0);
   });
 
+  it('keeps a hot entry when maxBytes holds far fewer entries than maxEntries (the LRU is not first in, first out)', () => {
+    const store = new CacheStore({ maxEntries: 10_000, maxBytes: 6_000, ttlMs: 0 });
+    put(store, 'hot', 'h'.repeat(500), 'n1', 1);
+    for (let i = 0; i < 200; i++) {
+      put(store, `cold${i}`, 'x'.repeat(500), 'n1', i);
+      expect(cached(store, 'hot'), `after ${i + 1} other stores`).toBe('h'.repeat(500));
+    }
+    expect(store.counters.evictions).toBeGreaterThan(150);
+  });
+
   it('drops by key (every command and view of it), by node and by slot, counting invalidations', () => {
     const store = new CacheStore({ ...LIMITS, maxEntries: 100 });
     put(store, 'a', '1', 'n1', 10);
