@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defaultServerChoice, ensureServer, startCluster } from '@keyslot/dev-cluster';
 import { bullmqTable, runBullmq } from './bullmq.js';
-import type { ChildResult, ChildTask } from './child.js';
+import type { ChildTask } from './child.js';
 import type { ClusterAddresses } from './clients/driver.js';
 import { type ExperimentReport, experimentTables, runExperiments } from './experiment-runs.js';
 import { httpTable, rotate, runHttp, summarizeHttp } from './http.js';
@@ -27,7 +27,7 @@ import {
   targets,
 } from './report.js';
 import { runScale } from './scale/run-scale.js';
-import { BENCH_DIR, runChild } from './spawn.js';
+import { BENCH_DIR, runScenarioChild } from './spawn.js';
 
 function elapsed(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(0)} s`;
@@ -87,11 +87,7 @@ export async function main(argv: string[]): Promise<number> {
             durationMs: options.durationMs,
           };
           try {
-            const result = await runChild<ChildResult>(
-              'child.ts',
-              task,
-              options.warmupMs + options.durationMs + 45_000,
-            );
+            const result = await runScenarioChild(task);
             runs.push({ round, ...result });
             console.log(
               `  round ${round} ${scenario.name.padEnd(16)} ${CLIENT_LABELS[client].padEnd(16)} ${Math.round(

@@ -6,7 +6,7 @@ import type { ExperimentName } from './experiments.js';
 import { rotate } from './http.js';
 import { CLIENT_LABELS, type ClientName, type ScenarioName } from './names.js';
 import { fmtMs, fmtOps, median } from './report.js';
-import { runChild } from './spawn.js';
+import { runScenarioChild } from './spawn.js';
 
 export interface IoRow {
   client: ClientName;
@@ -62,7 +62,7 @@ export async function runExperiments(
       durationMs,
       experiments,
     };
-    return runChild<ChildResult>('child.ts', task, warmupMs + durationMs + 45_000);
+    return runScenarioChild(task);
   };
 
   const io: IoRow[] = [];

@@ -2,11 +2,10 @@
 // window are summarised by profile-summary.ts.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { ChildResult } from './child.js';
 import type { ClusterAddresses } from './clients/driver.js';
 import { CLIENT_NAMES, type ClientName, type ScenarioName } from './names.js';
 import { type ProfileSummary, summarizeProfile } from './profile-summary.js';
-import { runChild } from './spawn.js';
+import { runScenarioChild } from './spawn.js';
 
 export const PROFILED_SCENARIOS: readonly ScenarioName[] = [
   'concurrent-1000',
@@ -34,11 +33,10 @@ export async function runProfiles(
   const out: ProfileRun[] = [];
   for (const scenario of PROFILED_SCENARIOS) {
     const name = `${client}-${scenario}.cpuprofile`;
-    const result = await runChild<ChildResult>(
-      'child.ts',
+    const result = await runScenarioChild(
       { kind: 'scenario', client, scenario, cluster, warmupMs, durationMs },
-      warmupMs + durationMs + 60_000,
       ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`, '--cpu-prof-interval=200'],
+      60_000,
     );
     const file = path.join(dir, name);
     const summary = summarizeProfile(file, { top: 25, fromUs: result.windowUs[0], toUs: result.windowUs[1] });

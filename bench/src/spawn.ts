@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ChildResult, ChildTask } from './child.js';
 
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_ROOT = path.resolve(BENCH_DIR, '..');
@@ -54,4 +55,16 @@ export function runChild<T>(
       else reject(result.error);
     });
   });
+}
+
+/**
+ * One client × one matrix scenario in `child.ts` (the matrix, the profiles, the experiments, the scale limit), killed
+ * when it runs `slackMs` past its warm-up and window.
+ */
+export function runScenarioChild(
+  task: ChildTask,
+  extraExecArgv: string[] = [],
+  slackMs = 45_000,
+): Promise<ChildResult> {
+  return runChild<ChildResult>('child.ts', task, task.warmupMs + task.durationMs + slackMs, extraExecArgv);
 }

@@ -3,7 +3,7 @@
 // comes to the servers' own ceiling on this machine.
 import type { ChildResult, ChildTask } from '../child.js';
 import { CLIENT_LABELS, type ClientName } from '../names.js';
-import { runChild } from '../spawn.js';
+import { runScenarioChild } from '../spawn.js';
 import { type RedisBenchmarkResult, runRedisBenchmark } from './redis-benchmark.js';
 import type { ScaleContext, ScaleSection, ScaleSectionReport } from './scale-section.js';
 import { sectionClients, startSectionCluster } from './section-cluster.js';
@@ -55,11 +55,7 @@ export const limitSection: ScaleSection = {
             durationMs: options.durationMs,
           };
           try {
-            const result = await runChild<ChildResult>(
-              'child.ts',
-              task,
-              options.warmupMs + options.durationMs + 45_000,
-            );
+            const result = await runScenarioChild(task);
             results.push(result);
             context.progress(
               `  ${client.padEnd(16)} ${Math.round(result.opsPerSec)} ops/s = ${(result.opsPerSec / mixPerSec).toFixed(2)} of redis-benchmark's mix, ${result.cpuUsPerOp.toFixed(1)} µs CPU/op`,
