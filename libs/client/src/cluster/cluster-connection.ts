@@ -564,7 +564,8 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
       timeoutMs,
       undefined,
     );
-    // Read once the reply is in (which never comes synchronously): the node that answered, after redirects.
+    // Read once the reply is in (never synchronously): the node that answered, after redirects. A request that
+    // failed at once has already detached its entry, which never reads `origin` then.
     if (request instanceof QueueFullError) receiver.reject(request);
     else receiver.origin = request;
   }
