@@ -43,7 +43,12 @@ export interface StreamFigures {
    * or more); for the others every acknowledged one (the subscription's node gets every message of the cluster).
    */
   lost: number;
-  /** The longest time without a message received on the stream while publishing, until it stopped (ms). */
+  /**
+   * The longest time the stream delivered nothing while a message it acknowledged waited (ms): from the
+   * acknowledgement of a message not received yet to the next message received (that one or a later one), or to the
+   * stop. Time in which nothing was published does not count: a primary pausing its writes for a failover holds up
+   * the publisher, not the subscription.
+   */
   longestGapMs: number;
 }
 
@@ -61,7 +66,8 @@ interface Stream {
   received: Map<number, string>;
   duplicates: number;
   firstDuplicate?: StreamFigures['firstDuplicate'];
-  lastReceivedAt: number;
+  /** When the oldest acknowledged message that nothing has been received since was acknowledged; 0: none waits. */
+  waitingSince: number;
   longestGapMs: number;
 }
 
@@ -90,7 +96,7 @@ export class PubSubLoad {
         acked: new Map(),
         received: new Map(),
         duplicates: 0,
-        lastReceivedAt: 0,
+        waitingSince: 0,
         longestGapMs: 0,
       };
       this.streams.push(stream);
@@ -117,8 +123,8 @@ export class PubSubLoad {
       // A stream that stopped for good shows as a gap up to now.
       const now = Date.now();
       for (const stream of this.streams) {
-        if (stream.lastReceivedAt > 0)
-          stream.longestGapMs = Math.max(stream.longestGapMs, now - stream.lastReceivedAt);
+        if (stream.waitingSince > 0)
+          stream.longestGapMs = Math.max(stream.longestGapMs, now - stream.waitingSince);
       }
     }
     this.publishing = false;
@@ -167,11 +173,10 @@ export class PubSubLoad {
       return;
     }
     stream.received.set(seq, message.node);
-    const now = Date.now();
-    if (this.publishing && stream.lastReceivedAt > 0) {
-      stream.longestGapMs = Math.max(stream.longestGapMs, now - stream.lastReceivedAt);
+    if (this.publishing && stream.waitingSince > 0) {
+      stream.longestGapMs = Math.max(stream.longestGapMs, Date.now() - stream.waitingSince);
     }
-    stream.lastReceivedAt = now;
+    stream.waitingSince = 0;
   };
 
   private tick(): void {
@@ -188,6 +193,7 @@ export class PubSubLoad {
       this.ledger.track(sent).then(
         (receivers) => {
           stream.acked.set(seq, Number(receivers));
+          if (!stream.received.has(seq) && stream.waitingSince === 0) stream.waitingSince = Date.now();
           stream.inFlight = false;
         },
         () => {

@@ -29,6 +29,8 @@ export function keysInSlot(slot: number, count = 1, prefix = 'k'): string[] {
 
 /** A hash tag (`{...}`) whose slot is served by `node` (as of the cluster's last refresh). */
 export function tagOn(cluster: DevCluster, node: DevClusterNode, seed = 'tag'): string {
+  // A node without slots has no tag: fail rather than search forever.
+  if (node.slots.length === 0) throw new Error(`tagOn: ${node.address} serves no slot`);
   for (let i = 0; ; i++) {
     const tag = `{${seed}${i}}`;
     if (cluster.ownerOf(calculateSlot(tag))?.id === node.id) return tag;

@@ -33,7 +33,7 @@ import { NO_KEY } from './key-slots.js';
 import { NodeHandle } from './node-handle.js';
 import { askRoute, parseRedirect, type Route, slotRoute } from './route.js';
 import { NO_OWNER, reachableAddress, SLOT_COUNT, type Topology } from './topology.js';
-import { discoverTopology } from './topology-refresher.js';
+import { askNode, discoverTopology } from './topology-refresher.js';
 
 /** How often the map is checked while it shows a dead primary or uncovered slots. */
 const DEGRADED_REFRESH_MS = 500;
@@ -118,6 +118,8 @@ export class ClusterRouter implements RequestRouter {
   private closed = false;
   /** @internal The client-side cache, when there is one. */
   ownership: OwnershipListener | undefined;
+  /** @internal True for a node that holds state of ours the view cannot see (pub/sub subscriptions). */
+  holdsState: (address: string) => boolean = () => false;
   /** Commands answered CLUSTERDOWN, waiting together for the cluster to be up. */
   private readonly downGate: ClusterDownGate;
   private readonly counters = {
@@ -424,6 +426,32 @@ export class ClusterRouter implements RequestRouter {
     return handle;
   }
 
+  /**
+   * Where a MOVED reply to a command sent outside a request points (SSUBSCRIBE), NAT-mapped; asks for a refresh, as
+   * any MOVED does. Undefined when the reply is not a MOVED that can be followed.
+   */
+  movedTarget(reply: ReplyError): string | undefined {
+    const redirect = reply.prefix === 'MOVED' ? parseRedirect(reply.message) : undefined;
+    if (redirect === undefined) return undefined;
+    this.requestRefresh();
+    return reachableAddress(redirect.announced, this.settings.natMap);
+  }
+
+  /**
+   * Who serves a slot by one node's own account (the primary's address), undefined when it names nobody or cannot
+   * be asked. A node that has just let a slot go knows its new owner before most others do.
+   */
+  async ownerSeenBy(address: string, slot: number): Promise<string | undefined> {
+    const handle = this.handles.get(address);
+    if (handle === undefined || !handle.isUp) return undefined;
+    try {
+      const view = await askNode(handle, this.config.connectTimeoutMs, this.settings.natMap);
+      return view.shardFor(slot)?.primary.address;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Handles by address, for introspection. */
   nodeHandles(): ReadonlyMap<string, NodeHandle> {
     return this.handles;
@@ -543,9 +571,13 @@ export class ClusterRouter implements RequestRouter {
       next: 0,
     }));
     const inUse = new Set(topology.addresses());
+    // A node the view lists without routing to it (a primary turned replica and not yet online, a primary left
+    // without slots) keeps its connection while something lives on it: closing it would drop its subscriptions.
+    const listed = new Set(topology.unrouted.filter((n) => n.health !== 'failed').map((n) => n.address));
+    const keep = (address: string) => inUse.has(address) || (listed.has(address) && this.holdsState(address));
     // Removed first, closed after: closing fails its waiting requests, which are routed again at once and may
     // create a handle for the same address; closing inside the loop over the map would meet that one, and so on.
-    const removed = [...this.handles].filter(([address]) => !inUse.has(address));
+    const removed = [...this.handles].filter(([address]) => !keep(address));
     for (const [address] of removed) this.handles.delete(address);
     for (const [address, handle] of removed) {
       void handle.close();

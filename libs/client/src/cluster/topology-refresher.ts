@@ -61,7 +61,12 @@ export async function discoverTopology(
   return best!.view;
 }
 
-async function askNode(handle: NodeHandle, timeoutMs: number, natMap: NatMap | undefined): Promise<Topology> {
+/** One node's view of the slot map. */
+export async function askNode(
+  handle: NodeHandle,
+  timeoutMs: number,
+  natMap: NatMap | undefined,
+): Promise<Topology> {
   const host = handle.address.slice(0, handle.address.lastIndexOf(':'));
   try {
     const reply = await handle.exec({ name: 'CLUSTER', args: ['SHARDS'] }, timeoutMs);

@@ -73,6 +73,11 @@ export class Subscriptions {
     return removed;
   }
 
+  /** Whether a name has a listener. */
+  has(kind: SubscriptionKind, name: string): boolean {
+    return this.byKind[kind].has(name);
+  }
+
   /** Every subscribed name of a kind. */
   names(kind: SubscriptionKind): string[] {
     return [...this.byKind[kind].keys()];

@@ -1,0 +1,160 @@
+// Where cluster subscriptions live while the cluster changes under them: a sharded channel follows MOVED when the
+// client's slot map is stale, a subscription stays on its node while that node still gets its messages (so nothing
+// arrives twice), and a node the view lists without slots keeps the connection that holds subscriptions.
+import type { DevCluster, DevClusterNode } from '@keyslot/dev-cluster';
+import { describe, expect, it } from 'vitest';
+import type { ClusterConnection, PubSubMessage } from '../src/index.js';
+import { slotOf, tagOn } from './cluster-helpers.js';
+import { onServer } from './support/server.js';
+import { withCluster } from './support/with-cluster.js';
+
+let cluster: DevCluster;
+let conn: ClusterConnection;
+// No periodic refresh: the client learns of slot moves only from the servers' replies.
+withCluster((started) => ({ cluster, conn } = started), { topologyCheckIntervalMs: 600_000 });
+
+const nodeAt = (address: string): DevClusterNode => cluster.nodes.find((n) => n.address === address)!;
+
+/** Every node's count of subscribers to a sharded channel (SHARDNUMSUB), or to a channel (NUMSUB). */
+async function subscribersOn(channel: string, kind: 'SHARDNUMSUB' | 'NUMSUB'): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const node of cluster.nodes) {
+    const reply = (await cluster.admin(node, 'PUBSUB', kind, channel)) as unknown[];
+    counts.set(node.address, Number(reply[1]));
+  }
+  return counts;
+}
+
+const total = (counts: Map<string, number>) => [...counts.values()].reduce((sum, n) => sum + n, 0);
+
+/** Publishes numbered messages to a stream every few ms until stopped; records what each acknowledgement said. */
+function publishing(publish: (text: string) => Promise<number>) {
+  const acked = new Map<number, number>();
+  let next = 1;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const seq = next++;
+      acked.set(seq, await publish(String(seq)).catch(() => -1));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  return {
+    acked,
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+describe(onServer('pub/sub placement'), () => {
+  it('subscribes a sharded channel on its new owner by following MOVED when the slot map is stale', async () => {
+    await cluster.refresh();
+    const [from, to] = cluster.primaries;
+    const channel = `${tagOn(cluster, from!, 'stale')}:news`;
+    // The client has its map from before the move, and nothing makes it refresh.
+    await conn.ping();
+    await cluster.moveSlots([slotOf(channel)], to!);
+
+    const got: PubSubMessage[] = [];
+    await conn.ssubscribe(channel, (message) => got.push(message));
+    expect(await subscribersOn(channel, 'SHARDNUMSUB')).toEqual(
+      new Map(cluster.nodes.map((node) => [node.address, node.address === to!.address ? 1 : 0])),
+    );
+    await cluster.admin(to!, 'SPUBLISH', channel, 'after the move');
+    await cluster.waitFor(() => got.length > 0, { timeoutMs: 5000, message: 'the message on the new owner' });
+    expect(got[0]).toMatchObject({ kind: 'smessage', message: 'after the move', node: to!.address });
+    await conn.sunsubscribe(channel);
+  });
+
+  it('keeps the subscriptions of a node that lost every slot, on the same connection', async () => {
+    await cluster.refresh();
+    const got: PubSubMessage[] = [];
+    await conn.subscribe('placement:kept', (message) => got.push(message));
+    await cluster.admin(cluster.primaries[0]!, 'PUBLISH', 'placement:kept', 'where');
+    await cluster.waitFor(() => got.length > 0, { timeoutMs: 5000, message: 'the first message' });
+    const holder = nodeAt(got[0]!.node);
+    const heir = cluster.primaries.find((p) => p.id !== holder.id)!;
+    const pubsubClients = async () =>
+      [
+        ...String(await cluster.admin(holder, 'CLIENT', 'LIST', 'TYPE', 'pubsub')).matchAll(/\bid=(\d+)/g),
+      ].map((match) => match[1]);
+    const clientsBefore = await pubsubClients();
+    expect(clientsBefore).toHaveLength(1);
+
+    // The holder keeps running, listed without slots: the client stops routing to it.
+    expect(holder.role).toBe('primary');
+    const slots = holder.slots.flatMap(([start, end]) =>
+      Array.from({ length: end - start + 1 }, (_, i) => start + i),
+    );
+    const movedKey = `${tagOn(cluster, holder, 'moved')}:k`;
+    await cluster.moveSlots(slots, heir);
+    // The key's old owner answers MOVED: the client refreshes its map and stops routing to the holder.
+    await conn.get(movedKey);
+    await cluster.waitFor(
+      () => conn.topology().nodes.some((node) => node.address === holder.address && !node.routed),
+      { timeoutMs: 10_000, message: 'the client to route nothing to the holder' },
+    );
+
+    got.length = 0;
+    await cluster.admin(heir, 'PUBLISH', 'placement:kept', 'after');
+    await cluster.waitFor(() => got.length > 0, { timeoutMs: 5000, message: 'a message after the move' });
+    expect(got.map((m) => m.node)).toEqual([holder.address]);
+    expect(await pubsubClients()).toEqual(clientsBefore);
+    expect(total(await subscribersOn('placement:kept', 'NUMSUB'))).toBe(1);
+    await conn.unsubscribe('placement:kept');
+  });
+
+  it('delivers every message of a channel and a sharded channel once through a graceful failover of their node', async () => {
+    await cluster.refresh();
+    const got: PubSubMessage[] = [];
+    const listener = (message: PubSubMessage) => got.push(message);
+    await conn.subscribe('placement:news', listener);
+    // The channel subscription's node, and a sharded channel served by that same node.
+    await cluster.admin(cluster.primaries[0]!, 'PUBLISH', 'placement:news', 'where');
+    await cluster.waitFor(() => got.length > 0, { timeoutMs: 5000, message: 'the first channel message' });
+    const home = nodeAt(got[0]!.node);
+    const primary =
+      home.role === 'primary' && home.slots.length > 0
+        ? home
+        : cluster.primaries.find((p) => p.slots.length > 0)!;
+    const shardChannel = `${tagOn(cluster, primary, 'failover')}:scores`;
+    await conn.ssubscribe(shardChannel, listener);
+    got.length = 0;
+
+    const channel = publishing((text) => conn.publish('placement:news', text));
+    const sharded = publishing((text) => conn.spublish(shardChannel, text));
+    await cluster.failover(cluster.replicasOf(primary)[0]!);
+    // Messages keep flowing after the failover: some are published on the new primary.
+    const atFailover = sharded.acked.size;
+    await cluster.waitFor(() => sharded.acked.size > atFailover + 20, {
+      timeoutMs: 10_000,
+      message: 'sharded messages published after the failover',
+    });
+    await Promise.all([channel.stop(), sharded.stop()]);
+
+    const received = (kind: PubSubMessage['kind']) =>
+      got.filter((m) => m.kind === kind).map((m) => Number(String(m.message)));
+    // Every acknowledged channel message arrives (cluster pub/sub reaches every node), and every sharded message a
+    // node said it delivered; none twice.
+    const mustArrive = (acked: Map<number, number>, everyAck: boolean) =>
+      [...acked]
+        .filter(([, receivers]) => receivers > 0 || (everyAck && receivers === 0))
+        .map(([seq]) => seq);
+    await cluster.waitFor(
+      () =>
+        mustArrive(channel.acked, true).every((seq) => received('message').includes(seq)) &&
+        mustArrive(sharded.acked, false).every((seq) => received('smessage').includes(seq)),
+      { timeoutMs: 5000, message: 'every acknowledged message' },
+    );
+    for (const kind of ['message', 'smessage'] as const) {
+      const seqs = received(kind);
+      expect(seqs.length, `${kind}: received twice`).toBe(new Set(seqs).size);
+    }
+    expect(total(await subscribersOn('placement:news', 'NUMSUB'))).toBe(1);
+    expect(total(await subscribersOn(shardChannel, 'SHARDNUMSUB'))).toBe(1);
+    await conn.unsubscribe('placement:news');
+    await conn.sunsubscribe(shardChannel);
+  });
+});
