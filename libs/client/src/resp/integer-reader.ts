@@ -1,0 +1,118 @@
+/**
+ * The decoder's one integer reader: the length line of bulk strings and aggregates (`$3`, `*2`, `%-1`...) and the
+ * integer reply (`:42`, `:-7`, `:+1`) are both a type byte, an optional sign, decimal digits and CRLF.
+ *
+ * `readLength` and `readInteger` share `readIntegerLine`, whose loop is small enough for V8 to inline it into the
+ * parse loop; what is rare (an incomplete line, a malformed one, a bigint) is left to `readUnusualLine`.
+ */
+import type { DecoderState } from './decoder-state.js';
+import { MAX_SHORT_LINE, protocolError, showByte } from './resp-syntax.js';
+
+const CR = 13;
+const LF = 10;
+const PLUS = 43;
+const MINUS = 45;
+
+/** Beyond this many digits an integer may not be exact as a `number`, so it is parsed as a bigint. */
+const MAX_EXACT_DIGITS = 15;
+const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE_BIGINT = -MAX_SAFE_BIGINT;
+
+/**
+ * Reads the length line of a `$ * % ~ > | ! =` element whose type byte is `buf[start]`: the length (-1 for a
+ * null), with `s.pos` past the CRLF, or `s.pos` = -1 when the line is incomplete. Throws on a malformed length or
+ * one above `maxBulkLength`.
+ */
+export function readLength(s: DecoderState, buf: Buffer, start: number): number {
+  return readIntegerLine(s, buf, start, true) as number;
+}
+
+/**
+ * Reads an integer line (`:`) whose type byte is `buf[start]`: a `number`, or a `bigint` beyond the safe range,
+ * with `s.pos` past the CRLF, or `s.pos` = -1 when the line is incomplete. Throws on a malformed integer.
+ */
+export function readInteger(s: DecoderState, buf: Buffer, start: number): number | bigint {
+  return readIntegerLine(s, buf, start, false);
+}
+
+function readIntegerLine(s: DecoderState, buf: Buffer, start: number, isLength: boolean): number | bigint {
+  const length = buf.length;
+  let j = start + 1;
+  const sign = buf[j];
+  const negative = sign === MINUS;
+  // A length has no `+`: it is then not a digit, and malformed.
+  if (negative || (sign === PLUS && !isLength)) j++;
+  const first = j;
+  let n = 0;
+  while (j < length) {
+    const c = buf[j]!;
+    if (c === CR) break;
+    if (c < 48 || c > 57) throw malformed(buf, start, isLength);
+    n = n * 10 + (c - 48);
+    j++;
+  }
+  const digits = j - first;
+  if (
+    j + 1 < length &&
+    buf[j + 1] === LF &&
+    digits > 0 &&
+    digits <= MAX_EXACT_DIGITS &&
+    (isLength ? (negative ? n === 1 : n <= s.maxBulkLength) : true)
+  ) {
+    s.pos = j + 2;
+    // `0 - n` rather than `-n`: `:-0` is the integer 0, not the double -0.
+    return negative ? 0 - n : n;
+  }
+  return readUnusualLine(s, buf, start, j, n, negative, isLength);
+}
+
+function malformed(buf: Buffer, start: number, isLength: boolean): Error {
+  return protocolError(
+    isLength ? `malformed length in a ${showByte(buf[start]!)} header` : 'malformed integer',
+  );
+}
+
+/**
+ * The rest of `readIntegerLine`, for a line of digits that ended at `buf[end]` (a CR or the end of the buffer) and
+ * is not a short complete one: rejects what is malformed, marks what is incomplete, parses what is long.
+ */
+function readUnusualLine(
+  s: DecoderState,
+  buf: Buffer,
+  start: number,
+  end: number,
+  n: number,
+  negative: boolean,
+  isLength: boolean,
+): number | bigint {
+  const first = negative || (!isLength && buf[start + 1] === PLUS) ? start + 2 : start + 1;
+  const digits = end - first;
+  const type = buf[start]!;
+  if (isLength) {
+    // Checked once per line, not per digit: even an endless run of digits stops at the end of the chunk.
+    if (n > s.maxBulkLength)
+      throw protocolError(`a ${showByte(type)} length above maxBulkLength (${s.maxBulkLength})`);
+    if (digits > MAX_SHORT_LINE) throw protocolError(`a ${showByte(type)} length with too many digits`);
+  } else if (digits > 20) {
+    throw protocolError('an integer longer than 20 digits');
+  }
+  if (end + 1 >= buf.length) {
+    s.pos = -1;
+    return 0;
+  }
+  if (buf[end + 1] !== LF) {
+    throw protocolError(
+      isLength ? `missing LF after a ${showByte(type)} header` : 'missing LF after an integer',
+    );
+  }
+  if (digits === 0)
+    throw protocolError(isLength ? `missing length in a ${showByte(type)} header` : 'empty integer');
+  s.pos = end + 2;
+  if (isLength) {
+    if (negative && n !== 1) throw protocolError(`negative length in a ${showByte(type)} header`);
+    return negative ? -1 : n;
+  }
+  if (digits <= MAX_EXACT_DIGITS) return negative ? 0 - n : n;
+  const big = BigInt(buf.toString('latin1', start + 1, end));
+  return big > MAX_SAFE_BIGINT || big < MIN_SAFE_BIGINT ? big : Number(big);
+}
