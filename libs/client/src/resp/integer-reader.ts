@@ -44,16 +44,17 @@ function readIntegerLine(s: DecoderState, buf: Buffer, start: number, isLength: 
   if (negative || (sign === PLUS && !isLength)) j++;
   const first = j;
   let n = 0;
+  // Digits only: what ends them (CR, anything else, the end of the buffer) is looked at once, after the loop.
   while (j < length) {
     const c = buf[j]!;
-    if (c === CR) break;
-    if (c < 48 || c > 57) throw malformed(buf, start, isLength);
+    if (c < 48 || c > 57) break;
     n = n * 10 + (c - 48);
     j++;
   }
   const digits = j - first;
   if (
     j + 1 < length &&
+    buf[j] === CR &&
     buf[j + 1] === LF &&
     digits > 0 &&
     digits <= MAX_EXACT_DIGITS &&
@@ -66,15 +67,9 @@ function readIntegerLine(s: DecoderState, buf: Buffer, start: number, isLength: 
   return readUnusualLine(s, buf, start, j, n, negative, isLength);
 }
 
-function malformed(buf: Buffer, start: number, isLength: boolean): Error {
-  return protocolError(
-    isLength ? `malformed length in a ${showByte(buf[start]!)} header` : 'malformed integer',
-  );
-}
-
 /**
- * The rest of `readIntegerLine`, for a line of digits that ended at `buf[end]` (a CR or the end of the buffer) and
- * is not a short complete one: rejects what is malformed, marks what is incomplete, parses what is long.
+ * The rest of `readIntegerLine`, for a line whose digits end at `buf[end]` and which is not a short complete one:
+ * rejects what is malformed, marks what is incomplete, parses what is long.
  */
 function readUnusualLine(
   s: DecoderState,
@@ -88,6 +83,9 @@ function readUnusualLine(
   const first = negative || (!isLength && buf[start + 1] === PLUS) ? start + 2 : start + 1;
   const digits = end - first;
   const type = buf[start]!;
+  if (end < buf.length && buf[end] !== CR) {
+    throw protocolError(isLength ? `malformed length in a ${showByte(type)} header` : 'malformed integer');
+  }
   if (isLength) {
     // Checked once per line, not per digit: even an endless run of digits stops at the end of the chunk.
     if (n > s.maxBulkLength)
