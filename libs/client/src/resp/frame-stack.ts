@@ -5,9 +5,7 @@
 import { type DecoderState, Frame } from './decoder-state.js';
 import { protocolError } from './resp-syntax.js';
 
-const T_MAP = 37; // %
-const T_ATTRIBUTE = 124; // |
-const T_PUSH = 62; // >
+// The type bytes are literals in these hot functions: see integer-reader.ts.
 
 const NO_ARRAY: unknown[] = [];
 
@@ -22,7 +20,7 @@ export function openAggregate(s: DecoderState, type: number, n: number, availabl
   s.depth++;
   frame.type = type;
   frame.index = 0;
-  if (type === T_MAP || type === T_ATTRIBUTE) {
+  if (type === 37 /* % */ || type === 124 /* | */) {
     frame.size = n * 2;
     frame.map = new Map();
   } else {
@@ -39,7 +37,7 @@ export function appendValue(s: DecoderState, value: unknown): void {
   for (;;) {
     const frame = s.frames[depth - 1]!;
     const type = frame.type;
-    const isMap = type === T_MAP || type === T_ATTRIBUTE;
+    const isMap = type === 37 /* % map */ || type === 124; /* | attribute */
     if (!isMap) frame.array[frame.index] = v;
     else if ((frame.index & 1) === 0) frame.key = v;
     else frame.map!.set(frame.key, v);
@@ -49,7 +47,7 @@ export function appendValue(s: DecoderState, value: unknown): void {
       const map = frame.map!;
       frame.map = null;
       frame.key = undefined;
-      if (type === T_ATTRIBUTE) {
+      if (type === 124 /* | */) {
         // Not a value: the element it describes comes next, in the same place.
         s.handlers.onAttribute?.(map);
         return;
@@ -60,7 +58,7 @@ export function appendValue(s: DecoderState, value: unknown): void {
       frame.array = NO_ARRAY;
     }
     if (depth === 0) {
-      if (type === T_PUSH) s.handlers.onPush(v as unknown[]);
+      if (type === 62 /* > */) s.handlers.onPush(v as unknown[]);
       else s.handlers.onReply(v);
       return;
     }

@@ -8,10 +8,11 @@
 import type { DecoderState } from './decoder-state.js';
 import { MAX_SHORT_LINE, protocolError, showByte } from './resp-syntax.js';
 
+// The hot reader below spells its bytes as literals, so that nothing depends on V8 folding a module's constants
+// into the function it inlines this one into (an imported constant is loaded at every use: bench/README.md, issue 15).
 const CR = 13;
 const LF = 10;
 const PLUS = 43;
-const MINUS = 45;
 
 /** Beyond this many digits an integer may not be exact as a `number`, so it is parsed as a bigint. */
 const MAX_EXACT_DIGITS = 15;
@@ -39,9 +40,9 @@ function readIntegerLine(s: DecoderState, buf: Buffer, start: number, isLength: 
   const length = buf.length;
   let j = start + 1;
   const sign = buf[j];
-  const negative = sign === MINUS;
+  const negative = sign === 45; /* - */
   // A length has no `+`: it is then not a digit, and malformed.
-  if (negative || (sign === PLUS && !isLength)) j++;
+  if (negative || (!isLength && sign === 43)) /* + */ j++;
   const first = j;
   let n = 0;
   // Digits only: what ends them (CR, anything else, the end of the buffer) is looked at once, after the loop.
@@ -54,10 +55,10 @@ function readIntegerLine(s: DecoderState, buf: Buffer, start: number, isLength: 
   const digits = j - first;
   if (
     j + 1 < length &&
-    buf[j] === CR &&
-    buf[j + 1] === LF &&
+    buf[j] === 13 /* CR */ &&
+    buf[j + 1] === 10 /* LF */ &&
     digits > 0 &&
-    digits <= MAX_EXACT_DIGITS &&
+    digits <= 15 /* MAX_EXACT_DIGITS */ &&
     (isLength ? (negative ? n === 1 : n <= s.maxBulkLength) : true)
   ) {
     s.pos = j + 2;

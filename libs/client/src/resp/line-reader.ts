@@ -4,7 +4,7 @@
  */
 import { protocolError, showByte } from './resp-syntax.js';
 
-const CR = 13;
+// Bytes as literals in the hot loop: see integer-reader.ts.
 const LF = 10;
 
 /** How many bytes of a line are scanned in JavaScript for its end before asking `Buffer#indexOf`. */
@@ -16,7 +16,7 @@ export function findLineFeed(buf: Buffer, from: number): number {
   // Most lines are short: look at their first bytes in JavaScript, cheaper than a call into native code.
   const stop = Math.min(from + SHORT_SCAN, length);
   for (let j = from; j < stop; j++) {
-    if (buf[j] === LF) return j;
+    if (buf[j] === 10 /* LF */) return j;
   }
   return stop === length ? -1 : buf.indexOf(LF, stop);
 }
@@ -28,7 +28,7 @@ export function findLineFeed(buf: Buffer, from: number): number {
 export function lineEnd(buf: Buffer, start: number, maxBulkLength: number): number {
   const lf = findLineFeed(buf, start + 1);
   if (lf === -1) return -1;
-  if (buf[lf - 1] !== CR) {
+  if (buf[lf - 1] !== 13 /* CR */) {
     throw protocolError(`a line not ended by CRLF in a ${showByte(buf[start]!)} element`);
   }
   if (lf - 2 - start > maxBulkLength) {
