@@ -2,8 +2,9 @@
  * The decoder's one integer reader: the length line of bulk strings and aggregates (`$3`, `*2`, `%-1`...) and the
  * integer reply (`:42`, `:-7`, `:+1`) are both a type byte, an optional sign, decimal digits and CRLF.
  *
- * `readLength` and `readInteger` share `readIntegerLine`, whose loop is small enough for V8 to inline it into the
- * parse loop; what is rare (an incomplete line, a malformed one, a bigint) is left to `readUnusualLine`.
+ * `readLength` and `readInteger` share `readIntegerLine`, small enough for V8 to inline it into the parse loop: it
+ * reads the usual line, unsigned, short and complete, with no sign test; what is rare (a sign, an incomplete line,
+ * a malformed one, a bigint) is read again by `readUnusualLine`.
  */
 import type { DecoderState } from './decoder-state.js';
 import { MAX_SHORT_LINE, protocolError, showByte } from './resp-syntax.js';
@@ -13,6 +14,7 @@ import { MAX_SHORT_LINE, protocolError, showByte } from './resp-syntax.js';
 const CR = 13;
 const LF = 10;
 const PLUS = 43;
+const MINUS = 45;
 
 /** Beyond this many digits an integer may not be exact as a `number`, so it is parsed as a bigint. */
 const MAX_EXACT_DIGITS = 15;
@@ -37,54 +39,53 @@ export function readInteger(s: DecoderState, buf: Buffer, start: number): number
 }
 
 function readIntegerLine(s: DecoderState, buf: Buffer, start: number, isLength: boolean): number | bigint {
+  // The usual line is unsigned and short: read without a sign test. Anything else (a sign, an incomplete line, a
+  // malformed one, a long one) is read again from its start by `readUnusualLine`, out of the hot path.
   const length = buf.length;
   let j = start + 1;
-  const sign = buf[j];
-  const negative = sign === 45; /* - */
-  // A length has no `+`: it is then not a digit, and malformed.
-  if (negative || (!isLength && sign === 43)) /* + */ j++;
-  const first = j;
   let n = 0;
-  // Digits only: what ends them (CR, anything else, the end of the buffer) is looked at once, after the loop.
   while (j < length) {
     const c = buf[j]!;
     if (c < 48 || c > 57) break;
     n = n * 10 + (c - 48);
     j++;
   }
-  const digits = j - first;
   if (
+    j > start + 1 &&
+    j - start - 1 <= 15 /* MAX_EXACT_DIGITS */ &&
     j + 1 < length &&
     buf[j] === 13 /* CR */ &&
     buf[j + 1] === 10 /* LF */ &&
-    digits > 0 &&
-    digits <= 15 /* MAX_EXACT_DIGITS */ &&
-    (isLength ? (negative ? n === 1 : n <= s.maxBulkLength) : true)
+    (isLength ? n <= s.maxBulkLength : true)
   ) {
     s.pos = j + 2;
-    // `0 - n` rather than `-n`: `:-0` is the integer 0, not the double -0.
-    return negative ? 0 - n : n;
+    return n;
   }
-  return readUnusualLine(s, buf, start, j, n, negative, isLength);
+  return readUnusualLine(s, buf, start, isLength);
 }
 
 /**
- * The rest of `readIntegerLine`, for a line whose digits end at `buf[end]` and which is not a short complete one:
- * rejects what is malformed, marks what is incomplete, parses what is long.
+ * The rest of `readIntegerLine`, for a line that is not a short, unsigned and complete one: reads it from its type
+ * byte `buf[start]` again; rejects what is malformed, marks what is incomplete, parses what is signed or long.
  */
-function readUnusualLine(
-  s: DecoderState,
-  buf: Buffer,
-  start: number,
-  end: number,
-  n: number,
-  negative: boolean,
-  isLength: boolean,
-): number | bigint {
-  const first = negative || (!isLength && buf[start + 1] === PLUS) ? start + 2 : start + 1;
+function readUnusualLine(s: DecoderState, buf: Buffer, start: number, isLength: boolean): number | bigint {
+  const length = buf.length;
+  let end = start + 1;
+  const sign = buf[end];
+  const negative = sign === MINUS;
+  // A length has no `+`: it is then not a digit, and malformed.
+  if (negative || (!isLength && sign === PLUS)) end++;
+  const first = end;
+  let n = 0;
+  while (end < length) {
+    const c = buf[end]!;
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+    end++;
+  }
   const digits = end - first;
   const type = buf[start]!;
-  if (end < buf.length && buf[end] !== CR) {
+  if (end < length && buf[end] !== CR) {
     throw protocolError(isLength ? `malformed length in a ${showByte(type)} header` : 'malformed integer');
   }
   if (isLength) {
@@ -95,7 +96,7 @@ function readUnusualLine(
   } else if (digits > 20) {
     throw protocolError('an integer longer than 20 digits');
   }
-  if (end + 1 >= buf.length) {
+  if (end + 1 >= length) {
     s.pos = -1;
     return 0;
   }
@@ -111,6 +112,7 @@ function readUnusualLine(
     if (negative && n !== 1) throw protocolError(`negative length in a ${showByte(type)} header`);
     return negative ? -1 : n;
   }
+  // `0 - n` rather than `-n`: `:-0` is the integer 0, not the double -0.
   if (digits <= MAX_EXACT_DIGITS) return negative ? 0 - n : n;
   const big = BigInt(buf.toString('latin1', start + 1, end));
   return big > MAX_SAFE_BIGINT || big < MIN_SAFE_BIGINT ? big : Number(big);
