@@ -46,11 +46,12 @@ export class DecoderState {
   bulkChunks: Buffer[] = [];
   bulkBytes = 0;
 
-  /**
-   * Where the last integer or length line read ended (the index after its CRLF), or -1 when it was incomplete;
-   * after a pending line is completed, where the decoding of the chunk continues.
-   */
+  /** After a pending line is completed, where the decoding of the chunk continues. */
   pos = 0;
+  /** The last length line read: -1 for a null. */
+  length = 0;
+  /** The last integer reply read. */
+  integer: number | bigint = 0;
   /** Bumped by `reset()`, so that a reset from inside a handler stops the decoding of the current chunk. */
   generation = 0;
   failed = false;

@@ -22,23 +22,26 @@ const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_SAFE_BIGINT = -MAX_SAFE_BIGINT;
 
 /**
- * Reads the length line of a `$ * % ~ > | ! =` element whose type byte is `buf[start]`: the length (-1 for a
- * null), with `s.pos` past the CRLF, or `s.pos` = -1 when the line is incomplete. Throws on a malformed length or
- * one above `maxBulkLength`.
+ * Reads the length line of a `$ * % ~ > | ! =` element whose type byte is `buf[start]`: returns the index past
+ * its CRLF, with the length (-1 for a null) in `s.length`, or -1 when the line is incomplete. Throws on a
+ * malformed length or one above `maxBulkLength`.
  */
 export function readLength(s: DecoderState, buf: Buffer, start: number): number {
-  return readIntegerLine(s, buf, start, true) as number;
+  return readIntegerLine(s, buf, start, true);
 }
 
 /**
- * Reads an integer line (`:`) whose type byte is `buf[start]`: a `number`, or a `bigint` beyond the safe range,
- * with `s.pos` past the CRLF, or `s.pos` = -1 when the line is incomplete. Throws on a malformed integer.
+ * Reads an integer line (`:`) whose type byte is `buf[start]`: returns the index past its CRLF, with the value in
+ * `s.integer` (a `number`, or a `bigint` beyond the safe range), or -1 when the line is incomplete. Throws on a
+ * malformed integer.
  */
-export function readInteger(s: DecoderState, buf: Buffer, start: number): number | bigint {
+export function readInteger(s: DecoderState, buf: Buffer, start: number): number {
   return readIntegerLine(s, buf, start, false);
 }
 
-function readIntegerLine(s: DecoderState, buf: Buffer, start: number, isLength: boolean): number | bigint {
+// The position is what it returns, not a field of the state: the parse loop's next index then stays in a register
+// (a field read back after the merge with the call to `readUnusualLine` is a load on every element's path).
+function readIntegerLine(s: DecoderState, buf: Buffer, start: number, isLength: boolean): number {
   // The usual line is unsigned and short: read without a sign test. Anything else (a sign, an incomplete line, a
   // malformed one, a long one) is read again from its start by `readUnusualLine`, out of the hot path.
   const length = buf.length;
@@ -58,8 +61,9 @@ function readIntegerLine(s: DecoderState, buf: Buffer, start: number, isLength: 
     buf[j + 1] === 10 /* LF */ &&
     (isLength ? n <= s.maxBulkLength : true)
   ) {
-    s.pos = j + 2;
-    return n;
+    if (isLength) s.length = n;
+    else s.integer = n;
+    return j + 2;
   }
   return readUnusualLine(s, buf, start, isLength);
 }
@@ -68,7 +72,7 @@ function readIntegerLine(s: DecoderState, buf: Buffer, start: number, isLength: 
  * The rest of `readIntegerLine`, for a line that is not a short, unsigned and complete one: reads it from its type
  * byte `buf[start]` again; rejects what is malformed, marks what is incomplete, parses what is signed or long.
  */
-function readUnusualLine(s: DecoderState, buf: Buffer, start: number, isLength: boolean): number | bigint {
+function readUnusualLine(s: DecoderState, buf: Buffer, start: number, isLength: boolean): number {
   const length = buf.length;
   let end = start + 1;
   const sign = buf[end];
@@ -96,10 +100,7 @@ function readUnusualLine(s: DecoderState, buf: Buffer, start: number, isLength: 
   } else if (digits > 20) {
     throw protocolError('an integer longer than 20 digits');
   }
-  if (end + 1 >= length) {
-    s.pos = -1;
-    return 0;
-  }
+  if (end + 1 >= length) return -1;
   if (buf[end + 1] !== LF) {
     throw protocolError(
       isLength ? `missing LF after a ${showByte(type)} header` : 'missing LF after an integer',
@@ -107,13 +108,15 @@ function readUnusualLine(s: DecoderState, buf: Buffer, start: number, isLength: 
   }
   if (digits === 0)
     throw protocolError(isLength ? `missing length in a ${showByte(type)} header` : 'empty integer');
-  s.pos = end + 2;
   if (isLength) {
     if (negative && n !== 1) throw protocolError(`negative length in a ${showByte(type)} header`);
-    return negative ? -1 : n;
+    s.length = negative ? -1 : n;
+  } else if (digits <= MAX_EXACT_DIGITS) {
+    // `0 - n` rather than `-n`: `:-0` is the integer 0, not the double -0.
+    s.integer = negative ? 0 - n : n;
+  } else {
+    const big = BigInt(buf.toString('latin1', start + 1, end));
+    s.integer = big > MAX_SAFE_BIGINT || big < MIN_SAFE_BIGINT ? big : Number(big);
   }
-  // `0 - n` rather than `-n`: `:-0` is the integer 0, not the double -0.
-  if (digits <= MAX_EXACT_DIGITS) return negative ? 0 - n : n;
-  const big = BigInt(buf.toString('latin1', start + 1, end));
-  return big > MAX_SAFE_BIGINT || big < MIN_SAFE_BIGINT ? big : Number(big);
+  return end + 2;
 }

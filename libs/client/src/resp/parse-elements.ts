@@ -80,12 +80,12 @@ export function parseElements(s: DecoderState, buf: Buffer, start: number): void
       case T_PUSH:
       case T_ATTRIBUTE: {
         // One length reader for strings and aggregates alike: V8 inlines it once, not once per kind.
-        const n = readLength(s, buf, i);
-        const from = s.pos;
+        const from = readLength(s, buf, i);
         if (from === -1) {
           keepLine(s, buf, i);
           return;
         }
+        const n = s.length;
         if (type === T_BULK || type === T_BULK_ERROR || type === T_VERBATIM) {
           if (n === -1) {
             if (type !== T_BULK) throw protocolError(`a null ${showByte(type)} element`);
@@ -136,12 +136,13 @@ export function parseElements(s: DecoderState, buf: Buffer, start: number): void
         break;
       }
       case T_INTEGER: {
-        value = readInteger(s, buf, i);
-        if (s.pos === -1) {
+        const next = readInteger(s, buf, i);
+        if (next === -1) {
           keepLine(s, buf, i);
           return;
         }
-        i = s.pos;
+        value = s.integer;
+        i = next;
         break;
       }
       case T_ERROR: {
