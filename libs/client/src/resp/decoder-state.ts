@@ -48,9 +48,7 @@ export class DecoderState {
 
   /** After a pending line is completed, where the decoding of the chunk continues. */
   pos = 0;
-  /** The last length line read: -1 for a null. */
-  length = 0;
-  /** The last integer reply read. */
+  /** The value of the last integer or length line read (`readIntegerLine`). */
   integer: number | bigint = 0;
   /** Bumped by `reset()`, so that a reset from inside a handler stops the decoding of the current chunk. */
   generation = 0;

@@ -12,11 +12,7 @@ const NO_ARRAY: unknown[] = [];
 /** Opens an aggregate of `n` > 0 elements; `available` is how many bytes are left in the current buffer. */
 export function openAggregate(s: DecoderState, type: number, n: number, available: number): void {
   if (s.depth >= s.maxNesting) throw tooDeep(s);
-  let frame = s.frames[s.depth];
-  if (frame === undefined) {
-    frame = new Frame();
-    s.frames.push(frame);
-  }
+  const frame = s.frames[s.depth] ?? addFrame(s);
   s.depth++;
   frame.type = type;
   frame.index = 0;
@@ -30,39 +26,45 @@ export function openAggregate(s: DecoderState, type: number, n: number, availabl
   }
 }
 
-/** Adds a value to the innermost aggregate, and delivers every aggregate that this completes. */
+/** A new frame on top of the stack, the first time an aggregate is nested this deep. */
+function addFrame(s: DecoderState): Frame {
+  const frame = new Frame();
+  s.frames.push(frame);
+  return frame;
+}
+
+/** Adds a value to the innermost aggregate, and delivers it if this completes it. */
 export function appendValue(s: DecoderState, value: unknown): void {
-  let v = value;
-  let depth = s.depth;
-  for (;;) {
-    const frame = s.frames[depth - 1]!;
-    const type = frame.type;
-    const isMap = type === 37 /* % map */ || type === 124; /* | attribute */
-    if (!isMap) frame.array[frame.index] = v;
-    else if ((frame.index & 1) === 0) frame.key = v;
-    else frame.map!.set(frame.key, v);
-    if (++frame.index < frame.size) return;
-    s.depth = --depth;
-    if (isMap) {
-      const map = frame.map!;
-      frame.map = null;
-      frame.key = undefined;
-      if (type === 124 /* | */) {
-        // Not a value: the element it describes comes next, in the same place.
-        s.handlers.onAttribute?.(map);
-        return;
-      }
-      v = map;
-    } else {
-      v = frame.array;
-      frame.array = NO_ARRAY;
-    }
-    if (depth === 0) {
-      if (type === 62 /* > */) s.handlers.onPush(v as unknown[]);
-      else s.handlers.onReply(v);
+  const frame = s.frames[s.depth - 1]!;
+  const type = frame.type;
+  if (type !== 37 /* % map */ && type !== 124 /* | attribute */) frame.array[frame.index] = value;
+  else if ((frame.index & 1) === 0) frame.key = value;
+  else frame.map!.set(frame.key, value);
+  // Once per aggregate, out of the per-element path (which V8 inlines into the parse loop).
+  if (++frame.index === frame.size) closeFrame(s, frame);
+}
+
+/** Delivers the innermost aggregate, complete: to its parent (which it may complete in turn) or to the handlers. */
+function closeFrame(s: DecoderState, frame: Frame): void {
+  const type = frame.type;
+  const depth = --s.depth;
+  let value: unknown;
+  if (type === 37 /* % */ || type === 124 /* | */) {
+    value = frame.map;
+    frame.map = null;
+    frame.key = undefined;
+    if (type === 124) {
+      // Not a value: the element it describes comes next, in the same place.
+      s.handlers.onAttribute?.(value as Map<unknown, unknown>);
       return;
     }
+  } else {
+    value = frame.array;
+    frame.array = NO_ARRAY;
   }
+  if (depth > 0) appendValue(s, value);
+  else if (type === 62 /* > */) s.handlers.onPush(value as unknown[]);
+  else s.handlers.onReply(value);
 }
 
 /** Delivers a complete value: to its aggregate, or to the handlers at top level. */

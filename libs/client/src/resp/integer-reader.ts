@@ -2,19 +2,18 @@
  * The decoder's one integer reader: the length line of bulk strings and aggregates (`$3`, `*2`, `%-1`...) and the
  * integer reply (`:42`, `:-7`, `:+1`) are both a type byte, an optional sign, decimal digits and CRLF.
  *
- * `readLength` and `readInteger` share `readIntegerLine`, small enough for V8 to inline it into the parse loop: it
- * reads the usual line, unsigned, short and complete, with no sign test; what is rare (a sign, an incomplete line,
- * a malformed one, a bigint) is read again by `readUnusualLine`.
+ * `readIntegerLine` is small enough for V8 to inline it at each of the parse loop's three call sites: it reads the
+ * usual line, unsigned, short and complete, with no sign test; what is rare (a sign, an incomplete line, a
+ * malformed one, a bigint) is read again by `readUnusualLine`.
  */
 import type { DecoderState } from './decoder-state.js';
 import { MAX_SHORT_LINE, protocolError, showByte } from './resp-syntax.js';
 
-// The hot reader below spells its bytes as literals, so that nothing depends on V8 folding a module's constants
-// into the function it inlines this one into (an imported constant is loaded at every use: bench/README.md, issue 15).
 const CR = 13;
 const LF = 10;
 const PLUS = 43;
 const MINUS = 45;
+const T_INTEGER = 58; // :
 
 /** Beyond this many digits an integer may not be exact as a `number`, so it is parsed as a bigint. */
 const MAX_EXACT_DIGITS = 15;
@@ -22,58 +21,47 @@ const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_SAFE_BIGINT = -MAX_SAFE_BIGINT;
 
 /**
- * Reads the length line of a `$ * % ~ > | ! =` element whose type byte is `buf[start]`: returns the index past
- * its CRLF, with the length (-1 for a null) in `s.length`, or -1 when the line is incomplete. Throws on a
- * malformed length or one above `maxBulkLength`.
+ * Reads the integer or length line whose type byte is `buf[start]` (`:`, or one of `$ * % ~ > | ! =`): returns the
+ * index past its CRLF, with its value in `s.integer`, or -1 when the line is incomplete. A length is -1 for a null;
+ * an integer is a `number`, or a `bigint` beyond the safe range. `max` is `s.maxBulkLength` for a length, above
+ * which it throws (`Number.MAX_SAFE_INTEGER` for an integer). Throws on a malformed line.
+ *
+ * It returns the position rather than leave it in the state, so that the parse loop's next index stays in a
+ * register; and it is one function, not one per kind, so that its three inlined copies fit V8's inlining budget.
  */
-export function readLength(s: DecoderState, buf: Buffer, start: number): number {
-  return readIntegerLine(s, buf, start, true);
-}
-
-/**
- * Reads an integer line (`:`) whose type byte is `buf[start]`: returns the index past its CRLF, with the value in
- * `s.integer` (a `number`, or a `bigint` beyond the safe range), or -1 when the line is incomplete. Throws on a
- * malformed integer.
- */
-export function readInteger(s: DecoderState, buf: Buffer, start: number): number {
-  return readIntegerLine(s, buf, start, false);
-}
-
-// The position is what it returns, not a field of the state: the parse loop's next index then stays in a register
-// (a field read back after the merge with the call to `readUnusualLine` is a load on every element's path).
-function readIntegerLine(s: DecoderState, buf: Buffer, start: number, isLength: boolean): number {
-  // The usual line is unsigned and short: read without a sign test. Anything else (a sign, an incomplete line, a
-  // malformed one, a long one) is read again from its start by `readUnusualLine`, out of the hot path.
+export function readIntegerLine(s: DecoderState, buf: Buffer, start: number, max: number): number {
   const length = buf.length;
   let j = start + 1;
   let n = 0;
+  // Bytes as literals: nothing depends on V8 folding a module's constants into the loop that inlines this one.
   while (j < length) {
-    const c = buf[j]!;
-    if (c < 48 || c > 57) break;
-    n = n * 10 + (c - 48);
+    const digit = buf[j]! - 48;
+    if (digit < 0 || digit > 9) break;
+    n = n * 10 + digit;
     j++;
   }
+  const digits = j - start - 1;
   if (
-    j > start + 1 &&
-    j - start - 1 <= 15 /* MAX_EXACT_DIGITS */ &&
+    digits > 0 &&
+    digits <= 15 /* MAX_EXACT_DIGITS */ &&
+    n <= max &&
     j + 1 < length &&
     buf[j] === 13 /* CR */ &&
-    buf[j + 1] === 10 /* LF */ &&
-    (isLength ? n <= s.maxBulkLength : true)
+    buf[j + 1] === 10 /* LF */
   ) {
-    if (isLength) s.length = n;
-    else s.integer = n;
+    s.integer = n;
     return j + 2;
   }
-  return readUnusualLine(s, buf, start, isLength);
+  return readUnusualLine(s, buf, start);
 }
 
 /**
  * The rest of `readIntegerLine`, for a line that is not a short, unsigned and complete one: reads it from its type
  * byte `buf[start]` again; rejects what is malformed, marks what is incomplete, parses what is signed or long.
  */
-function readUnusualLine(s: DecoderState, buf: Buffer, start: number, isLength: boolean): number {
+function readUnusualLine(s: DecoderState, buf: Buffer, start: number): number {
   const length = buf.length;
+  const isLength = buf[start] !== T_INTEGER;
   let end = start + 1;
   const sign = buf[end];
   const negative = sign === MINUS;
@@ -110,7 +98,7 @@ function readUnusualLine(s: DecoderState, buf: Buffer, start: number, isLength: 
     throw protocolError(isLength ? `missing length in a ${showByte(type)} header` : 'empty integer');
   if (isLength) {
     if (negative && n !== 1) throw protocolError(`negative length in a ${showByte(type)} header`);
-    s.length = negative ? -1 : n;
+    s.integer = negative ? -1 : n;
   } else if (digits <= MAX_EXACT_DIGITS) {
     // `0 - n` rather than `-n`: `:-0` is the integer 0, not the double -0.
     s.integer = negative ? 0 - n : n;

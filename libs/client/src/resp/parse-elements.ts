@@ -7,7 +7,7 @@
  */
 import type { DecoderState } from './decoder-state.js';
 import { appendValue, openAggregate, tooDeep } from './frame-stack.js';
-import { readInteger, readLength } from './integer-reader.js';
+import { readIntegerLine } from './integer-reader.js';
 import { lineEnd } from './line-reader.js';
 import { keepBulk, keepLine } from './partial-element.js';
 import { protocolError, showByte } from './resp-syntax.js';
@@ -73,43 +73,47 @@ export function parseElements(s: DecoderState, buf: Buffer, start: number): void
       }
       case T_BULK:
       case T_BULK_ERROR:
-      case T_VERBATIM:
+      case T_VERBATIM: {
+        const from = readIntegerLine(s, buf, i, s.maxBulkLength);
+        if (from === -1) {
+          keepLine(s, buf, i);
+          return;
+        }
+        const n = s.integer as number;
+        if (n === -1) {
+          if (type !== T_BULK) throw protocolError(`a null ${showByte(type)} element`);
+          value = null;
+          i = from;
+          break;
+        }
+        const end = from + n;
+        if (end + 1 >= length) {
+          keepBulk(s, type, n, buf, from);
+          return;
+        }
+        if (buf[end] !== CR || buf[end + 1] !== LF) {
+          throw protocolError(`missing CRLF after a ${showByte(type)} payload`);
+        }
+        if (type === T_BULK) {
+          value = s.returnBuffers ? copyBytes(buf, from, end) : decodeText(buf, from, end);
+        } else {
+          value = stringValue(type, buf, from, end, false, s.returnBuffers);
+        }
+        i = end + 2;
+        break;
+      }
       case T_ARRAY:
       case T_SET:
       case T_MAP:
       case T_PUSH:
       case T_ATTRIBUTE: {
-        // One length reader for strings and aggregates alike: V8 inlines it once, not once per kind.
-        const from = readLength(s, buf, i);
-        if (from === -1) {
+        const next = readIntegerLine(s, buf, i, s.maxBulkLength);
+        if (next === -1) {
           keepLine(s, buf, i);
           return;
         }
-        const n = s.length;
-        if (type === T_BULK || type === T_BULK_ERROR || type === T_VERBATIM) {
-          if (n === -1) {
-            if (type !== T_BULK) throw protocolError(`a null ${showByte(type)} element`);
-            value = null;
-            i = from;
-            break;
-          }
-          const end = from + n;
-          if (end + 1 >= length) {
-            keepBulk(s, type, n, buf, from);
-            return;
-          }
-          if (buf[end] !== CR || buf[end + 1] !== LF) {
-            throw protocolError(`missing CRLF after a ${showByte(type)} payload`);
-          }
-          if (type === T_BULK) {
-            value = s.returnBuffers ? copyBytes(buf, from, end) : decodeText(buf, from, end);
-          } else {
-            value = stringValue(type, buf, from, end, false, s.returnBuffers);
-          }
-          i = end + 2;
-          break;
-        }
-        i = from;
+        i = next;
+        const n = s.integer as number;
         if (n > 0) {
           openAggregate(s, type, n, length - i);
           continue;
@@ -136,7 +140,7 @@ export function parseElements(s: DecoderState, buf: Buffer, start: number): void
         break;
       }
       case T_INTEGER: {
-        const next = readInteger(s, buf, i);
+        const next = readIntegerLine(s, buf, i, Number.MAX_SAFE_INTEGER);
         if (next === -1) {
           keepLine(s, buf, i);
           return;
