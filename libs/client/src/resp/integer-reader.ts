@@ -2,7 +2,7 @@
  * The decoder's one integer reader: the length line of bulk strings and aggregates (`$3`, `*2`, `%-1`...) and the
  * integer reply (`:42`, `:-7`, `:+1`) are both a type byte, an optional sign, decimal digits and CRLF.
  *
- * `readIntegerLine` is small enough for V8 to inline it at each of the parse loop's three call sites: it reads the
+ * `readIntegerLine` is small enough for V8 to inline it at the parse loop's one call site: it reads the
  * usual line, unsigned, short and complete, with no sign test; what is rare (a sign, an incomplete line, a
  * malformed one, a bigint) is read again by `readUnusualLine`.
  */

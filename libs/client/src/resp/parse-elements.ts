@@ -72,48 +72,55 @@ export function parseElements(s: DecoderState, buf: Buffer, start: number): void
         break;
       }
       case T_BULK:
-      case T_BULK_ERROR:
-      case T_VERBATIM: {
-        const from = readIntegerLine(s, buf, i, s.maxBulkLength);
-        if (from === -1) {
-          keepLine(s, buf, i);
-          return;
-        }
-        const n = s.integer as number;
-        if (n === -1) {
-          if (type !== T_BULK) throw protocolError(`a null ${showByte(type)} element`);
-          value = null;
-          i = from;
-          break;
-        }
-        const end = from + n;
-        if (end + 1 >= length) {
-          keepBulk(s, type, n, buf, from);
-          return;
-        }
-        if (buf[end] !== CR || buf[end + 1] !== LF) {
-          throw protocolError(`missing CRLF after a ${showByte(type)} payload`);
-        }
-        if (type === T_BULK) {
-          value = s.returnBuffers ? copyBytes(buf, from, end) : decodeText(buf, from, end);
-        } else {
-          value = stringValue(type, buf, from, end, false, s.returnBuffers);
-        }
-        i = end + 2;
-        break;
-      }
+      case T_INTEGER:
       case T_ARRAY:
+      case T_BULK_ERROR:
+      case T_VERBATIM:
       case T_SET:
       case T_MAP:
       case T_PUSH:
       case T_ATTRIBUTE: {
-        const next = readIntegerLine(s, buf, i, s.maxBulkLength);
+        // One call site for every integer line: V8 inlines the reader once, whatever else uses its inlining budget.
+        const next = readIntegerLine(
+          s,
+          buf,
+          i,
+          type === T_INTEGER ? Number.MAX_SAFE_INTEGER : s.maxBulkLength,
+        );
         if (next === -1) {
           keepLine(s, buf, i);
           return;
         }
-        i = next;
+        if (type === T_INTEGER) {
+          value = s.integer;
+          i = next;
+          break;
+        }
         const n = s.integer as number;
+        if (type === T_BULK || type === T_BULK_ERROR || type === T_VERBATIM) {
+          if (n === -1) {
+            if (type !== T_BULK) throw protocolError(`a null ${showByte(type)} element`);
+            value = null;
+            i = next;
+            break;
+          }
+          const end = next + n;
+          if (end + 1 >= length) {
+            keepBulk(s, type, n, buf, next);
+            return;
+          }
+          if (buf[end] !== CR || buf[end + 1] !== LF) {
+            throw protocolError(`missing CRLF after a ${showByte(type)} payload`);
+          }
+          if (type === T_BULK) {
+            value = s.returnBuffers ? copyBytes(buf, next, end) : decodeText(buf, next, end);
+          } else {
+            value = stringValue(type, buf, next, end, false, s.returnBuffers);
+          }
+          i = end + 2;
+          break;
+        }
+        i = next;
         if (n > 0) {
           openAggregate(s, type, n, length - i);
           continue;
@@ -137,16 +144,6 @@ export function parseElements(s: DecoderState, buf: Buffer, start: number): void
           continue;
         }
         value = type === T_MAP ? new Map() : [];
-        break;
-      }
-      case T_INTEGER: {
-        const next = readIntegerLine(s, buf, i, Number.MAX_SAFE_INTEGER);
-        if (next === -1) {
-          keepLine(s, buf, i);
-          return;
-        }
-        value = s.integer;
-        i = next;
         break;
       }
       case T_ERROR: {
