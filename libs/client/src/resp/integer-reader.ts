@@ -2,9 +2,8 @@
  * The decoder's one integer reader: the length line of bulk strings and aggregates (`$3`, `*2`, `%-1`...) and the
  * integer reply (`:42`, `:-7`, `:+1`) are both a type byte, an optional sign, decimal digits and CRLF.
  *
- * `readIntegerLine` is small enough for V8 to inline it at the parse loop's one call site: it reads the
- * usual line, unsigned, short and complete, with no sign test; what is rare (a sign, an incomplete line, a
- * malformed one, a bigint) is read again by `readUnusualLine`.
+ * `readIntegerLine` reads the usual line, unsigned, short and complete, with no sign test; what is rare (a sign, an
+ * incomplete line, a malformed one, a bigint) is read again from its start by `readUnusualLine`.
  */
 import type { DecoderState } from './decoder-state.js';
 import { MAX_SHORT_LINE, protocolError, showByte } from './resp-syntax.js';
@@ -26,8 +25,9 @@ const MIN_SAFE_BIGINT = -MAX_SAFE_BIGINT;
  * an integer is a `number`, or a `bigint` beyond the safe range. `max` is `s.maxBulkLength` for a length, above
  * which it throws (`Number.MAX_SAFE_INTEGER` for an integer). Throws on a malformed line.
  *
- * It returns the position rather than leave it in the state, so that the parse loop's next index stays in a
- * register; and it is one function, not one per kind, so that its three inlined copies fit V8's inlining budget.
+ * Written for V8 to inline it into the parse loop, which calls it from one place for every kind (one inlined copy
+ * fits V8's inlining budget whatever else the loop has inlined). It returns the position rather than leave it in the
+ * state, so that the loop's next index stays in a register.
  */
 export function readIntegerLine(s: DecoderState, buf: Buffer, start: number, max: number): number {
   const length = buf.length;
