@@ -36,35 +36,50 @@ function addFrame(s: DecoderState): Frame {
 /** Adds a value to the innermost aggregate, and delivers it if this completes it. */
 export function appendValue(s: DecoderState, value: unknown): void {
   const frame = s.frames[s.depth - 1]!;
+  // Once per aggregate, out of the per-element path (which V8 inlines into the parse loop).
+  if (storeValue(frame, value)) closeFrames(s, frame);
+}
+
+/** Stores a value in an aggregate; true when that completes it. */
+function storeValue(frame: Frame, value: unknown): boolean {
   const type = frame.type;
   if (type !== 37 /* % map */ && type !== 124 /* | attribute */) frame.array[frame.index] = value;
   else if ((frame.index & 1) === 0) frame.key = value;
   else frame.map!.set(frame.key, value);
-  // Once per aggregate, out of the per-element path (which V8 inlines into the parse loop).
-  if (++frame.index === frame.size) closeFrame(s, frame);
+  return ++frame.index === frame.size;
 }
 
-/** Delivers the innermost aggregate, complete: to its parent (which it may complete in turn) or to the handlers. */
-function closeFrame(s: DecoderState, frame: Frame): void {
-  const type = frame.type;
-  const depth = --s.depth;
-  let value: unknown;
-  if (type === 37 /* % */ || type === 124 /* | */) {
-    value = frame.map;
-    frame.map = null;
-    frame.key = undefined;
-    if (type === 124) {
-      // Not a value: the element it describes comes next, in the same place.
-      s.handlers.onAttribute?.(value as Map<unknown, unknown>);
+/**
+ * Delivers the innermost aggregate, complete: to its parent, and the parent too if that completes it, and so on (a
+ * loop, not a recursion, however deep `maxNesting` allows), or to the handlers at top level.
+ */
+function closeFrames(s: DecoderState, complete: Frame): void {
+  let frame = complete;
+  for (;;) {
+    const type = frame.type;
+    const depth = --s.depth;
+    let value: unknown;
+    if (type === 37 /* % */ || type === 124 /* | */) {
+      value = frame.map;
+      frame.map = null;
+      frame.key = undefined;
+      if (type === 124) {
+        // Not a value: the element it describes comes next, in the same place.
+        s.handlers.onAttribute?.(value as Map<unknown, unknown>);
+        return;
+      }
+    } else {
+      value = frame.array;
+      frame.array = NO_ARRAY;
+    }
+    if (depth === 0) {
+      if (type === 62 /* > */) s.handlers.onPush(value as unknown[]);
+      else s.handlers.onReply(value);
       return;
     }
-  } else {
-    value = frame.array;
-    frame.array = NO_ARRAY;
+    frame = s.frames[depth - 1]!;
+    if (!storeValue(frame, value)) return;
   }
-  if (depth > 0) appendValue(s, value);
-  else if (type === 62 /* > */) s.handlers.onPush(value as unknown[]);
-  else s.handlers.onReply(value);
 }
 
 /** Delivers a complete value: to its aggregate, or to the handlers at top level. */
