@@ -36,17 +36,12 @@ function addFrame(s: DecoderState): Frame {
 /** Adds a value to the innermost aggregate, and delivers it if this completes it. */
 export function appendValue(s: DecoderState, value: unknown): void {
   const frame = s.frames[s.depth - 1]!;
-  // Once per aggregate, out of the per-element path (which V8 inlines into the parse loop).
-  if (storeValue(frame, value)) closeFrames(s, frame);
-}
-
-/** Stores a value in an aggregate; true when that completes it. */
-function storeValue(frame: Frame, value: unknown): boolean {
   const type = frame.type;
   if (type !== 37 /* % map */ && type !== 124 /* | attribute */) frame.array[frame.index] = value;
   else if ((frame.index & 1) === 0) frame.key = value;
   else frame.map!.set(frame.key, value);
-  return ++frame.index === frame.size;
+  // Once per aggregate, out of the per-element path (which V8 inlines into the parse loop).
+  if (++frame.index === frame.size) closeFrames(s, frame);
 }
 
 /**
@@ -77,8 +72,13 @@ function closeFrames(s: DecoderState, complete: Frame): void {
       else s.handlers.onReply(value);
       return;
     }
+    // As in appendValue, for the parent; written again so that the per-element path stays one small function.
     frame = s.frames[depth - 1]!;
-    if (!storeValue(frame, value)) return;
+    const parent = frame.type;
+    if (parent !== 37 && parent !== 124) frame.array[frame.index] = value;
+    else if ((frame.index & 1) === 0) frame.key = value;
+    else frame.map!.set(frame.key, value);
+    if (++frame.index !== frame.size) return;
   }
 }
 
