@@ -10,8 +10,9 @@ const settings = chaosSettings();
 
 it('14. client-side cache: no read returns a value older than a write acknowledged 100 ms before it, through failover, resharding, SIGKILL and cut connections', async () => {
   const full = settings.mode === 'full';
+  const readers = full ? 100 : 20;
   const result = await runCacheStaleness({
-    readers: full ? 100 : 20,
+    readers,
     hotKeys: full ? 200 : 50,
     quietMs: full ? 3_000 : 1_000,
     log: full || process.env.CHAOS_VERBOSE === '1' ? (line) => console.log(line) : undefined,
@@ -25,8 +26,13 @@ it('14. client-side cache: no read returns a value older than a write acknowledg
       .join('\n')}\n`,
   );
   expect(result.reads).toBeGreaterThan(0);
-  // The cache really served reads (how many depends on how fast the writer invalidates: 44% to 75% seen).
-  expect(result.hitRatio).toBeGreaterThan(0.2);
+  // The cache really served reads. Its hit ratio depends on how fast the writer invalidates against how fast the
+  // readers read (9% to 40% seen, lowest on a loaded machine); what does not is what an invalidation costs: the
+  // readers of a key miss once each and share one refill (20 misses per invalidation measured with 20 readers, on
+  // every commit from c1addb7 on), plus the entries dropped with a node or a slot.
+  expect(result.hitRatio).toBeGreaterThan(0);
+  const misses = result.reads * (1 - result.hitRatio);
+  expect(misses / Math.max(1, result.invalidations)).toBeLessThan(2 * readers);
   for (const phase of ['steady', 'failover', 'reshard', 'sigkill', 'cut'] as const) {
     const measured = result.phases.find((p) => p.phase === phase);
     expect(measured?.acks, `${phase}: acknowledged writes measured`).toBeGreaterThan(0);

@@ -1,10 +1,11 @@
 // Where cluster subscriptions live while the cluster changes under them: a sharded channel follows MOVED when the
-// client's slot map is stale, a subscription stays on its node while that node still gets its messages (so nothing
-// arrives twice), and a node the view lists without slots keeps the connection that holds subscriptions.
+// client's slot map is stale, and a subscription stays on its node while that node still gets its messages (so
+// nothing arrives twice). A node the view lists without slots: pubsub-slotless-node.test.ts.
 import type { DevCluster, DevClusterNode } from '@keyslot/dev-cluster';
 import { describe, expect, it } from 'vitest';
 import type { ClusterConnection, PubSubMessage } from '../src/index.js';
 import { slotOf, tagOn } from './cluster-helpers.js';
+import { subscribersOn, total } from './support/pubsub-counts.js';
 import { onServer } from './support/server.js';
 import { withCluster } from './support/with-cluster.js';
 
@@ -14,18 +15,6 @@ let conn: ClusterConnection;
 withCluster((started) => ({ cluster, conn } = started), { topologyCheckIntervalMs: 600_000 });
 
 const nodeAt = (address: string): DevClusterNode => cluster.nodes.find((n) => n.address === address)!;
-
-/** Every node's count of subscribers to a sharded channel (SHARDNUMSUB), or to a channel (NUMSUB). */
-async function subscribersOn(channel: string, kind: 'SHARDNUMSUB' | 'NUMSUB'): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const node of cluster.nodes) {
-    const reply = (await cluster.admin(node, 'PUBSUB', kind, channel)) as unknown[];
-    counts.set(node.address, Number(reply[1]));
-  }
-  return counts;
-}
-
-const total = (counts: Map<string, number>) => [...counts.values()].reduce((sum, n) => sum + n, 0);
 
 /** Publishes numbered messages to a stream every few ms until stopped; records what each acknowledgement said. */
 function publishing(publish: (text: string) => Promise<number>) {
@@ -59,51 +48,13 @@ describe(onServer('pub/sub placement'), () => {
 
     const got: PubSubMessage[] = [];
     await conn.ssubscribe(channel, (message) => got.push(message));
-    expect(await subscribersOn(channel, 'SHARDNUMSUB')).toEqual(
+    expect(await subscribersOn(cluster, channel, 'SHARDNUMSUB')).toEqual(
       new Map(cluster.nodes.map((node) => [node.address, node.address === to!.address ? 1 : 0])),
     );
     await cluster.admin(to!, 'SPUBLISH', channel, 'after the move');
     await cluster.waitFor(() => got.length > 0, { timeoutMs: 5000, message: 'the message on the new owner' });
     expect(got[0]).toMatchObject({ kind: 'smessage', message: 'after the move', node: to!.address });
     await conn.sunsubscribe(channel);
-  });
-
-  it('keeps the subscriptions of a node that lost every slot, on the same connection', async () => {
-    await cluster.refresh();
-    const got: PubSubMessage[] = [];
-    await conn.subscribe('placement:kept', (message) => got.push(message));
-    await cluster.admin(cluster.primaries[0]!, 'PUBLISH', 'placement:kept', 'where');
-    await cluster.waitFor(() => got.length > 0, { timeoutMs: 5000, message: 'the first message' });
-    const holder = nodeAt(got[0]!.node);
-    const heir = cluster.primaries.find((p) => p.id !== holder.id)!;
-    const pubsubClients = async () =>
-      [
-        ...String(await cluster.admin(holder, 'CLIENT', 'LIST', 'TYPE', 'pubsub')).matchAll(/\bid=(\d+)/g),
-      ].map((match) => match[1]);
-    const clientsBefore = await pubsubClients();
-    expect(clientsBefore).toHaveLength(1);
-
-    // The holder keeps running, listed without slots: the client stops routing to it.
-    expect(holder.role).toBe('primary');
-    const slots = holder.slots.flatMap(([start, end]) =>
-      Array.from({ length: end - start + 1 }, (_, i) => start + i),
-    );
-    const movedKey = `${tagOn(cluster, holder, 'moved')}:k`;
-    await cluster.moveSlots(slots, heir);
-    // The key's old owner answers MOVED: the client refreshes its map and stops routing to the holder.
-    await conn.get(movedKey);
-    await cluster.waitFor(
-      () => conn.topology().nodes.some((node) => node.address === holder.address && !node.routed),
-      { timeoutMs: 10_000, message: 'the client to route nothing to the holder' },
-    );
-
-    got.length = 0;
-    await cluster.admin(heir, 'PUBLISH', 'placement:kept', 'after');
-    await cluster.waitFor(() => got.length > 0, { timeoutMs: 5000, message: 'a message after the move' });
-    expect(got.map((m) => m.node)).toEqual([holder.address]);
-    expect(await pubsubClients()).toEqual(clientsBefore);
-    expect(total(await subscribersOn('placement:kept', 'NUMSUB'))).toBe(1);
-    await conn.unsubscribe('placement:kept');
   });
 
   it('delivers every message of a channel and a sharded channel once through a graceful failover of their node', async () => {
@@ -152,8 +103,8 @@ describe(onServer('pub/sub placement'), () => {
       const seqs = received(kind);
       expect(seqs.length, `${kind}: received twice`).toBe(new Set(seqs).size);
     }
-    expect(total(await subscribersOn('placement:news', 'NUMSUB'))).toBe(1);
-    expect(total(await subscribersOn(shardChannel, 'SHARDNUMSUB'))).toBe(1);
+    expect(total(await subscribersOn(cluster, 'placement:news', 'NUMSUB'))).toBe(1);
+    expect(total(await subscribersOn(cluster, shardChannel, 'SHARDNUMSUB'))).toBe(1);
     await conn.unsubscribe('placement:news');
     await conn.sunsubscribe(shardChannel);
   });
