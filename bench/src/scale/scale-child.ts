@@ -5,10 +5,10 @@
  * - `refresh-cost`: keyslot, idle, refreshing its topology again and again: CPU and bytes read per refresh.
  */
 import net from 'node:net';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { reportToParent } from '../child-report.js';
 import { type ClusterAddresses, type Driver, loadDriver } from '../clients/driver.js';
 import { EXPERIMENT_NAMES, type ExperimentName, installExperiments, ioSnapshot } from '../experiments.js';
+import { watchGc } from '../gc-pauses.js';
 import { keysForEverySlot, VALUE } from '../keys.js';
 import type { ClientName } from '../names.js';
 import { within } from '../time.js';
@@ -60,20 +60,6 @@ export interface CallersResult extends CallersMeasurement {
   /** GC pauses in the measured window (perf_hooks 'gc' entries): their sum and the longest, in ms. */
   gcPauseMs: number;
   gcMaxPauseMs: number;
-}
-
-/** Records GC pauses while `counting` is on. */
-function watchGc() {
-  const gc = { counting: false, totalMs: 0, maxMs: 0 };
-  const observer = new PerformanceObserver((list) => {
-    if (!gc.counting) return;
-    for (const entry of list.getEntries()) {
-      gc.totalMs += entry.duration;
-      if (entry.duration > gc.maxMs) gc.maxMs = entry.duration;
-    }
-  });
-  observer.observe({ entryTypes: ['gc'] });
-  return { gc, stop: () => observer.disconnect() };
 }
 
 export interface RefreshCostResult {

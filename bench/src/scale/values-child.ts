@@ -7,6 +7,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { reportToParent } from '../child-report.js';
 import type { ClusterAddresses, Driver } from '../clients/driver.js';
+import { watchGc } from '../gc-pauses.js';
 import { Histogram } from '../histogram.js';
 import type { ClientName } from '../names.js';
 import { sleep, within } from '../time.js';
@@ -65,6 +66,13 @@ export interface IsolationResult {
   withLarge: { p50Ms: number; p99Ms: number; opsPerSec: number; largeBytesPerSec: number };
   /** p99 of the client's own event-loop delay (ms), alone and with the large GETs: the client's share of the wait. */
   loopDelayP99Ms: { alone: number; withLarge: number };
+  /** The client process's GC pauses in each window: ms paused per second, and the longest pause (ms). */
+  gcPauses: { alone: GcWindow; withLarge: GcWindow };
+}
+
+export interface GcWindow {
+  msPerSec: number;
+  longestMs: number;
 }
 
 /** Callers sharing counters and a stop flag. */
@@ -160,15 +168,22 @@ async function throughput(driver: Driver, task: ThroughputTask): Promise<Through
 async function smallGetsFor(load: Load, durationMs: number) {
   load.histogram.reset();
   const loop = monitorEventLoopDelay({ resolution: 1 });
+  const { gc, stop: stopGcWatch } = watchGc();
   loop.enable();
   const ops0 = load.ops;
   load.measuring = true;
+  gc.counting = true;
   const t0 = performance.now();
   await sleep(durationMs);
   const elapsedS = (performance.now() - t0) / 1000;
   load.measuring = false;
   loop.disable();
+  // perf_hooks delivers 'gc' entries asynchronously: let the last ones of the window arrive before counting stops.
+  await new Promise((resolve) => setImmediate(resolve));
+  gc.counting = false;
+  stopGcWatch();
   return {
+    gcPauses: { msPerSec: gc.totalMs / elapsedS, longestMs: gc.maxMs },
     loopDelayP99Ms: loop.percentile(99) / 1e6,
     p50Ms: load.histogram.percentile(0.5),
     p99Ms: load.histogram.percentile(0.99),
@@ -201,6 +216,7 @@ async function isolation(driver: Driver, task: IsolationTask): Promise<Isolation
     alone: { p50Ms: alone.p50Ms, p99Ms: alone.p99Ms, opsPerSec: alone.opsPerSec },
     withLarge: { p50Ms: during.p50Ms, p99Ms: during.p99Ms, opsPerSec: during.opsPerSec, largeBytesPerSec },
     loopDelayP99Ms: { alone: alone.loopDelayP99Ms, withLarge: during.loopDelayP99Ms },
+    gcPauses: { alone: alone.gcPauses, withLarge: during.gcPauses },
   };
 }
 

@@ -93,11 +93,12 @@ function isolationTable(figures: ValuesFigures): string {
   const rows = figures.isolation.map((result) => {
     const ratio = result.withLarge.p99Ms / result.alone.p99Ms;
     const loop = result.loopDelayP99Ms;
-    return `| ${CLIENT_LABELS[result.client]} | ${result.alone.p50Ms.toFixed(3)} / ${result.alone.p99Ms.toFixed(3)} | ${result.withLarge.p50Ms.toFixed(3)} / ${result.withLarge.p99Ms.toFixed(3)} | ${ratio.toFixed(2)}× | ${loop.alone.toFixed(2)} / ${loop.withLarge.toFixed(2)} | ${mb(result.withLarge.largeBytesPerSec)} |`;
+    const gc = result.gcPauses;
+    return `| ${CLIENT_LABELS[result.client]} | ${result.alone.p50Ms.toFixed(3)} / ${result.alone.p99Ms.toFixed(3)} | ${result.withLarge.p50Ms.toFixed(3)} / ${result.withLarge.p99Ms.toFixed(3)} | ${ratio.toFixed(2)}× | ${loop.alone.toFixed(2)} / ${loop.withLarge.toFixed(2)} | ${gc.alone.msPerSec.toFixed(1)} / ${gc.withLarge.msPerSec.toFixed(1)} | ${gc.alone.longestMs.toFixed(1)} / ${gc.withLarge.longestMs.toFixed(1)} | ${mb(result.withLarge.largeBytesPerSec)} |`;
   });
   return [
-    '| client | small GETs on A alone: p50 / p99 ms | with 1 MB GETs on B: p50 / p99 ms | p99 with / alone | event-loop delay p99 ms, alone / with | 1 MB GETs on B, MB/s |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    '| client | small GETs on A alone: p50 / p99 ms | with 1 MB GETs on B: p50 / p99 ms | p99 with / alone | event-loop delay p99 ms, alone / with | GC pause ms/s, alone / with | longest GC pause ms, alone / with | 1 MB GETs on B, MB/s |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
 }

@@ -67,7 +67,7 @@ export const valuesSection: ScaleSection = {
     try {
       const allKeys = keysForEverySlot('value:');
       for (let round = 1; round <= options.rounds; round++) {
-        for (const size of VALUE_SIZES) {
+        for (const size of isolationOnly() ? [] : VALUE_SIZES) {
           await flushAll(cluster);
           const redisBenchmark = await runRedisBenchmark(addresses.seeds[0]!, {
             valueBytes: size.bytes,
@@ -169,6 +169,11 @@ async function isolationRuns(
     }
   }
   return results;
+}
+
+/** `BENCH_VALUES_ISOLATION_ONLY=1`: skip the throughput runs (and redis-benchmark), for digging into isolation. */
+function isolationOnly(): boolean {
+  return process.env.BENCH_VALUES_ISOLATION_ONLY === '1';
 }
 
 /** `BENCH_VALUES_CPU_PROF=<dir>`: a CPU profile of each throughput child (SET and GET phases both), for digging. */
