@@ -13,22 +13,9 @@ kinds=("$@")
 [ ${#kinds[@]} -gt 0 ] || kinds=(miss-evict miss-cold hit)
 LOW=${LOW:-200}
 HIGH=${HIGH:-1200}
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-mkdir -p "$out/src/libs/client" "$out/src/bench/src"
-cp -r "$checkout/libs/client/src" "$out/src/libs/client/src"
-cp "$here/bench/src/cache-callgrind.ts" "$out/src/bench/src/"
-"$here/node_modules/.bin/esbuild" --log-level=warning --format=esm --platform=node --target=node20 \
-  --outbase="$out/src" --outdir="$out/js" "$out/src/bench/src/cache-callgrind.ts" \
-  $(find "$out/src/libs/client/src" -name '*.ts')
-echo '{"type":"module"}' >"$out/js/package.json"
-count() { # kind rounds -> total instructions
-  valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-    node --predictable "$out/js/bench/src/cache-callgrind.js" "$1" "$2" "$HIGH" 2>&1 >/dev/null |
-    sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
-}
+source "$here/bench/src/callgrind-slope.sh"
+callgrind_compile "$checkout" cache-callgrind
 for kind in "${kinds[@]}"; do
-  low=$(count "$kind" "$LOW")
-  high=$(count "$kind" "$HIGH")
-  echo "$kind $(awk -v a="$low" -v b="$high" -v n="$(((HIGH - LOW) * 100))" 'BEGIN { printf "%.0f", (b - a) / n }') instructions/read"
+  # The third argument sizes the key space the same for both runs: HIGH rounds' worth.
+  echo "$kind $(callgrind_per_unit "$LOW" "$HIGH" $(((HIGH - LOW) * 100)) 0 "$kind" "$HIGH") instructions/read"
 done

@@ -14,24 +14,8 @@ LOW=${LOW:-20}
 HIGH=${HIGH:-120}
 declare -A per_round=([ok]=20000 [bulk3]=20000 [bulk3-buffer]=20000 [int]=20000 [bulk100]=5000 [mget10]=2000
   [bulk65536]=20 [map3]=2000 [push]=2000)
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-mkdir -p "$out/src"
-mkdir -p "$out/src/libs/client" && cp -r "$checkout/libs/client/src" "$out/src/libs/client/src"
-mkdir -p "$out/src/bench/src"
-cp "$here/bench/src/decoder-callgrind.ts" "$out/src/bench/src/"
-"$here/node_modules/.bin/esbuild" --log-level=warning --format=esm --platform=node --target=node20 \
-  --outbase="$out/src" --outdir="$out/js" "$out/src/bench/src/decoder-callgrind.ts" \
-  $(find "$out/src/libs/client/src" -name '*.ts')
-echo '{"type":"module"}' >"$out/js/package.json"
-count() { # kind rounds -> total instructions
-  valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-    node --predictable "$out/js/bench/src/decoder-callgrind.js" "$1" "$2" 2>&1 >/dev/null |
-    sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
-}
+source "$here/bench/src/callgrind-slope.sh"
+callgrind_compile "$checkout" decoder-callgrind
 for kind in "${kinds[@]}"; do
-  low=$(count "$kind" "$LOW")
-  high=$(count "$kind" "$HIGH")
-  replies=$(((HIGH - LOW) * per_round[$kind]))
-  echo "$kind $(awk -v a="$low" -v b="$high" -v n="$replies" 'BEGIN { printf "%.1f", (b - a) / n }') instructions/reply"
+  echo "$kind $(callgrind_per_unit "$LOW" "$HIGH" $(((HIGH - LOW) * per_round[$kind])) 1 "$kind") instructions/reply"
 done

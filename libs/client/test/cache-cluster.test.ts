@@ -139,6 +139,22 @@ describe('reads through the cache', () => {
     expect(await conn.get('cache:full-2')).toBeNull();
   });
 
+  it('rejects every caller of a shared miss the server answers with an error (WRONGTYPE) and caches nothing', async () => {
+    const conn = await cached();
+    const { key, node } = keyOnFirstPrimary('wrongtype');
+    await cluster.admin(node, 'DEL', key);
+    await cluster.admin(node, 'RPUSH', key, 'a list');
+    const before = await callsOf(cluster, node, 'get');
+    const reads = [conn.get(key), conn.get(key)];
+    for (const read of reads)
+      await expect(read).rejects.toMatchObject({ code: 'ERR_KEYSLOT_REPLY', prefix: 'WRONGTYPE' });
+    expect((await callsOf(cluster, node, 'get')) - before).toBe(1);
+    expect(conn.cache!.stats()).toMatchObject({ misses: 2, entries: 0 });
+    // Nothing was kept for the key: the next read goes to the server.
+    await expect(conn.get(key)).rejects.toMatchObject({ prefix: 'WRONGTYPE' });
+    expect((await callsOf(cluster, node, 'get')) - before).toBe(2);
+  });
+
   it('answers a read whose invalidation arrives while it is on its way, but never caches its reply', async () => {
     const conn = await cached();
     const { key, node } = keyOnFirstPrimary('race');

@@ -82,6 +82,17 @@ it("MGET without keys goes to the server, which refuses it; a NUL-led key is not
   expect(await manager.mget(['\u00001:\u0000'])).toEqual(['two']);
 });
 
+it('an error reply (WRONGTYPE) rejects the read and is not cached: a string written after it is read fresh', async () => {
+  const manager = await cachedManager();
+  await server.admin('DEL', 'standalone:wrongtype');
+  await server.admin('RPUSH', 'standalone:wrongtype', 'a list');
+  await expect(manager.get('standalone:wrongtype')).rejects.toMatchObject({ prefix: 'WRONGTYPE' });
+  expect(manager.cache!.stats().entries).toBe(0);
+  await server.admin('DEL', 'standalone:wrongtype');
+  await server.admin('SET', 'standalone:wrongtype', 'a string');
+  expect(await manager.get('standalone:wrongtype')).toBe('a string');
+});
+
 it('a lost connection drops every entry: a write made while it was down is read fresh', async () => {
   const proxy = await TcpProxy.start(server);
   cleanups.push(() => proxy.close());

@@ -24,7 +24,7 @@ export interface FetchReceiver extends RequestSettler<unknown> {
 
 /** What an entry reports to when its read completes. */
 export interface EntryOwner {
-  /** Caches the reply unless the entry was detached meanwhile (or the reply is an error). */
+  /** Caches the reply unless the entry was detached meanwhile. */
   completed(entry: CacheEntry, reply: unknown, node: string): void;
   /** The read failed: the entry leaves the tables, nothing is cached. */
   abandoned(entry: CacheEntry): void;
@@ -93,7 +93,10 @@ export class CacheEntry implements FetchReceiver {
     }) as Promise<never>;
   }
 
-  /** The read's reply (an error reply included): cached when it may be, then handed to every caller. */
+  /**
+   * The read's reply: cached when it may be, then handed to every caller. Never an error: the request hands an error
+   * reply to `reject`, as any failure.
+   */
   resolve(reply: unknown): void {
     this.owner.completed(this, reply, this.origin?.lastAddress ?? '');
     this.origin = undefined;
@@ -129,10 +132,6 @@ function deliver(
   transform: ((reply: unknown) => unknown) | undefined,
   reply: unknown,
 ): void {
-  if (reply instanceof Error) {
-    reject(reply);
-    return;
-  }
   try {
     const value = copyReply(reply);
     resolve(transform === undefined ? value : transform(value));

@@ -131,8 +131,7 @@ export class ClientCache implements ConnectionCache, EntryOwner {
 
   /** @internal A read's reply is in: cache it unless it turned stale. */
   completed(entry: CacheEntry, reply: unknown, node: string): void {
-    if (reply instanceof Error) this.store.detach(entry);
-    else this.store.complete(entry, reply, node);
+    this.store.complete(entry, reply, node);
   }
 
   /** @internal A read failed: nothing to cache. */

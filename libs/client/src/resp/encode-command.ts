@@ -132,7 +132,12 @@ function encodeWithBytes(name: string, args: readonly RedisArg[]): Buffer | Enco
       piece = arg;
       size = utf8Length(arg);
     } else if (typeof arg === 'number') {
-      piece = formatNumber(name, i, arg);
+      if (!Number.isFinite(arg)) {
+        // The scratch holds the arguments before this one (a Buffer among them): not kept alive past the throw.
+        clearScratch(i);
+        throw invalidArgument(name, i, arg);
+      }
+      piece = finiteNumberText(arg);
       size = piece.length;
     } else if (typeof arg === 'bigint') {
       piece = arg.toString();
@@ -265,6 +270,10 @@ function utf8Length(text: string): number {
 
 function formatNumber(name: string, index: number, value: number): string {
   if (!Number.isFinite(value)) throw invalidArgument(name, index, value);
+  return finiteNumberText(value);
+}
+
+function finiteNumberText(value: number): string {
   // `String(1e21)` is '1e+21', which INCRBY and friends would reject: write large integers out in full.
   if (value >= 1e21 || value <= -1e21) return BigInt(value).toString();
   return String(value);
