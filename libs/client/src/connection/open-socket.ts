@@ -2,9 +2,14 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { ConnectionError, TimeoutError } from '../errors.js';
 import { addressOf, type NodeConnectionSettings } from './connection-options.js';
+import type { SocketReads } from './socket-reads.js';
 
-/** Opens a TCP or TLS socket, failing with a clear error within `connectTimeoutMs`. */
-export function openSocket(settings: NodeConnectionSettings): Promise<Socket> {
+/**
+ * Opens a TCP or TLS socket, failing with a clear error within `connectTimeoutMs`. A TCP socket reads through
+ * `reads` (Node's `onread`); a TLS socket emits 'data' chunks (`tls.connect`'s types and docs do not offer
+ * `onread` in Node 20), and `reads` is left unused.
+ */
+export function openSocket(settings: NodeConnectionSettings, reads: SocketReads): Promise<Socket> {
   const address = addressOf(settings);
   return new Promise((resolve, reject) => {
     const tls = settings.tls;
@@ -18,7 +23,7 @@ export function openSocket(settings: NodeConnectionSettings): Promise<Socket> {
           servername: tls.servername ?? (isIp(settings.host) ? undefined : settings.host),
           rejectUnauthorized: tls.rejectUnauthorized !== false,
         })
-      : netConnect({ host: settings.host, port: settings.port });
+      : netConnect({ host: settings.host, port: settings.port, onread: reads.onread });
     const readyEvent = tls ? 'secureConnect' : 'connect';
     const timer = setTimeout(() => {
       socket.destroy();

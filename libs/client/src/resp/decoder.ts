@@ -22,7 +22,7 @@
  * | push (RESP3)           | `><count>\r\n<elements>`            | at top level, an array given to `onPush`; nested, a plain array |
  *
  * Buffer mode is {@link RespDecoder.returnBuffers}; it is read each time a bulk or verbatim string is produced,
- * so a connection can flip it between replies. Buffers handed out never share memory with the fed chunks.
+ * so a connection can flip it between replies. Buffers handed out never share memory with the fed chunks or the read buffer.
  * `ReplyError`s are created without a stack trace (it would only show the decoder). Streamed RESP3 strings and
  * aggregates (`$?`, `*?`), which Redis does not send, are rejected.
  *
@@ -35,7 +35,7 @@
 import { ConfigError, ProtocolError } from '../errors.js';
 import { DecoderState } from './decoder-state.js';
 import { parseElements } from './parse-elements.js';
-import { finishBulk, takeLine } from './partial-element.js';
+import { fillInPlace, finishBulk, growBulk, takeLine } from './partial-element.js';
 import { protocolError } from './resp-syntax.js';
 
 /** Receives what a {@link RespDecoder} decodes. Handlers are called synchronously from `feed()`. */
@@ -60,6 +60,12 @@ export interface DecoderOptions {
 }
 
 const DEFAULT_MAX_NESTING = 128;
+/**
+ * The fewest missing bytes of a bulk payload for which the socket reads straight into the payload's buffer
+ * (`readTarget`). Below this, the rest is read into the shared buffer with whatever follows it and copied: one
+ * read for both, where reading in place would cost a read of its own, more than copying this many bytes.
+ */
+const IN_PLACE_MIN = 16 * 1024;
 const DEFAULT_MAX_BULK_LENGTH = 512 * 1024 * 1024;
 
 /**
@@ -69,7 +75,13 @@ const DEFAULT_MAX_BULK_LENGTH = 512 * 1024 * 1024;
  * A reply may be split anywhere. Partial state is kept between chunks: nested aggregates live on an explicit
  * stack of frames (`frame-stack.ts`), an incomplete line is kept as the pieces that arrived, and a large bulk
  * string is gathered chunk by chunk and joined once when complete (`partial-element.ts`), so decoding is linear in
- * the input whatever the chunking, and nothing is allocated for bytes that have not arrived.
+ * the input whatever the chunking.
+ *
+ * Two ways in: `feed(chunk)` takes chunks that stay unchanged once fed (a stream's 'data' chunks), and may keep
+ * views of them; `readTarget`/`feedRead` serve a socket that reads into one buffer the connection reuses (Node's
+ * `onread`): what is kept past a call is copied, and an incomplete bulk string gets its own buffer (at its full
+ * length up to 4 MiB, then doubled as bytes arrive), which the socket then fills in place while much of it is
+ * missing.
  *
  * Handlers must not call `feed()` from inside a handler. If a handler throws, the exception propagates out of
  * `feed()`, the rest of that chunk is lost, and the decoder must be `reset()` like after a protocol error.
@@ -115,6 +127,48 @@ export class RespDecoder {
    * complete value. Throws a `ProtocolError` on invalid input; the decoder is then unusable until `reset()`.
    */
   feed(chunk: Buffer): void {
+    this.state.transient = false;
+    this.decode(chunk);
+  }
+
+  /**
+   * The buffer the next socket read should land in (Node's `onread.buffer`): `shared`, the connection's reused
+   * read buffer; or, while 16 KiB or more of a bulk payload are missing, the unfilled rest of that payload's own
+   * buffer, never more than the bytes still missing, so that the kernel writes the value in place and the next
+   * reply is read into `shared` again.
+   */
+  readTarget(shared: Buffer): Buffer {
+    const s = this.state;
+    const dest = s.bulkDest;
+    const filled = s.bulkBytes;
+    if (dest === null || s.bulkLength + 2 - filled < IN_PLACE_MIN || s.failed) return shared;
+    s.bulkTarget = (filled < dest.length ? dest : growBulk(s, filled + 1)).subarray(filled);
+    return s.bulkTarget;
+  }
+
+  /**
+   * Decodes the `nread` bytes a socket read put at the start of `target`, the buffer {@link readTarget} returned.
+   * `target` may be reused and overwritten as soon as this returns: nothing kept or handed out is a view of it.
+   * Throws like {@link feed}.
+   */
+  feedRead(target: Buffer, nread: number): void {
+    const s = this.state;
+    if (target === s.bulkTarget && !s.failed) {
+      try {
+        fillInPlace(s, nread);
+      } catch (error) {
+        s.failed = true;
+        throw error;
+      }
+      return;
+    }
+    s.bulkTarget = null;
+    s.transient = true;
+    this.decode(nread === target.length ? target : target.subarray(0, nread));
+  }
+
+  /** What `feed` and `feedRead` share: decodes `chunk` after what was kept from earlier ones. */
+  private decode(chunk: Buffer): void {
     const s = this.state;
     if (s.failed) {
       throw new ProtocolError('The RESP decoder failed earlier; reset() it before feeding more data.');
