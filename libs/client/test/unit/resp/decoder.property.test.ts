@@ -6,7 +6,6 @@ import { chunking, chunksOf, replies, reply, scale } from '../../support/resp-ar
 import {
   type DecoderEvent,
   expectedEvents,
-  type RespReply,
   writeReplies,
   writeReply,
 } from '../../support/write-reply.js';
