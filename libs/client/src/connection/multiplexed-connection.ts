@@ -92,7 +92,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
   ): Promise<MultiplexedConnection> {
     const reads = new SocketReads();
     const socket = await openSocket(settings, reads);
-    const connection = new MultiplexedConnection(socket, settings, config, settings.tls ? null : reads);
+    const connection = new MultiplexedConnection(socket, settings, config, reads);
     try {
       await handshake(connection, settings);
     } catch (error) {
@@ -117,7 +117,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
     private readonly socket: Socket,
     private readonly settings: NodeConnectionSettings,
     private readonly config: ConnectionBehaviour,
-    reads: SocketReads | null,
+    reads: SocketReads,
   ) {
     super();
     this.address = addressOf(settings);
@@ -136,12 +136,8 @@ export class MultiplexedConnection extends RedisCommands<string> {
           },
         )
       : null;
-    if (reads === null) {
-      socket.on('data', (chunk: Buffer) => this.onRead(chunk, -1));
-    } else {
-      for (const chunk of reads.attach(this.decoder, (target, nread) => this.onRead(target, nread))) {
-        this.onRead(chunk, -1);
-      }
+    for (const chunk of reads.attach(this.decoder, (target, nread) => this.onRead(target, nread))) {
+      this.onRead(chunk, -1);
     }
     socket.on('error', (error) =>
       this.fail(
@@ -156,8 +152,8 @@ export class MultiplexedConnection extends RedisCommands<string> {
   }
 
   /**
-   * Decodes what the socket read: a 'data' chunk (`nread` -1), or `nread` bytes at the start of `target`, a
-   * buffer reused for later reads (`SocketReads`).
+   * Decodes what the socket read: `nread` bytes at the start of `target`, a buffer reused for later reads
+   * (`SocketReads`); or, with `nread` -1, a chunk of its own (a read that came before the connection existed).
    */
   private onRead(target: Buffer, nread: number): void {
     this.watchdog?.resetSilence();

@@ -1,5 +1,5 @@
 /**
- * Reads of a plain TCP socket into memory the connection owns, through Node's `onread` option: every read lands in
+ * Reads of a socket (TCP, or TLS: decrypted bytes) into memory the connection owns, through Node's `onread` option: every read lands in
  * one reused buffer, or straight into the buffer of a large bulk string still incomplete (the decoder's
  * `readTarget`), and is decoded from there. This skips what the 'data' path costs per read: a new 64 KiB
  * ArrayBuffer and Buffer, and the Readable stream's push and emit. 'end', 'close' and 'error' are emitted as usual.

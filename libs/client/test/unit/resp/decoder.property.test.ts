@@ -3,12 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../../src/errors.js';
 import { type DecoderOptions, RespDecoder } from '../../../src/resp/decoder.js';
 import { chunking, chunksOf, replies, reply, scale } from '../../support/resp-arbitraries.js';
-import {
-  type DecoderEvent,
-  expectedEvents,
-  writeReplies,
-  writeReply,
-} from '../../support/write-reply.js';
+import { type DecoderEvent, expectedEvents, writeReplies, writeReply } from '../../support/write-reply.js';
 
 interface Outcome {
   events: DecoderEvent[];
