@@ -11,7 +11,7 @@ for variant in "64k=64 * 1024" "never=Number.POSITIVE_INFINITY"; do
   label=${variant%%=*}
   cp -r "$here/libs/client/src" "$out/$label"
   sed -i "s/^const IN_PLACE_MIN = .*;/const IN_PLACE_MIN = ${variant#*=};/" "$out/$label/resp/decoder.ts"
-  grep -q "IN_PLACE_MIN = ${variant#*=};" "$out/$label/resp/decoder.ts"
+  grep -qF "IN_PLACE_MIN = ${variant#*=};" "$out/$label/resp/decoder.ts"
   args+=("$label=$out/$label")
 done
 [ $# -gt 0 ] && args+=("base=$(cd "$1" && pwd)/libs/client/src")
