@@ -19,10 +19,10 @@ function patterned(length: number, seed: number): Buffer {
   return out;
 }
 
-/** Bulk payloads from 16 KiB (read in place from then on) to 80 KiB, as bulk, verbatim and bulk error. */
+/** Bulk payloads from 16 KiB (read in place from then on) to 40 KiB, as bulk, verbatim and bulk error. */
 const large: fc.Arbitrary<RespReply> = fc
   .tuple(
-    fc.integer({ min: 16 * 1024 - 8, max: 80 * 1024 }),
+    fc.integer({ min: 16 * 1024 - 8, max: 40 * 1024 }),
     fc.nat(255),
     fc.constantFrom('bulk', 'verbatim', 'error'),
   )
@@ -119,7 +119,7 @@ describe('RespDecoder reading into a reused buffer (feedRead)', { timeout: 120_0
           expect(readThrough(input, sizes, sharedSize, returnBuffers)).toEqual(expected);
         },
       ),
-      { numRuns: 300 * scale },
+      { numRuns: 100 * scale },
     );
   });
 
