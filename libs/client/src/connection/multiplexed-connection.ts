@@ -136,7 +136,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
           },
         )
       : null;
-    for (const chunk of reads.attach(this.decoder, (target, nread) => this.onRead(target, nread))) {
+    for (const chunk of reads.attach((target, nread) => this.onRead(target, nread))) {
       this.onRead(chunk, -1);
     }
     socket.on('error', (error) =>

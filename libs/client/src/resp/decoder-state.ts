@@ -47,8 +47,6 @@ export class DecoderState {
   /** ...or copied into the payload's own buffer, `bulkLength + 2` bytes (owned reads: `feedRead`). */
   bulkDest: Buffer | null = null;
   bulkBytes = 0;
-  /** The unfilled rest of `bulkDest` last handed out by `readTarget`, for the socket to read into in place. */
-  bulkTarget: Buffer | null = null;
 
   /**
    * True while decoding bytes of a reused read buffer (`feedRead`): anything kept past the call (a line's pieces,
@@ -81,7 +79,6 @@ export class DecoderState {
     this.bulkChunks = [];
     this.bulkDest = null;
     this.bulkBytes = 0;
-    this.bulkTarget = null;
     this.transient = false;
     this.failed = false;
     this.generation++;

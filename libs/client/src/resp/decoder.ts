@@ -35,7 +35,7 @@
 import { ConfigError, ProtocolError } from '../errors.js';
 import { DecoderState } from './decoder-state.js';
 import { parseElements } from './parse-elements.js';
-import { fillInPlace, finishBulk, growBulk, takeLine } from './partial-element.js';
+import { finishBulk, takeLine } from './partial-element.js';
 import { protocolError } from './resp-syntax.js';
 
 /** Receives what a {@link RespDecoder} decodes. Handlers are called synchronously from `feed()`. */
@@ -60,12 +60,6 @@ export interface DecoderOptions {
 }
 
 const DEFAULT_MAX_NESTING = 128;
-/**
- * The fewest missing bytes of a bulk payload for which the socket reads straight into the payload's buffer
- * (`readTarget`). Below this, the rest is read into the shared buffer with whatever follows it and copied: one
- * read for both, where reading in place would cost a read of its own, more than copying this many bytes.
- */
-const IN_PLACE_MIN = 16 * 1024;
 const DEFAULT_MAX_BULK_LENGTH = 512 * 1024 * 1024;
 
 /**
@@ -78,10 +72,9 @@ const DEFAULT_MAX_BULK_LENGTH = 512 * 1024 * 1024;
  * the input whatever the chunking.
  *
  * Two ways in: `feed(chunk)` takes chunks that stay unchanged once fed (a stream's 'data' chunks), and may keep
- * views of them; `readTarget`/`feedRead` serve a socket that reads into one buffer the connection reuses (Node's
- * `onread`): what is kept past a call is copied, and an incomplete bulk string gets its own buffer (at its full
- * length up to 4 MiB, then doubled as bytes arrive), which the socket then fills in place while much of it is
- * missing.
+ * views of them; `feedRead` serves a socket that reads into one buffer the connection reuses (Node's `onread`):
+ * what is kept past a call is copied, an incomplete bulk string into its own buffer (at its full length up to
+ * 4 MiB, then doubled as bytes arrive).
  *
  * Handlers must not call `feed()` from inside a handler. If a handler throws, the exception propagates out of
  * `feed()`, the rest of that chunk is lost, and the decoder must be `reset()` like after a protocol error.
@@ -132,38 +125,11 @@ export class RespDecoder {
   }
 
   /**
-   * The buffer the next socket read should land in (Node's `onread.buffer`): `shared`, the connection's reused
-   * read buffer; or, while 16 KiB or more of a bulk payload are missing, the unfilled rest of that payload's own
-   * buffer, never more than the bytes still missing, so that the kernel writes the value in place and the next
-   * reply is read into `shared` again.
-   */
-  readTarget(shared: Buffer): Buffer {
-    const s = this.state;
-    const dest = s.bulkDest;
-    const filled = s.bulkBytes;
-    if (dest === null || s.bulkLength + 2 - filled < IN_PLACE_MIN || s.failed) return shared;
-    s.bulkTarget = (filled < dest.length ? dest : growBulk(s, filled + 1)).subarray(filled);
-    return s.bulkTarget;
-  }
-
-  /**
-   * Decodes the `nread` bytes a socket read put at the start of `target`, the buffer {@link readTarget} returned.
-   * `target` may be reused and overwritten as soon as this returns: nothing kept or handed out is a view of it.
-   * Throws like {@link feed}.
+   * Decodes the `nread` bytes a socket read put at the start of `target`, a buffer that may be reused and
+   * overwritten as soon as this returns: nothing kept or handed out is a view of it. Throws like {@link feed}.
    */
   feedRead(target: Buffer, nread: number): void {
-    const s = this.state;
-    if (target === s.bulkTarget && !s.failed) {
-      try {
-        fillInPlace(s, nread);
-      } catch (error) {
-        s.failed = true;
-        throw error;
-      }
-      return;
-    }
-    s.bulkTarget = null;
-    s.transient = true;
+    this.state.transient = true;
     this.decode(nread === target.length ? target : target.subarray(0, nread));
   }
 

@@ -3,7 +3,7 @@
  * once when its LF comes), or the payload of a bulk, bulk error or verbatim string. Fed chunks (`feed`) are kept
  * as they are, gathered chunk by chunk and joined once when complete; bytes of a reused read buffer (`feedRead`)
  * are copied: a line's pieces one by one, a payload into its own buffer (allocated once at its full length up to
- * 4 MiB), that the socket may then fill in place (`readTarget`). Decoding stays linear in the input however it is chunked.
+ * 4 MiB). Decoding stays linear in the input however it is chunked.
  */
 import type { DecoderState } from './decoder-state.js';
 import { emitValue } from './frame-stack.js';
@@ -80,7 +80,7 @@ export function keepBulk(s: DecoderState, type: number, length: number, buf: Buf
   s.bulkType = type;
   s.bulkLength = length;
   if (s.transient) {
-    // The payload's own buffer: what arrived is copied now, the rest is copied or read straight into it.
+    // The payload's own buffer: what arrived is copied now, the rest as it arrives.
     s.bulkDest = EMPTY;
     s.bulkBytes = 0;
     copyIntoBulk(s, buf, start, buf.length);
@@ -105,7 +105,7 @@ export function finishBulk(s: DecoderState, chunk: Buffer, offset: number): numb
       return -1;
     }
     copyIntoBulk(s, chunk, offset, offset + need);
-    completeInPlace(s, s.bulkDest);
+    completeOwnBuffer(s, s.bulkDest);
     return offset + need;
   }
   const chunks = s.bulkChunks;
@@ -158,7 +158,7 @@ function copyIntoBulk(s: DecoderState, src: Buffer, from: number, to: number): v
  * A larger buffer for the payload, holding what arrived: room for `atLeast` bytes, for twice what arrived, or for
  * `BULK_HEAD_START` bytes, never more than the payload and its CRLF.
  */
-export function growBulk(s: DecoderState, atLeast: number): Buffer {
+function growBulk(s: DecoderState, atLeast: number): Buffer {
   const filled = s.bulkBytes;
   const size = Math.min(s.bulkLength + 2, Math.max(atLeast, 2 * filled, BULK_HEAD_START));
   const grown = Buffer.allocUnsafe(size);
@@ -167,18 +167,8 @@ export function growBulk(s: DecoderState, atLeast: number): Buffer {
   return grown;
 }
 
-/**
- * Counts `nread` bytes that the socket read straight into the unfilled rest of the payload's buffer (the target
- * `readTarget` gave), and delivers the payload when that completes it.
- */
-export function fillInPlace(s: DecoderState, nread: number): void {
-  s.bulkTarget = null;
-  s.bulkBytes += nread;
-  if (s.bulkBytes === s.bulkLength + 2) completeInPlace(s, s.bulkDest!);
-}
-
 /** Delivers the payload gathered in its own buffer `dest`, complete: a view of it, or its text decoded once. */
-function completeInPlace(s: DecoderState, dest: Buffer): void {
+function completeOwnBuffer(s: DecoderState, dest: Buffer): void {
   const length = s.bulkLength;
   const type = s.bulkType;
   s.bulkType = 0;
