@@ -17,6 +17,7 @@ import { PromiseRequest } from './promise-request.js';
 import { ReplyWatchdog } from './reply-watchdog.js';
 import type { Request } from './request.js';
 import type { ServerInfo } from './server-info.js';
+import { SocketReads } from './socket-reads.js';
 
 /** Per-connection behaviour chosen by whoever owns the connection. */
 export interface ConnectionBehaviour {
@@ -89,8 +90,9 @@ export class MultiplexedConnection extends RedisCommands<string> {
     settings: NodeConnectionSettings,
     config: ConnectionBehaviour,
   ): Promise<MultiplexedConnection> {
-    const socket = await openSocket(settings);
-    const connection = new MultiplexedConnection(socket, settings, config);
+    const reads = new SocketReads();
+    const socket = await openSocket(settings, reads);
+    const connection = new MultiplexedConnection(socket, settings, config, reads);
     try {
       await handshake(connection, settings);
     } catch (error) {
@@ -115,6 +117,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
     private readonly socket: Socket,
     private readonly settings: NodeConnectionSettings,
     private readonly config: ConnectionBehaviour,
+    reads: SocketReads,
   ) {
     super();
     this.address = addressOf(settings);
@@ -133,22 +136,9 @@ export class MultiplexedConnection extends RedisCommands<string> {
           },
         )
       : null;
-    socket.on('data', (chunk: Buffer) => {
-      this.watchdog?.resetSilence();
-      try {
-        this.decoder.feed(chunk);
-      } catch (error) {
-        const protocolError =
-          error instanceof ProtocolError
-            ? error
-            : new ProtocolError(`bad reply from ${this.address}`, { cause: error });
-        this.fail(
-          new ConnectionError(`${protocolError.message} (from ${this.address})`, this.address, {
-            cause: protocolError,
-          }),
-        );
-      }
-    });
+    for (const chunk of reads.attach((target, nread) => this.onRead(target, nread))) {
+      this.onRead(chunk, -1);
+    }
     socket.on('error', (error) =>
       this.fail(
         new ConnectionError(`connection to ${this.address} failed: ${error.message}`, this.address, {
@@ -159,6 +149,28 @@ export class MultiplexedConnection extends RedisCommands<string> {
     socket.on('close', () =>
       this.fail(new ConnectionError(`connection to ${this.address} was closed`, this.address)),
     );
+  }
+
+  /**
+   * Decodes what the socket read: `nread` bytes at the start of `target`, a buffer reused for later reads
+   * (`SocketReads`); or, with `nread` -1, a chunk of its own (a read that came before the connection existed).
+   */
+  private onRead(target: Buffer, nread: number): void {
+    this.watchdog?.resetSilence();
+    try {
+      if (nread < 0) this.decoder.feed(target);
+      else this.decoder.feedRead(target, nread);
+    } catch (error) {
+      const protocolError =
+        error instanceof ProtocolError
+          ? error
+          : new ProtocolError(`bad reply from ${this.address}`, { cause: error });
+      this.fail(
+        new ConnectionError(`${protocolError.message} (from ${this.address})`, this.address, {
+          cause: protocolError,
+        }),
+      );
+    }
   }
 
   /** True until the socket is lost or the connection closed. */

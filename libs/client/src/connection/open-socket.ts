@@ -1,10 +1,14 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
 import { ConnectionError, TimeoutError } from '../errors.js';
 import { addressOf, type NodeConnectionSettings } from './connection-options.js';
+import type { SocketReads } from './socket-reads.js';
 
-/** Opens a TCP or TLS socket, failing with a clear error within `connectTimeoutMs`. */
-export function openSocket(settings: NodeConnectionSettings): Promise<Socket> {
+/**
+ * Opens a TCP or TLS socket, failing with a clear error within `connectTimeoutMs`. Either reads through `reads`
+ * (Node's `onread`: `tls.connect` hands it to its socket too, in Node 20, though its types do not declare it).
+ */
+export function openSocket(settings: NodeConnectionSettings, reads: SocketReads): Promise<Socket> {
   const address = addressOf(settings);
   return new Promise((resolve, reject) => {
     const tls = settings.tls;
@@ -17,8 +21,9 @@ export function openSocket(settings: NodeConnectionSettings): Promise<Socket> {
           key: tls.key,
           servername: tls.servername ?? (isIp(settings.host) ? undefined : settings.host),
           rejectUnauthorized: tls.rejectUnauthorized !== false,
-        })
-      : netConnect({ host: settings.host, port: settings.port });
+          onread: reads.onread,
+        } as ConnectionOptions)
+      : netConnect({ host: settings.host, port: settings.port, onread: reads.onread });
     const readyEvent = tls ? 'secureConnect' : 'connect';
     const timer = setTimeout(() => {
       socket.destroy();

@@ -22,7 +22,7 @@
  * | push (RESP3)           | `><count>\r\n<elements>`            | at top level, an array given to `onPush`; nested, a plain array |
  *
  * Buffer mode is {@link RespDecoder.returnBuffers}; it is read each time a bulk or verbatim string is produced,
- * so a connection can flip it between replies. Buffers handed out never share memory with the fed chunks.
+ * so a connection can flip it between replies. Buffers handed out never share memory with the fed chunks or the read buffer.
  * `ReplyError`s are created without a stack trace (it would only show the decoder). Streamed RESP3 strings and
  * aggregates (`$?`, `*?`), which Redis does not send, are rejected.
  *
@@ -69,7 +69,12 @@ const DEFAULT_MAX_BULK_LENGTH = 512 * 1024 * 1024;
  * A reply may be split anywhere. Partial state is kept between chunks: nested aggregates live on an explicit
  * stack of frames (`frame-stack.ts`), an incomplete line is kept as the pieces that arrived, and a large bulk
  * string is gathered chunk by chunk and joined once when complete (`partial-element.ts`), so decoding is linear in
- * the input whatever the chunking, and nothing is allocated for bytes that have not arrived.
+ * the input whatever the chunking.
+ *
+ * Two ways in: `feed(chunk)` takes chunks that stay unchanged once fed (a stream's 'data' chunks), and may keep
+ * views of them; `feedRead` serves a socket that reads into one buffer the connection reuses (Node's `onread`):
+ * what is kept past a call is copied, an incomplete bulk string into its own buffer (at its full length up to
+ * 4 MiB, then doubled as bytes arrive).
  *
  * Handlers must not call `feed()` from inside a handler. If a handler throws, the exception propagates out of
  * `feed()`, the rest of that chunk is lost, and the decoder must be `reset()` like after a protocol error.
@@ -115,6 +120,21 @@ export class RespDecoder {
    * complete value. Throws a `ProtocolError` on invalid input; the decoder is then unusable until `reset()`.
    */
   feed(chunk: Buffer): void {
+    this.state.transient = false;
+    this.decode(chunk);
+  }
+
+  /**
+   * Decodes the `nread` bytes a socket read put at the start of `target`, a buffer that may be reused and
+   * overwritten as soon as this returns: nothing kept or handed out is a view of it. Throws like {@link feed}.
+   */
+  feedRead(target: Buffer, nread: number): void {
+    this.state.transient = true;
+    this.decode(nread === target.length ? target : target.subarray(0, nread));
+  }
+
+  /** What `feed` and `feedRead` share: decodes `chunk` after what was kept from earlier ones. */
+  private decode(chunk: Buffer): void {
     const s = this.state;
     if (s.failed) {
       throw new ProtocolError('The RESP decoder failed earlier; reset() it before feeding more data.');

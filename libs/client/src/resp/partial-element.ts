@@ -1,14 +1,15 @@
 /**
  * An element cut by the end of a chunk: its first line when incomplete (kept as the pieces that arrived, joined
- * once when its LF comes), or the payload of a bulk, bulk error or verbatim string (gathered chunk by chunk and
- * joined once when complete). Decoding stays linear in the input however it is chunked, and nothing is allocated
- * for bytes that have not arrived.
+ * once when its LF comes), or the payload of a bulk, bulk error or verbatim string. Fed chunks (`feed`) are kept
+ * as they are, gathered chunk by chunk and joined once when complete; bytes of a reused read buffer (`feedRead`)
+ * are copied: a line's pieces one by one, a payload into its own buffer (allocated once at its full length up to
+ * 4 MiB). Decoding stays linear in the input however it is chunked.
  */
 import type { DecoderState } from './decoder-state.js';
 import { emitValue } from './frame-stack.js';
 import { findLineFeed } from './line-reader.js';
 import { MAX_SHORT_LINE, protocolError, showByte } from './resp-syntax.js';
-import { decodeTextPieces, stringValue } from './scalar-readers.js';
+import { copyBytes, decodeTextPieces, stringValue } from './scalar-readers.js';
 
 const CR = 13;
 const LF = 10;
@@ -17,6 +18,13 @@ const T_SIMPLE = 43; // +
 const T_ERROR = 45; // -
 const T_DOUBLE = 44; // ,
 const T_BIG_NUMBER = 40; // (
+
+/**
+ * A payload's own buffer is allocated at its full length up to this size; above, it starts at this size and
+ * doubles as the bytes arrive: memory follows what arrived (at most twice that), not a length a server declared.
+ */
+const BULK_HEAD_START = 4 * 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 /** True for types whose line is a length, an integer, a boolean or a null: short by definition. */
 function isShortLine(type: number): boolean {
@@ -38,7 +46,7 @@ function checkLineLength(s: DecoderState, type: number, bytes: number): void {
 export function keepLine(s: DecoderState, buf: Buffer, start: number): void {
   const bytes = buf.length - start;
   checkLineLength(s, buf[start]!, bytes);
-  s.pending = [buf.subarray(start)];
+  s.pending = [s.transient ? copyBytes(buf, start, buf.length) : buf.subarray(start)];
   s.pendingBytes = bytes;
 }
 
@@ -52,12 +60,13 @@ export function takeLine(s: DecoderState, chunk: Buffer): Buffer | null {
   const lf = findLineFeed(chunk, 0);
   if (lf === -1) {
     checkLineLength(s, type, s.pendingBytes + chunk.length);
-    pending.push(chunk);
+    pending.push(s.transient ? copyBytes(chunk, 0, chunk.length) : chunk);
     s.pendingBytes += chunk.length;
     return null;
   }
   const lineBytes = s.pendingBytes + lf + 1;
   checkLineLength(s, type, lineBytes);
+  // Joined below, before the call returns: a view is enough even of a reused buffer.
   pending.push(chunk.subarray(0, lf + 1));
   s.pending = null;
   s.pendingBytes = 0;
@@ -70,6 +79,13 @@ export function takeLine(s: DecoderState, chunk: Buffer): Buffer | null {
 export function keepBulk(s: DecoderState, type: number, length: number, buf: Buffer, start: number): void {
   s.bulkType = type;
   s.bulkLength = length;
+  if (s.transient) {
+    // The payload's own buffer: what arrived is copied now, the rest as it arrives.
+    s.bulkDest = EMPTY;
+    s.bulkBytes = 0;
+    copyIntoBulk(s, buf, start, buf.length);
+    return;
+  }
   if (start < buf.length) {
     s.bulkChunks.push(buf.subarray(start));
     s.bulkBytes = buf.length - start;
@@ -83,10 +99,20 @@ export function keepBulk(s: DecoderState, type: number, length: number, buf: Buf
 export function finishBulk(s: DecoderState, chunk: Buffer, offset: number): number {
   const need = s.bulkLength + 2 - s.bulkBytes;
   const available = chunk.length - offset;
+  if (s.bulkDest !== null) {
+    if (available < need) {
+      copyIntoBulk(s, chunk, offset, chunk.length);
+      return -1;
+    }
+    copyIntoBulk(s, chunk, offset, offset + need);
+    completeOwnBuffer(s, s.bulkDest);
+    return offset + need;
+  }
   const chunks = s.bulkChunks;
   if (available < need) {
     if (available > 0) {
-      chunks.push(offset === 0 ? chunk : chunk.subarray(offset));
+      if (s.transient) chunks.push(copyBytes(chunk, offset, chunk.length));
+      else chunks.push(offset === 0 ? chunk : chunk.subarray(offset));
       s.bulkBytes += available;
     }
     return -1;
@@ -117,4 +143,40 @@ export function finishBulk(s: DecoderState, chunk: Buffer, offset: number): numb
   }
   emitValue(s, stringValue(type, whole, 0, length, owned, s.returnBuffers));
   return offset + need;
+}
+
+/** Copies `src[from, to)` to the end of what arrived of the payload, in its own buffer, enlarged if needed. */
+function copyIntoBulk(s: DecoderState, src: Buffer, from: number, to: number): void {
+  const filled = s.bulkBytes;
+  const end = filled + to - from;
+  const dest = end > s.bulkDest!.length ? growBulk(s, end) : s.bulkDest!;
+  if (to > from) src.copy(dest, filled, from, to);
+  s.bulkBytes = end;
+}
+
+/**
+ * A larger buffer for the payload, holding what arrived: room for `atLeast` bytes, for twice what arrived, or for
+ * `BULK_HEAD_START` bytes, never more than the payload and its CRLF.
+ */
+function growBulk(s: DecoderState, atLeast: number): Buffer {
+  const filled = s.bulkBytes;
+  const size = Math.min(s.bulkLength + 2, Math.max(atLeast, 2 * filled, BULK_HEAD_START));
+  const grown = Buffer.allocUnsafe(size);
+  if (filled > 0) s.bulkDest!.copy(grown, 0, 0, filled);
+  s.bulkDest = grown;
+  return grown;
+}
+
+/** Delivers the payload gathered in its own buffer `dest`, complete: a view of it, or its text decoded once. */
+function completeOwnBuffer(s: DecoderState, dest: Buffer): void {
+  const length = s.bulkLength;
+  const type = s.bulkType;
+  s.bulkType = 0;
+  s.bulkLength = 0;
+  s.bulkDest = null;
+  s.bulkBytes = 0;
+  if (dest[length] !== CR || dest[length + 1] !== LF) {
+    throw protocolError(`missing CRLF after a ${showByte(type)} payload`);
+  }
+  emitValue(s, stringValue(type, dest, 0, length, true, s.returnBuffers));
 }
