@@ -136,8 +136,9 @@ export class MultiplexedConnection extends RedisCommands<string> {
           },
         )
       : null;
+    // Reads that came before the connection existed are copies of their own: decoded the same way.
     for (const chunk of reads.attach((target, nread) => this.onRead(target, nread))) {
-      this.onRead(chunk, -1);
+      this.onRead(chunk, chunk.length);
     }
     socket.on('error', (error) =>
       this.fail(
@@ -151,15 +152,11 @@ export class MultiplexedConnection extends RedisCommands<string> {
     );
   }
 
-  /**
-   * Decodes what the socket read: `nread` bytes at the start of `target`, a buffer reused for later reads
-   * (`SocketReads`); or, with `nread` -1, a chunk of its own (a read that came before the connection existed).
-   */
+  /** Decodes what the socket read: `nread` bytes at the start of `target`, a buffer reused for later reads. */
   private onRead(target: Buffer, nread: number): void {
     this.watchdog?.resetSilence();
     try {
-      if (nread < 0) this.decoder.feed(target);
-      else this.decoder.feedRead(target, nread);
+      this.decoder.feedRead(target, nread);
     } catch (error) {
       const protocolError =
         error instanceof ProtocolError

@@ -44,7 +44,7 @@ export class DecoderState {
   bulkLength = 0;
   /** What arrived of the payload (and its CRLF) so far, as the chunks' pieces (`feed`)... */
   bulkChunks: Buffer[] = [];
-  /** ...or copied into the payload's own buffer, `bulkLength + 2` bytes (owned reads: `feedRead`). */
+  /** ...or copied into the payload's own buffer (owned reads: `feedRead`), grown as bytes arrive beyond 4 MiB. */
   bulkDest: Buffer | null = null;
   bulkBytes = 0;
 
