@@ -13,6 +13,8 @@ export default mergeConfig(
     cacheDir: fileURLToPath(new URL('../node_modules/.vite/chaos', import.meta.url)),
     test: {
       name: 'chaos',
+      // Alone, after every other project's files: its bounds are measured on a machine nothing else is using.
+      fileParallelism: false,
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: 600_000,
       hookTimeout: 120_000,
