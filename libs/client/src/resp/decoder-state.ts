@@ -42,17 +42,9 @@ export class DecoderState {
   /** A bulk, bulk error or verbatim string whose payload is incomplete: its type byte, or 0 when none. */
   bulkType = 0;
   bulkLength = 0;
-  /** What arrived of the payload (and its CRLF) so far, as the chunks' pieces (`feed`)... */
-  bulkChunks: Buffer[] = [];
-  /** ...or copied into the payload's own buffer (owned reads: `feedRead`), grown as bytes arrive beyond 4 MiB. */
+  /** What arrived of the payload (and its CRLF) so far, copied into its own buffer (grown as bytes arrive). */
   bulkDest: Buffer | null = null;
   bulkBytes = 0;
-
-  /**
-   * True while decoding bytes of a reused read buffer (`feedRead`): anything kept past the call (a line's pieces,
-   * a bulk's payload) is copied, never a view.
-   */
-  transient = false;
 
   /** After a pending line is completed, where the decoding of the chunk continues. */
   pos = 0;
@@ -76,10 +68,8 @@ export class DecoderState {
     this.pendingBytes = 0;
     this.bulkType = 0;
     this.bulkLength = 0;
-    this.bulkChunks = [];
     this.bulkDest = null;
     this.bulkBytes = 0;
-    this.transient = false;
     this.failed = false;
     this.generation++;
   }

@@ -67,14 +67,10 @@ const DEFAULT_MAX_BULK_LENGTH = 512 * 1024 * 1024;
  * (see the module documentation for the mapping).
  *
  * A reply may be split anywhere. Partial state is kept between chunks: nested aggregates live on an explicit
- * stack of frames (`frame-stack.ts`), an incomplete line is kept as the pieces that arrived, and a large bulk
- * string is gathered chunk by chunk and joined once when complete (`partial-element.ts`), so decoding is linear in
- * the input whatever the chunking.
- *
- * Two ways in: `feed(chunk)` takes chunks that stay unchanged once fed (a stream's 'data' chunks), and may keep
- * views of them; `feedRead` serves a socket that reads into one buffer the connection reuses (Node's `onread`):
- * what is kept past a call is copied, an incomplete bulk string into its own buffer (at its full length up to
- * 4 MiB, then doubled as bytes arrive).
+ * stack of frames (`frame-stack.ts`), an incomplete line is kept as copies of the pieces that arrived, and a large
+ * bulk string is copied into its own buffer as it arrives (at its full length up to 6 MiB, else from 4 MiB doubled
+ * as bytes arrive; `partial-element.ts`), so decoding is linear in the input whatever the chunking, and nothing
+ * kept is a view of a chunk: a socket may read into one buffer it reuses (`feedRead`, Node's `onread`).
  *
  * Handlers must not call `feed()` from inside a handler. If a handler throws, the exception propagates out of
  * `feed()`, the rest of that chunk is lost, and the decoder must be `reset()` like after a protocol error.
@@ -117,24 +113,10 @@ export class RespDecoder {
 
   /**
    * Decodes as much of `chunk` (and what was kept from earlier chunks) as possible, calling the handlers for each
-   * complete value. Throws a `ProtocolError` on invalid input; the decoder is then unusable until `reset()`.
+   * complete value. Nothing kept or handed out is a view of `chunk`: it may be reused once this returns. Throws a
+   * `ProtocolError` on invalid input; the decoder is then unusable until `reset()`.
    */
   feed(chunk: Buffer): void {
-    this.state.transient = false;
-    this.decode(chunk);
-  }
-
-  /**
-   * Decodes the `nread` bytes a socket read put at the start of `target`, a buffer that may be reused and
-   * overwritten as soon as this returns: nothing kept or handed out is a view of it. Throws like {@link feed}.
-   */
-  feedRead(target: Buffer, nread: number): void {
-    this.state.transient = true;
-    this.decode(nread === target.length ? target : target.subarray(0, nread));
-  }
-
-  /** What `feed` and `feedRead` share: decodes `chunk` after what was kept from earlier ones. */
-  private decode(chunk: Buffer): void {
     const s = this.state;
     if (s.failed) {
       throw new ProtocolError('The RESP decoder failed earlier; reset() it before feeding more data.');
@@ -157,9 +139,17 @@ export class RespDecoder {
       }
       if (offset < chunk.length) parseElements(s, chunk, offset);
     } catch (error) {
-      this.state.failed = true;
+      s.failed = true;
       throw error;
     }
+  }
+
+  /**
+   * Decodes the `nread` bytes a socket read put at the start of `target`, a buffer that may be reused and
+   * overwritten as soon as this returns. Throws like {@link feed}.
+   */
+  feedRead(target: Buffer, nread: number): void {
+    this.feed(nread === target.length ? target : target.subarray(0, nread));
   }
 
   /** Forgets everything partially decoded and any earlier failure, e.g. when the connection is re-established. */

@@ -1,27 +1,26 @@
 /**
- * An element cut by the end of a chunk: its first line when incomplete (kept as the pieces that arrived, joined
- * once when its LF comes), or the payload of a bulk, bulk error or verbatim string. Fed chunks (`feed`) are kept
- * as they are, gathered chunk by chunk and joined once when complete; bytes of a reused read buffer (`feedRead`)
- * are copied: a line's pieces one by one, a payload into its own buffer (allocated once at its full length up to
- * 4 MiB). Decoding stays linear in the input however it is chunked.
+ * An element cut by the end of a chunk: its first line when incomplete (kept as copies of the pieces that arrived,
+ * joined once when its LF comes), or the payload of a bulk, bulk error or verbatim string (copied into its own
+ * buffer, allocated once at its full length up to 6 MiB). Nothing kept is a view of a chunk, so a chunk may be a
+ * reused read buffer. Decoding stays linear in the input however it is chunked.
  */
 import type { DecoderState } from './decoder-state.js';
 import { emitValue } from './frame-stack.js';
 import { findLineFeed } from './line-reader.js';
 import { MAX_SHORT_LINE, protocolError, showByte } from './resp-syntax.js';
-import { copyBytes, decodeTextPieces, stringValue } from './scalar-readers.js';
+import { copyBytes, stringValue } from './scalar-readers.js';
 
 const CR = 13;
 const LF = 10;
-const T_BULK = 36; // $
 const T_SIMPLE = 43; // +
 const T_ERROR = 45; // -
 const T_DOUBLE = 44; // ,
 const T_BIG_NUMBER = 40; // (
 
 /**
- * A payload's own buffer is allocated at its full length up to this size; above, it starts at this size and
- * doubles as the bytes arrive: memory follows what arrived (at most twice that), not a length a server declared.
+ * A payload's own buffer is allocated at its full length up to 1.5 times this size; above, it starts at this size
+ * and doubles as the bytes arrive: memory follows what arrived (at most three times that), not a length a server
+ * declared.
  */
 const BULK_HEAD_START = 4 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
@@ -46,7 +45,7 @@ function checkLineLength(s: DecoderState, type: number, bytes: number): void {
 export function keepLine(s: DecoderState, buf: Buffer, start: number): void {
   const bytes = buf.length - start;
   checkLineLength(s, buf[start]!, bytes);
-  s.pending = [s.transient ? copyBytes(buf, start, buf.length) : buf.subarray(start)];
+  s.pending = [copyBytes(buf, start, buf.length)];
   s.pendingBytes = bytes;
 }
 
@@ -60,7 +59,7 @@ export function takeLine(s: DecoderState, chunk: Buffer): Buffer | null {
   const lf = findLineFeed(chunk, 0);
   if (lf === -1) {
     checkLineLength(s, type, s.pendingBytes + chunk.length);
-    pending.push(s.transient ? copyBytes(chunk, 0, chunk.length) : chunk);
+    pending.push(copyBytes(chunk, 0, chunk.length));
     s.pendingBytes += chunk.length;
     return null;
   }
@@ -79,17 +78,10 @@ export function takeLine(s: DecoderState, chunk: Buffer): Buffer | null {
 export function keepBulk(s: DecoderState, type: number, length: number, buf: Buffer, start: number): void {
   s.bulkType = type;
   s.bulkLength = length;
-  if (s.transient) {
-    // The payload's own buffer: what arrived is copied now, the rest as it arrives.
-    s.bulkDest = EMPTY;
-    s.bulkBytes = 0;
-    copyIntoBulk(s, buf, start, buf.length);
-    return;
-  }
-  if (start < buf.length) {
-    s.bulkChunks.push(buf.subarray(start));
-    s.bulkBytes = buf.length - start;
-  }
+  // The payload's own buffer: what arrived is copied now, the rest as it arrives.
+  s.bulkDest = EMPTY;
+  s.bulkBytes = 0;
+  copyIntoBulk(s, buf, start, buf.length);
 }
 
 /**
@@ -98,50 +90,12 @@ export function keepBulk(s: DecoderState, type: number, length: number, buf: Buf
  */
 export function finishBulk(s: DecoderState, chunk: Buffer, offset: number): number {
   const need = s.bulkLength + 2 - s.bulkBytes;
-  const available = chunk.length - offset;
-  if (s.bulkDest !== null) {
-    if (available < need) {
-      copyIntoBulk(s, chunk, offset, chunk.length);
-      return -1;
-    }
-    copyIntoBulk(s, chunk, offset, offset + need);
-    completeOwnBuffer(s, s.bulkDest);
-    return offset + need;
-  }
-  const chunks = s.bulkChunks;
-  if (available < need) {
-    if (available > 0) {
-      if (s.transient) chunks.push(copyBytes(chunk, offset, chunk.length));
-      else chunks.push(offset === 0 ? chunk : chunk.subarray(offset));
-      s.bulkBytes += available;
-    }
+  if (chunk.length - offset < need) {
+    copyIntoBulk(s, chunk, offset, chunk.length);
     return -1;
   }
-  chunks.push(chunk.subarray(offset, offset + need));
-  const length = s.bulkLength;
-  const type = s.bulkType;
-  s.bulkType = 0;
-  s.bulkLength = 0;
-  s.bulkChunks = [];
-  s.bulkBytes = 0;
-  const count = chunks.length;
-  if (count > 1 && type === T_BULK && !s.returnBuffers) {
-    // Text is decoded piece by piece: no joined copy of the bytes is needed at all.
-    const last = chunks[count - 1]!;
-    const cr = last.length > 1 ? last[last.length - 2] : chunks[count - 2]![chunks[count - 2]!.length - 1];
-    if (cr !== CR || last[last.length - 1] !== LF) {
-      throw protocolError(`missing CRLF after a ${showByte(type)} payload`);
-    }
-    emitValue(s, decodeTextPieces(chunks, length));
-    return offset + need;
-  }
-  // Joined once, when complete: linear in the size of the value however it was chunked.
-  const owned = count > 1;
-  const whole = owned ? Buffer.concat(chunks, length + 2) : chunks[0]!;
-  if (whole[length] !== CR || whole[length + 1] !== LF) {
-    throw protocolError(`missing CRLF after a ${showByte(type)} payload`);
-  }
-  emitValue(s, stringValue(type, whole, 0, length, owned, s.returnBuffers));
+  copyIntoBulk(s, chunk, offset, offset + need);
+  completeOwnBuffer(s, s.bulkDest!);
   return offset + need;
 }
 
@@ -156,11 +110,14 @@ function copyIntoBulk(s: DecoderState, src: Buffer, from: number, to: number): v
 
 /**
  * A larger buffer for the payload, holding what arrived: room for `atLeast` bytes, for twice what arrived, or for
- * `BULK_HEAD_START` bytes, never more than the payload and its CRLF.
+ * `BULK_HEAD_START` bytes; or room for the whole payload and its CRLF when that is at most half as much again (so
+ * that a payload's last few bytes never cost one more copy of everything before them).
  */
 function growBulk(s: DecoderState, atLeast: number): Buffer {
   const filled = s.bulkBytes;
-  const size = Math.min(s.bulkLength + 2, Math.max(atLeast, 2 * filled, BULK_HEAD_START));
+  const wanted = Math.max(atLeast, 2 * filled, BULK_HEAD_START);
+  const whole = s.bulkLength + 2;
+  const size = wanted + (wanted >>> 1) >= whole ? whole : wanted;
   const grown = Buffer.allocUnsafe(size);
   if (filled > 0) s.bulkDest!.copy(grown, 0, 0, filled);
   s.bulkDest = grown;

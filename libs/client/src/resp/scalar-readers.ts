@@ -2,7 +2,6 @@
  * The decoder's scalar readers: the JavaScript value of a line or payload whose bounds are known (text, bytes,
  * error replies, doubles, big numbers, bulk errors and verbatim strings).
  */
-import { StringDecoder } from 'node:string_decoder';
 import { ReplyError } from '../errors.js';
 import { protocolError } from './resp-syntax.js';
 
@@ -118,20 +117,6 @@ export function decodeText(buf: Buffer, start: number, end: number): string {
     }
   }
   return utf8(buf, start, end);
-}
-
-/** The UTF-8 text of the first `length` bytes of `pieces`, decoded piece by piece (sequences may span pieces). */
-export function decodeTextPieces(pieces: readonly Buffer[], length: number): string {
-  const decoder = new StringDecoder('utf8');
-  let text = '';
-  let remaining = length;
-  for (let k = 0; k < pieces.length && remaining > 0; k++) {
-    const piece = pieces[k]!;
-    const take = Math.min(piece.length, remaining);
-    text += decoder.write(take === piece.length ? piece : piece.subarray(0, take));
-    remaining -= take;
-  }
-  return text + decoder.end();
 }
 
 /**

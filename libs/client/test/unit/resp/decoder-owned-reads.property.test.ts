@@ -103,7 +103,7 @@ const readSizes = fc.oneof(
 );
 
 describe('RespDecoder reading into a reused buffer (feedRead)', { timeout: 120_000 * scale }, () => {
-  it('gives the values feed() gives, none of them a view of the reused buffer scribbled over after each read', () => {
+  it('gives the values written, as feed() does, none of them a view of the reused buffer scribbled over after each read', () => {
     fc.assert(
       fc.property(
         mixed,
