@@ -56,13 +56,26 @@ export class Topology {
     shards.forEach((shard, index) => {
       for (const [start, end] of shard.slots) this.slotOwner.fill(index, start, end + 1);
     });
+    // The fingerprint names the ranges each shard serves in the end, not those it claimed: where the claims of an
+    // inconsistent view overlap, the shard filled last serves, so two views of the same shards listed in another
+    // order may route a slot differently, and must not compare equal.
+    const served = shards.map(() => '');
     let covered = 0;
-    for (let slot = 0; slot < SLOT_COUNT; slot++) if (this.slotOwner[slot] !== NO_OWNER) covered++;
+    for (let start = 0; start < SLOT_COUNT; ) {
+      const owner = this.slotOwner[start]!;
+      let end = start;
+      while (end + 1 < SLOT_COUNT && this.slotOwner[end + 1] === owner) end++;
+      if (owner !== NO_OWNER) {
+        covered += end - start + 1;
+        served[owner] += `${served[owner] === '' ? '' : ','}${start}-${end}`;
+      }
+      start = end + 1;
+    }
     this.coveredSlots = covered;
     this.fingerprint = shards
       .map(
-        (s) =>
-          `${s.primary.address}[${s.slots.map((r) => r.join('-')).join(',')}]<${s.replicas
+        (s, index) =>
+          `${s.primary.address}[${served[index]}]<${s.replicas
             .map((r) => r.address)
             .sort()
             .join(',')}>`,
