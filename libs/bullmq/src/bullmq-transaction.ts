@@ -69,11 +69,13 @@ export class BullmqTransaction implements IRedisTransaction {
     return this.execBatch();
   }
 
-  /** SCRIPT LOAD of the scripts used, on every primary; a lost connection fails as BullMQ understands it. */
+  /**
+   * SCRIPT LOAD of the scripts used, on every primary. Best effort: a primary that cannot be reached must not fail a
+   * pipeline whose commands go elsewhere. Where a script is still missing, its command meets NOSCRIPT and is run again
+   * (`execBatch`); a command for the unreachable primary fails on its own, as BullMQ understands a lost connection.
+   */
   private loadScripts(): Promise<void> {
-    return this.book
-      .loadEverywhere(this.scripts.filter((script) => script !== undefined))
-      .catch(rethrowForBullmq);
+    return this.book.loadEverywhere(this.scripts.filter((script) => script !== undefined)).catch(() => {});
   }
 
   private add(command: Command<unknown>, script?: Script): this {
