@@ -64,15 +64,18 @@ export class BullmqTransaction implements IRedisTransaction {
   }
 
   async exec(): Promise<ExecTuples | null> {
+    if (this.atomic) return this.execMulti();
     await this.loadScripts();
-    return this.atomic ? this.execMulti(true) : this.execBatch();
+    return this.execBatch();
   }
 
-  /** SCRIPT LOAD of the scripts used, on every primary; a lost connection fails as BullMQ understands it. */
+  /**
+   * SCRIPT LOAD of the scripts used, on every primary. Best effort: a primary that cannot be reached must not fail a
+   * pipeline whose commands go elsewhere. Where a script is still missing, its command meets NOSCRIPT and is run again
+   * (`execBatch`); a command for the unreachable primary fails on its own, as BullMQ understands a lost connection.
+   */
   private loadScripts(): Promise<void> {
-    return this.book
-      .loadEverywhere(this.scripts.filter((script) => script !== undefined))
-      .catch(rethrowForBullmq);
+    return this.book.loadEverywhere(this.scripts.filter((script) => script !== undefined)).catch(() => {});
   }
 
   private add(command: Command<unknown>, script?: Script): this {
@@ -106,25 +109,24 @@ export class BullmqTransaction implements IRedisTransaction {
     return tuples;
   }
 
-  private async execMulti(mayRetry: boolean): Promise<ExecTuples | null> {
+  /**
+   * MULTI/EXEC. Each distinct script goes as EVAL the first time (which also caches it on the node) and as EVALSHA
+   * after that: a node that lost some scripts but not others (SCRIPT FLUSH or a restart, then an EVAL fallback that
+   * cached one again) would otherwise run part of the transaction and answer NOSCRIPT to the rest.
+   */
+  private async execMulti(): Promise<ExecTuples | null> {
     const multi = this.connection.multi();
-    for (const command of this.commands) void multi.sendCommand(command);
-    const replies = await multi
-      .exec()
-      .catch(this.scripts.some((script) => script !== undefined) ? rethrowForBullmqScript : rethrowForBullmq);
+    const sent = new Set<Script>();
+    this.commands.forEach((command, i) => {
+      const script = this.scripts[i];
+      if (script !== undefined && !sent.has(script)) {
+        sent.add(script);
+        void multi.sendCommand({ name: 'EVAL', args: [script.lua, ...command.args.slice(1)] });
+      } else void multi.sendCommand(command);
+    });
+    const replies = await multi.exec().catch(sent.size > 0 ? rethrowForBullmqScript : rethrowForBullmq);
     if (replies === null) return null;
-    const tuples: ExecTuples = replies.map((reply) =>
-      reply instanceof Error ? [reply, null] : [null, reply],
-    );
-    if (tuples.some(([error]) => isNoScript(error))) {
-      this.book.forgetLoaded();
-      // Only when every command met NOSCRIPT has nothing run, and the whole transaction may be sent again.
-      if (mayRetry && tuples.every(([error]) => isNoScript(error))) {
-        await this.loadScripts();
-        return this.execMulti(false);
-      }
-    }
-    return tuples;
+    return replies.map((reply) => (reply instanceof Error ? [reply, null] : [null, reply]));
   }
 }
 

@@ -4,11 +4,20 @@
  */
 import { ArgumentError, type ClusterConnection, ClusterError, slotOfKey } from '@keyslot/client';
 
-/** INFO of one reachable primary (BullMQ reads the server version and the eviction policy from it). */
+/**
+ * INFO of the first primary to answer, asked of every connected one at once (BullMQ reads the server version and the
+ * eviction policy from it when each of its objects starts): one unresponsive primary must not stop BullMQ objects
+ * whose queues live on the others from starting. Fails only when none answers, with the first one's error.
+ */
 export async function infoOfOnePrimary(connection: ClusterConnection): Promise<string> {
-  const primary = connection.topology().nodes.find((node) => node.role === 'primary' && node.connected);
-  if (primary !== undefined) {
-    return connection.onNode(primary.address, { name: 'INFO', args: [], transform: String });
+  const primaries = connection.topology().nodes.filter((node) => node.role === 'primary' && node.connected);
+  if (primaries.length > 0) {
+    const asks = primaries.map((node) =>
+      connection.onNode(node.address, { name: 'INFO', args: [], transform: String }),
+    );
+    return Promise.any(asks).catch((error: AggregateError) => {
+      throw error.errors[0];
+    });
   }
   // No topology yet: every node's report, and the first one.
   const reports = await connection.info();

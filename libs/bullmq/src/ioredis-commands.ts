@@ -31,13 +31,22 @@ export function scoreText(score: unknown): string {
   return String(score);
 }
 
-/** HGETALL and friends: a RESP3 map or a RESP2 flat array, as a plain record (no prototype to collide with). */
+/**
+ * HGETALL and friends: a RESP3 map or a RESP2 flat array, as the plain object ioredis gives (BullMQ hands some to the
+ * application as they are). A field named `__proto__` is an own field, never the object's prototype.
+ */
 export function toRecord(reply: unknown): Record<string, string> {
-  const record: Record<string, string> = Object.create(null);
+  const record: Record<string, string> = {};
+  const put = (field: unknown, value: unknown) => {
+    const name = String(field);
+    if (name === '__proto__') {
+      Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
+    } else record[name] = value as string;
+  };
   if (reply instanceof Map) {
-    for (const [field, value] of reply) record[String(field)] = value as string;
+    for (const [field, value] of reply) put(field, value);
   } else if (Array.isArray(reply)) {
-    for (let i = 0; i + 1 < reply.length; i += 2) record[String(reply[i])] = reply[i + 1] as string;
+    for (let i = 0; i + 1 < reply.length; i += 2) put(reply[i], reply[i + 1]);
   }
   return record;
 }

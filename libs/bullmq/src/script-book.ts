@@ -12,9 +12,9 @@ import { toArg } from './ioredis-commands.js';
 /**
  * The Lua scripts BullMQ defines (`defineCommand`), one book per `ClusterConnection`, shared by every client made
  * on it, so each script's SHA1 is computed once. Single calls run with EVALSHA and fall back to EVAL on NOSCRIPT on
- * whichever node the keys route to. A pipeline or transaction cannot fall back half-way, so the scripts it uses
- * are first loaded on every primary with SCRIPT LOAD; the book remembers that until the topology changes (a
- * promoted replica or a new primary has an empty script cache) or a NOSCRIPT reply says otherwise.
+ * whichever node the keys route to. A pipeline's scripts are first loaded on every primary with SCRIPT LOAD; the
+ * book remembers that until the topology changes (a promoted replica or a new primary has an empty script cache) or
+ * a NOSCRIPT reply says otherwise. (A transaction sends each script's body once instead: see `BullmqTransaction`.)
  */
 export class ScriptBook {
   private readonly scripts = new Map<string, Script>();
@@ -51,7 +51,7 @@ export class ScriptBook {
     return { name: 'EVALSHA', args: [script.sha1, script.numberOfKeys ?? 0, ...scriptValues(args)] };
   }
 
-  /** Loads on every primary, once, the scripts that a pipeline or transaction is about to EVALSHA. */
+  /** Loads on every primary, once, the scripts that a pipeline is about to EVALSHA. */
   async loadEverywhere(scripts: Iterable<Script>): Promise<void> {
     const missing = [...new Set(scripts)].filter((script) => !this.loadedEverywhere.has(script.sha1));
     // SCRIPT LOAD is fanned out to every primary by the connection, and succeeds only if it succeeds on all.

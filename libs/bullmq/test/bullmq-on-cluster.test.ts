@@ -341,25 +341,28 @@ describe('one shared connection', () => {
     expect(await queue.getWaitingCount()).toBe(1);
   });
 
-  it("a pipeline whose SCRIPT LOAD meets an unresponsive primary fails with ConnectionClosedError, not as the job's error", async () => {
+  it("a pipeline's script for an unresponsive primary fails with ConnectionClosedError, not as the job's error", async () => {
     const short = await new ClusterClient(cluster.seeds, { clientName: CLIENT_NAME }).getConnection({
       commandTimeoutMs: 300,
     });
     const paused = cluster.primaries[2]!;
+    const key = `${prefixOn(cluster, paused)}:k`;
     try {
       const client = bullmqConnection(short);
       client.defineCommand('answer', { numberOfKeys: 1, lua: "return redis.call('GET', KEYS[1])" });
       await cluster.pause(paused);
       try {
-        const pipeline = client.pipeline().runCommand('answer', ['{p}:k']);
-        const failed = await pipeline.exec().catch((error: unknown) => error);
+        const failed = (await client.pipeline().runCommand('answer', [key]).exec())?.[0]?.[0];
         expect(failed).toBeInstanceOf(ConnectionClosedError);
-        expect((failed as Error).cause).toMatchObject({ code: 'ERR_KEYSLOT_TIMEOUT' });
+        // Its reply did not come in time: timed out, or its connection replaced by the watchdog (outcome unknown).
+        expect(['ERR_KEYSLOT_TIMEOUT', 'ERR_KEYSLOT_OUTCOME_UNKNOWN']).toContain(
+          ((failed as Error).cause as { code?: string }).code,
+        );
       } finally {
         await cluster.resume(paused);
       }
       // The same pipeline goes through once the primary answers again.
-      expect(await client.pipeline().runCommand('answer', ['{p}:k']).exec()).toEqual([[null, null]]);
+      expect(await client.pipeline().runCommand('answer', [key]).exec()).toEqual([[null, null]]);
     } finally {
       short.destroy();
     }
