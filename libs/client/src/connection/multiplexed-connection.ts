@@ -32,6 +32,7 @@ import type { Request } from './request.js';
 import type { ServerInfo } from './server-info.js';
 import { SocketReads } from './socket-reads.js';
 import { countSubscriptionPush, subscriptionRequest } from './subscription-replies.js';
+import { writePayloads } from './write-payloads.js';
 
 /** Commands queued in one tick beyond which they are written without waiting for the end of the tick. */
 const EARLY_FLUSH_COMMANDS = 64;
@@ -270,35 +271,9 @@ export class MultiplexedConnection extends RedisCommands<string> {
     const batch = this.outbox;
     if (batch.length === 0) return;
     this.outbox = [];
-    let text = '';
-    let chunks: (string | Uint8Array)[] | null = null;
     for (let i = 0; i < batch.length; i++) {
       const request = batch[i]!;
       if (request.done) continue; // timed out before it was written: it never reaches the server
-      const payload = request.payload;
-      if (typeof payload === 'string') {
-        text += payload;
-      } else {
-        if (chunks === null) chunks = [];
-        if (text.length > 0) {
-          chunks.push(text);
-          text = '';
-        }
-        if (payload instanceof Uint8Array) chunks.push(payload);
-        else {
-          // A large argument's own bytes between the rest of its command: no copy, one corked series of writes.
-          for (const part of payload) {
-            if (typeof part === 'string') text += part;
-            else {
-              if (text.length > 0) {
-                chunks.push(text);
-                text = '';
-              }
-              chunks.push(part);
-            }
-          }
-        }
-      }
       request.written = true;
       request.writtenTo = this.watchdog;
       if (this.inflight.length === 0) {
@@ -307,15 +282,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
       }
       this.inflight.push(request);
     }
-    let accepted = true;
-    if (chunks === null) {
-      if (text.length > 0) accepted = this.socket.write(text);
-    } else {
-      if (text.length > 0) chunks.push(text);
-      this.socket.cork();
-      for (const chunk of chunks) accepted = this.socket.write(chunk);
-      this.socket.uncork();
-    }
+    const accepted = writePayloads(this.socket, batch);
     if (!accepted) {
       // Backpressure: keep later commands in the outbox until the kernel takes what we gave it.
       this.writable = false;
