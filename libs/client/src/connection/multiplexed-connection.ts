@@ -44,8 +44,9 @@ const EARLY_FLUSH_COMMANDS = 64;
  * had been written, and `onClose` listeners run. Reconnecting is the job of `ConnectionManager` and the cluster, which
  * also have it drop itself once it stops delivering replies (`dropWhenStuck`).
  *
- * This file is the core (socket, writes, reply matching, failure); transactions are in `connection-transactions.ts`,
- * waiting for pending commands on close in `drain-waiters.ts`, the errors it ends with in `connection-errors.ts`.
+ * This file is the core: the socket, the writes (bytes in `write-payloads.ts`), reply matching, failure. Beside it:
+ * `connection-transactions.ts` (WATCH, MULTI/EXEC), `drain-waiters.ts` (close() waiting for pending commands),
+ * `subscription-replies.ts`, `blocking-route.ts`, `connection-errors.ts`, `connection-behaviour.ts`.
  */
 export class MultiplexedConnection extends RedisCommands<string> {
   /** `host:port` of the server. */
