@@ -31,7 +31,7 @@ import { ReplyWatchdog } from './reply-watchdog.js';
 import type { Request } from './request.js';
 import type { ServerInfo } from './server-info.js';
 import { SocketReads } from './socket-reads.js';
-import { countSubscriptionPush, subscriptionRequest } from './subscription-replies.js';
+import { answeredSubscription, subscriptionRequest } from './subscription-replies.js';
 import { writePayloads } from './write-payloads.js';
 
 /** Commands queued in one tick beyond which they are written without waiting for the end of the tick. */
@@ -305,12 +305,9 @@ export class MultiplexedConnection extends RedisCommands<string> {
   }
 
   private onPush(push: unknown[]): void {
-    const head = this.inflight.peek();
-    if (countSubscriptionPush(push, head)) {
-      if (head.awaitedPushes === 0) this.onReply(push);
-    } else {
-      this.config.onPush?.(push);
-    }
+    const answered = answeredSubscription(push, this.inflight.peek());
+    if (answered === undefined) this.config.onPush?.(push);
+    else if (answered.awaitedPushes === 0) this.onReply(push);
   }
 
   private fail(error: Error, destroySocket = false): void {

@@ -33,12 +33,12 @@ export function subscriptionRequest(
 }
 
 /**
- * True, and counted, when `push` is one of the pushes that answer `head`, the oldest request owed a reply; false
- * when it is for the owner (a pub/sub message, an invalidation).
+ * The request `push` answers, with the push counted, when it is one of the pushes that answer `head` (the oldest
+ * request owed a reply); undefined when the push is for the owner (a pub/sub message, an invalidation).
  */
-export function countSubscriptionPush(push: unknown[], head: Request | undefined): head is Request {
+export function answeredSubscription(push: unknown[], head: Request | undefined): Request | undefined {
   const kind = typeof push[0] === 'string' ? push[0] : String(push[0]);
-  if (!(SUBSCRIPTION_KINDS.has(kind) && head !== undefined && head.awaitedPushes > 0)) return false;
+  if (!(SUBSCRIPTION_KINDS.has(kind) && head !== undefined && head.awaitedPushes > 0)) return undefined;
   head.awaitedPushes--;
-  return true;
+  return head;
 }
