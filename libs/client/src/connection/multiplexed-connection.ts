@@ -1,16 +1,29 @@
 import type { Socket } from 'node:net';
 import type { Command } from '../command.js';
-import { blockingDeadlineMs, blockingTimeoutMs, sharedConnectionDeadline } from '../commands/blocking.js';
+import { blockingTimeoutMs } from '../commands/blocking.js';
 import { RedisCommands } from '../commands/redis-commands.js';
 import { type StuckEvent, stuckChannel } from '../diagnostics-events.js';
-import { ClosedError, ConnectionError, ProtocolError, type QueueFullError } from '../errors.js';
+import type { QueueFullError } from '../errors.js';
 import { RespDecoder } from '../resp/decoder.js';
 import { type EncodedCommand, encodeCommand } from '../resp/encode-command.js';
 import { Multi } from '../transaction/multi.js';
 import { queueFullError } from '../util/admission.js';
-import { deadlineNow } from '../util/deadlines.js';
 import { Fifo } from '../util/fifo.js';
+import { sendBlocking } from './blocking-route.js';
+import type { ConnectionBehaviour } from './connection-behaviour.js';
+import {
+  badReplyError,
+  closedError,
+  closedInHandshakeError,
+  destroyedError,
+  socketClosedError,
+  socketError,
+  stuckError,
+  unaskedReplyError,
+} from './connection-errors.js';
 import { addressOf, type NodeConnectionSettings } from './connection-options.js';
+import { watchKeys, writeTransaction } from './connection-transactions.js';
+import { DrainWaiters } from './drain-waiters.js';
 import { handshake } from './handshake.js';
 import { openSocket } from './open-socket.js';
 import { PromiseRequest } from './promise-request.js';
@@ -18,39 +31,11 @@ import { ReplyWatchdog } from './reply-watchdog.js';
 import type { Request } from './request.js';
 import type { ServerInfo } from './server-info.js';
 import { SocketReads } from './socket-reads.js';
-
-/** Per-connection behaviour chosen by whoever owns the connection. */
-export interface ConnectionBehaviour {
-  /** Deadline of each command, in ms, covering queueing and waiting for the reply. */
-  commandTimeoutMs: number;
-  /** Return bulk strings as Buffers by default. */
-  returnBuffers?: boolean | undefined;
-  /** Receives RESP3 push messages other than subscription confirmations (pub/sub messages, invalidations). */
-  onPush?: (push: unknown[]) => void;
-  /**
-   * Runs a blocking command (BLPOP, XREAD BLOCK...) elsewhere, so it never stalls this shared connection.
-   * Without it, the connection runs blocking commands itself (it is then a dedicated connection).
-   */
-  runBlocking?: <T>(command: Command<T>, blockMs: number) => Promise<T>;
-  /**
-   * Drop the connection, as lost, once it is stuck: a reply overdue and nothing read for a whole command timeout
-   * (see `ReplyWatchdog`). For owners that make a new connection when one is lost; without it a stuck connection
-   * stays open and each of its commands times out.
-   */
-  dropWhenStuck?: boolean | undefined;
-}
+import { answeredSubscription, subscriptionRequest } from './subscription-replies.js';
+import { writePayloads } from './write-payloads.js';
 
 /** Commands queued in one tick beyond which they are written without waiting for the end of the tick. */
 const EARLY_FLUSH_COMMANDS = 64;
-
-const SUBSCRIPTION_KINDS = new Set([
-  'subscribe',
-  'psubscribe',
-  'ssubscribe',
-  'unsubscribe',
-  'punsubscribe',
-  'sunsubscribe',
-]);
 
 /**
  * One socket to one server, shared by any number of concurrent callers. Commands issued in the same tick go out in
@@ -58,6 +43,10 @@ const SUBSCRIPTION_KINDS = new Set([
  * replies stay matched. It does not reconnect: when the socket is lost every pending command fails, saying whether it
  * had been written, and `onClose` listeners run. Reconnecting is the job of `ConnectionManager` and the cluster, which
  * also have it drop itself once it stops delivering replies (`dropWhenStuck`).
+ *
+ * This file is the core: the socket, the writes (bytes in `write-payloads.ts`), reply matching, failure. Beside it:
+ * `connection-transactions.ts` (WATCH, MULTI/EXEC), `drain-waiters.ts` (close() waiting for pending commands),
+ * `subscription-replies.ts`, `blocking-route.ts`, `connection-errors.ts`, `connection-behaviour.ts`.
  */
 export class MultiplexedConnection extends RedisCommands<string> {
   /** `host:port` of the server. */
@@ -78,8 +67,11 @@ export class MultiplexedConnection extends RedisCommands<string> {
   private readonly closeListeners: ((error: Error | undefined) => void)[] = [];
   /** @internal Why the connection ended, once it has. */
   closeError: Error | undefined;
-  private drainWaiters: (() => void)[] = [];
-  private settleTimer: NodeJS.Timeout | null = null;
+  private readonly drainWaiters = new DrainWaiters(
+    () => this.state === 'closing',
+    this.inflight,
+    () => this.outbox,
+  );
   private readonly watchdog: ReplyWatchdog | null;
 
   /**
@@ -101,15 +93,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
     }
     // The server may hang up during a step whose failure the handshake tolerates (CLIENT SETINFO): never hand out
     // a connection that is already closed.
-    if (!connection.isOpen) {
-      throw (
-        connection.closeError ??
-        new ConnectionError(
-          `connection to ${connection.address} was closed during the handshake`,
-          connection.address,
-        )
-      );
-    }
+    if (!connection.isOpen) throw connection.closeError ?? closedInHandshakeError(connection.address);
     return connection;
   }
 
@@ -132,7 +116,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
           (silentMs) => {
             if (stuckChannel.hasSubscribers)
               stuckChannel.publish({ address: this.address, silentMs } satisfies StuckEvent);
-            this.destroy(this.stuckError(silentMs));
+            this.destroy(stuckError(this.address, silentMs));
           },
         )
       : null;
@@ -140,16 +124,8 @@ export class MultiplexedConnection extends RedisCommands<string> {
     for (const chunk of reads.attach((target, nread) => this.onRead(target, nread))) {
       this.onRead(chunk, chunk.length);
     }
-    socket.on('error', (error) =>
-      this.fail(
-        new ConnectionError(`connection to ${this.address} failed: ${error.message}`, this.address, {
-          cause: error,
-        }),
-      ),
-    );
-    socket.on('close', () =>
-      this.fail(new ConnectionError(`connection to ${this.address} was closed`, this.address)),
-    );
+    socket.on('error', (error) => this.fail(socketError(this.address, error)));
+    socket.on('close', () => this.fail(socketClosedError(this.address)));
   }
 
   /** Decodes what the socket read: `nread` bytes at the start of `target`, a buffer reused for later reads. */
@@ -158,15 +134,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
     try {
       this.decoder.feedRead(target, nread);
     } catch (error) {
-      const protocolError =
-        error instanceof ProtocolError
-          ? error
-          : new ProtocolError(`bad reply from ${this.address}`, { cause: error });
-      this.fail(
-        new ConnectionError(`${protocolError.message} (from ${this.address})`, this.address, {
-          cause: protocolError,
-        }),
-      );
+      this.fail(badReplyError(this.address, error));
     }
   }
 
@@ -194,13 +162,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
   sendCommand<T>(command: Command<T>): Promise<T> {
     const blockMs = blockingTimeoutMs(command.name, command.args);
     if (blockMs === undefined) return this.execHere(command, this.config.commandTimeoutMs);
-    if (this.config.runBlocking) {
-      const shared = sharedConnectionDeadline(command.name, blockMs, this.config.commandTimeoutMs);
-      if (shared === undefined) return this.config.runBlocking(command, blockMs);
-      return shared instanceof Error ? Promise.reject(shared) : this.execHere(command, shared);
-    }
-    // A dedicated connection (lent by watch(), for one): the command blocks here, for as long as it asks.
-    return this.execHere(command, blockingDeadlineMs(blockMs, this.config.commandTimeoutMs));
+    return sendBlocking(this, this.config, command, blockMs);
   }
 
   /** Runs a command on this very connection, with the given deadline (0 or Infinity: none). */
@@ -232,15 +194,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
   subscribeCommand(name: string, names: readonly string[]): Promise<unknown> {
     const full = this.refusal(name, 1);
     if (full !== undefined) return Promise.reject(full);
-    const request = new PromiseRequest<unknown>(
-      name,
-      encodeCommand(name, names),
-      false,
-      undefined,
-      this.address,
-      this.config.commandTimeoutMs,
-    );
-    request.awaitedPushes = names.length;
+    const request = subscriptionRequest(name, names, this.address, this.config.commandTimeoutMs);
     this.send(request);
     return request.promise;
   }
@@ -249,17 +203,11 @@ export class MultiplexedConnection extends RedisCommands<string> {
    * Optimistic locking: WATCHes `keys`, runs `work` (which reads and then returns `connection.multi()...exec()`),
    * and UNWATCHes afterwards. Run it on a dedicated connection (the managers do), never on a shared one.
    */
-  async watch<T>(
+  watch<T>(
     keys: readonly (string | Buffer)[],
     work: (connection: MultiplexedConnection) => Promise<T>,
   ): Promise<T> {
-    await this.execHere({ name: 'WATCH', args: keys }, this.config.commandTimeoutMs);
-    try {
-      return await work(this);
-    } finally {
-      if (this.isOpen)
-        await this.execHere({ name: 'UNWATCH', args: [] }, this.config.commandTimeoutMs).catch(() => {});
-    }
+    return watchKeys(this, keys, work);
   }
 
   /** Starts a MULTI/EXEC transaction, written as one uninterrupted unit on this connection. */
@@ -269,29 +217,16 @@ export class MultiplexedConnection extends RedisCommands<string> {
 
   /** @internal Writes MULTI, the commands and EXEC together, so nothing else can come between them. */
   runTransaction(commands: readonly Command<unknown>[], returnBuffers: boolean): Promise<unknown[] | null> {
-    const timeout = this.config.commandTimeoutMs;
-    const payloads = commands.map((command) => encodeCommand(command.name, command.args));
-    // MULTI, the commands and EXEC are admitted together: a transaction is never cut in the middle.
-    const full = this.refusal('MULTI', payloads.length + 2);
-    if (full !== undefined) return Promise.reject(full);
-    const started = this.execHere({ name: 'MULTI', args: [] }, timeout);
-    const queued = payloads.map((payload, index) => {
-      const request = new PromiseRequest<unknown>(
-        commands[index]!.name,
-        payload,
-        false,
-        undefined,
-        this.address,
-        timeout,
-      );
-      this.send(request);
-      return request.promise;
-    });
-    const exec = this.execHere<unknown[] | null>({ name: 'EXEC', args: [], returnBuffers }, timeout);
-    // Errors while queueing show up again as EXECABORT on EXEC; EXEC's outcome is the one that counts.
-    started.catch(() => {});
-    for (const promise of queued) promise.catch(() => {});
-    return exec;
+    return writeTransaction(this, commands, returnBuffers);
+  }
+
+  /**
+   * @internal The admission point of this connection's own callers (`execHere`, subscriptions, transactions): its
+   * queue, written or not, holds at most `maxPending` commands.
+   */
+  refusal(name: string, count: number): QueueFullError | undefined {
+    const limit = this.settings.maxPending;
+    return this.pendingCount + count <= limit ? undefined : queueFullError(name, limit, `on ${this.address}`);
   }
 
   /**
@@ -300,7 +235,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
    */
   send(request: Request): void {
     if (this.state !== 'open') {
-      request.onFailure(this.closedError(), this.address);
+      request.onFailure(closedError(this.address, this.state === 'closing', this.closeError), this.address);
       return;
     }
     this.outbox.push(request);
@@ -317,13 +252,8 @@ export class MultiplexedConnection extends RedisCommands<string> {
   async close(): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'closing';
-    if (this.pendingCount > 0) {
-      await new Promise<void>((resolve) => {
-        this.drainWaiters.push(resolve);
-        this.resolveOnceSettled();
-      });
-    }
-    if (this.settleTimer) clearTimeout(this.settleTimer);
+    if (this.pendingCount > 0) await this.drainWaiters.wait();
+    this.drainWaiters.stopTimer();
     if (this.closeError !== undefined) return; // lost meanwhile: fail() already cleaned up
     this.state = 'closed';
     this.watchdog?.stop();
@@ -333,16 +263,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
 
   /** Drops the socket now; pending commands fail (saying whether they had been written). */
   destroy(error?: Error): void {
-    this.fail(error ?? new ClosedError(`connection to ${this.address} was destroyed`), true);
-  }
-
-  /**
-   * The admission point of this connection's own callers (`execHere`, subscriptions, transactions): its queue,
-   * written or not, holds at most `maxPending` commands.
-   */
-  private refusal(name: string, count: number): QueueFullError | undefined {
-    const limit = this.settings.maxPending;
-    return this.pendingCount + count <= limit ? undefined : queueFullError(name, limit, `on ${this.address}`);
+    this.fail(error ?? destroyedError(this.address), true);
   }
 
   private readonly flush = (): void => {
@@ -351,35 +272,9 @@ export class MultiplexedConnection extends RedisCommands<string> {
     const batch = this.outbox;
     if (batch.length === 0) return;
     this.outbox = [];
-    let text = '';
-    let chunks: (string | Uint8Array)[] | null = null;
     for (let i = 0; i < batch.length; i++) {
       const request = batch[i]!;
       if (request.done) continue; // timed out before it was written: it never reaches the server
-      const payload = request.payload;
-      if (typeof payload === 'string') {
-        text += payload;
-      } else {
-        if (chunks === null) chunks = [];
-        if (text.length > 0) {
-          chunks.push(text);
-          text = '';
-        }
-        if (payload instanceof Uint8Array) chunks.push(payload);
-        else {
-          // A large argument's own bytes between the rest of its command: no copy, one corked series of writes.
-          for (const part of payload) {
-            if (typeof part === 'string') text += part;
-            else {
-              if (text.length > 0) {
-                chunks.push(text);
-                text = '';
-              }
-              chunks.push(part);
-            }
-          }
-        }
-      }
       request.written = true;
       request.writtenTo = this.watchdog;
       if (this.inflight.length === 0) {
@@ -388,15 +283,7 @@ export class MultiplexedConnection extends RedisCommands<string> {
       }
       this.inflight.push(request);
     }
-    let accepted = true;
-    if (chunks === null) {
-      if (text.length > 0) accepted = this.socket.write(text);
-    } else {
-      if (text.length > 0) chunks.push(text);
-      this.socket.cork();
-      for (const chunk of chunks) accepted = this.socket.write(chunk);
-      this.socket.uncork();
-    }
+    const accepted = writePayloads(this.socket, batch);
     if (!accepted) {
       // Backpressure: keep later commands in the outbox until the kernel takes what we gave it.
       this.writable = false;
@@ -409,61 +296,18 @@ export class MultiplexedConnection extends RedisCommands<string> {
 
   private onReply(value: unknown): void {
     const request = this.inflight.shift();
-    if (request === undefined) {
-      throw new ProtocolError(`${this.address} sent a reply nobody asked for`);
-    }
+    if (request === undefined) throw unaskedReplyError(this.address);
     const next = this.inflight.peek();
     this.decoder.returnBuffers = next === undefined ? false : next.returnBuffers;
     if (!request.done) request.onReply(value, this.address);
-    this.checkDrained();
+    // close() waits for the last reply.
+    if (this.state === 'closing' && this.pendingCount === 0) this.drainWaiters.release();
   }
 
   private onPush(push: unknown[]): void {
-    const kind = typeof push[0] === 'string' ? push[0] : String(push[0]);
-    const head = this.inflight.peek();
-    if (SUBSCRIPTION_KINDS.has(kind) && head !== undefined && head.awaitedPushes > 0) {
-      // In RESP3 a (un)subscribe is answered by one push per channel instead of a reply.
-      head.awaitedPushes--;
-      if (head.awaitedPushes === 0) this.onReply(push);
-      return;
-    }
-    this.config.onPush?.(push);
-  }
-
-  /**
-   * While closing: a request whose deadline passed is settled, but keeps its reply slot until the reply comes,
-   * which a stalled server may never send. Once every pending request is settled, stop waiting for replies.
-   */
-  private resolveOnceSettled(): void {
-    this.settleTimer = null;
-    if (this.state !== 'closing') return;
-    const inflight = this.inflight.drain();
-    for (const request of inflight) this.inflight.push(request);
-    let latest = 0;
-    for (const request of [...inflight, ...this.outbox]) {
-      if (request.done) continue;
-      if (request.deadlineList === null) return; // no deadline: only its reply settles it
-      latest = Math.max(latest, request.deadlineAt);
-    }
-    if (latest === 0) {
-      this.resolveDrainWaiters();
-      return;
-    }
-    this.settleTimer = setTimeout(() => this.resolveOnceSettled(), Math.max(0, latest - deadlineNow()) + 1);
-  }
-
-  private resolveDrainWaiters(): void {
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const resolve of waiters) resolve();
-  }
-
-  private checkDrained(): void {
-    if (this.state === 'closing' && this.pendingCount === 0) {
-      const waiters = this.drainWaiters;
-      this.drainWaiters = [];
-      for (const resolve of waiters) resolve();
-    }
+    const answered = answeredSubscription(push, this.inflight.peek());
+    if (answered === undefined) this.config.onPush?.(push);
+    else if (answered.awaitedPushes === 0) this.onReply(push);
   }
 
   private fail(error: Error, destroySocket = false): void {
@@ -478,27 +322,12 @@ export class MultiplexedConnection extends RedisCommands<string> {
     const unwritten = this.outbox;
     this.outbox = [];
     for (const request of unwritten) request.onFailure(error, this.address);
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.drainWaiters.release();
     this.notifyClosed(error);
   }
 
   private notifyClosed(error: Error | undefined): void {
     const listeners = this.closeListeners.splice(0);
     for (const listener of listeners) listener(error);
-  }
-
-  private stuckError(silentMs: number): ConnectionError {
-    return new ConnectionError(
-      `connection to ${this.address} is stuck: nothing was read for ${silentMs} ms while a reply was overdue (a half-open socket, or a server or network path that stopped answering); dropped for a new one`,
-      this.address,
-    );
-  }
-
-  private closedError(): Error {
-    return this.state === 'closing'
-      ? new ClosedError(`connection to ${this.address} is closing; no new commands are accepted`)
-      : (this.closeError ?? new ClosedError(`connection to ${this.address} is closed`));
   }
 }
