@@ -73,7 +73,10 @@ export class KeyslotKeyvStore extends EventEmitter implements KeyvStoreAdapter {
     return values.map((value) => (value ?? undefined) as StoredData<Value | undefined>);
   }
 
-  /** Stores a serialized value; with a positive `ttl` (ms) the server expires it. */
+  /**
+   * Stores a serialized value; with a positive `ttl` (ms) the server expires it. A negative `ttl` means the value has
+   * already expired: the key is deleted rather than kept forever (Keyv would only hide it when read).
+   */
   async set(key: string, value: unknown, ttl?: number): Promise<boolean> {
     if (typeof value !== 'string') {
       throw new ArgumentError(
@@ -81,7 +84,9 @@ export class KeyslotKeyvStore extends EventEmitter implements KeyvStoreAdapter {
       );
     }
     const full = this.prefix + key;
-    if (typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0) {
+    if (typeof ttl === 'number' && ttl < 0) {
+      await this.redis.unlink(full);
+    } else if (typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0) {
       await this.redis.set(full, value, { px: Math.ceil(ttl) });
     } else {
       await this.redis.set(full, value);

@@ -77,6 +77,16 @@ describe('KeyslotKeyvStore through Keyv', () => {
     expect(await keyv.has('blink')).toBe(false);
   });
 
+  it('leaves nothing on the server for a value set with a negative ttl (already expired), not even an older one', async () => {
+    const owner = await ownerOf(`${ns}:expired`);
+    await keyv.set('expired', 'old value');
+    expect(await keyv.set('expired', 'already stale', -1000)).toBe(true);
+    expect(await cluster.admin(owner, 'EXISTS', `${ns}:expired`)).toBe(0);
+    await keyv.setMany([{ key: 'expired', value: 'stale too', ttl: -1 }]);
+    expect(await cluster.admin(owner, 'EXISTS', `${ns}:expired`)).toBe(0);
+    expect(await keyv.get('expired')).toBeUndefined();
+  });
+
   it('reads many keys across every primary in key order, and deletes many at once', async () => {
     const names = await keysOnEveryPrimary(ns, 12);
     await keyv.setMany(names.map((name, i) => ({ key: name, value: i })));
