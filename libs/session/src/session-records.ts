@@ -1,4 +1,5 @@
 import { type ClusterConnection, ConfigError } from '@keyslot/client';
+import { SessionUnreadableError } from './session-unreadable-error.js';
 
 /** What the store needs of the connection: typed reads and writes, and the cluster-wide SCAN iterator. */
 export type SessionConnection = Pick<
@@ -61,10 +62,15 @@ export class SessionRecords {
     return this.prefix + sessionId;
   }
 
-  /** The session, or null when there is none (or it expired). */
+  /** The session, or null when there is none (or it expired); a `SessionUnreadableError` when it cannot be parsed. */
   async get(sessionId: string): Promise<unknown> {
     const text = await this.redis.get(this.keyOf(sessionId));
-    return text === null ? null : this.serializer.parse(text);
+    if (text === null) return null;
+    try {
+      return this.serializer.parse(text);
+    } catch {
+      throw new SessionUnreadableError(); // the parser's error quotes the text: a user's session
+    }
   }
 
   /** Stores the session until its cookie expires; a session whose cookie has already expired is deleted. */

@@ -225,6 +225,26 @@ describe('KeyslotExpressSessionStore through express-session', () => {
     expect(await redis.get(`${prefix.slice(0, -1)}-other`)).toBe('kept');
   });
 
+  it('fails a request whose stored session cannot be parsed with a coded error that leaves the session text out', async () => {
+    const app = buildApp(store());
+    const errors: unknown[] = [];
+    app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      errors.push(error);
+      res.status(500).end();
+    });
+    const login = await request(app).post('/login').send({ user: 'ada' }).expect(200);
+    const cookie = String(login.headers['set-cookie']?.[0]).split(';')[0]!;
+    const { key, owner } = await onlyKey(prefix);
+    await cluster.admin(owner, 'SET', key, 'pin=4711'); // not JSON: written by something else
+
+    await request(app).get('/me').set('cookie', cookie).expect(500);
+    expect(errors).toHaveLength(1);
+    const error = errors[0] as Error & { code?: string };
+    expect(error.code).toBe('ERR_KEYSLOT_SESSION_UNREADABLE');
+    expect(`${error.message} ${String(error.stack)} ${String(error.cause)}`).not.toContain('4711');
+    await cluster.admin(owner, 'DEL', key);
+  });
+
   it('refuses an empty prefix and a bad default lifetime with typed errors', () => {
     expect(() => new KeyslotExpressSessionStore(redis, { prefix: '' })).toThrow(
       expect.objectContaining({ code: 'ERR_KEYSLOT_CONFIG' }),
