@@ -229,3 +229,31 @@ describe('KeyslotKeyvStore through @nestjs/cache-manager CacheModule', () => {
     expect(app.get(NestClusterConnection).isOpen).toBe(true);
   });
 });
+
+describe('KeyslotKeyvStore while a slot is being migrated', () => {
+  it('clears keys of a slot whose keys are split between the two primaries of a migration', async () => {
+    const ns = `migrating-${process.pid}`;
+    const keyv = new Keyv({ store: new KeyslotKeyvStore(redis), namespace: ns, throwOnErrors: true });
+    // Keys of one slot (a hash tag), and keys spread over the cluster.
+    const names = [
+      ...Array.from({ length: 8 }, (_, i) => `{tag}${i}`),
+      ...Array.from({ length: 8 }, (_, i) => `k${i}`),
+    ];
+    await keyv.setMany(names.map((key) => ({ key, value: key })));
+    const tagged = `${ns}:{tag}0`;
+    const slot = Number(await cluster.admin(cluster.primaries[0]!, 'CLUSTER', 'KEYSLOT', tagged));
+    const source = await ownerOf(tagged);
+    const target = cluster.primaries.find((node) => node.port !== source.port)!;
+    // A reshard under way (or stopped half-way): three of the slot's keys already moved to the target.
+    await cluster.admin(target, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', source.id);
+    await cluster.admin(source, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', target.id);
+    const moved = [0, 1, 2].map((i) => `${ns}:{tag}${i}`);
+    await cluster.admin(source, 'MIGRATE', '127.0.0.1', target.port, '', 0, 5000, 'KEYS', ...moved);
+    try {
+      await keyv.clear();
+      expect(await keysOnServers(`${ns}:`)).toEqual([]);
+    } finally {
+      for (const node of [source, target]) await cluster.admin(node, 'CLUSTER', 'SETSLOT', slot, 'STABLE');
+    }
+  });
+});
