@@ -102,17 +102,25 @@ export class SessionRecords {
     return count;
   }
 
-  /** Deletes every session of this prefix on every primary (SCAN, then UNLINK in batches). */
+  /**
+   * Deletes every session of this prefix on every primary: SCAN, then one UNLINK per key, 500 written at a time. A
+   * multi-key UNLINK would get TRYAGAIN, until the migration ends, for a slot whose keys are split between the two
+   * primaries of a reshard; a single key follows the migration's ASK redirection.
+   */
   async clear(): Promise<void> {
     let batch: string[] = [];
     for await (const key of this.scan()) {
       batch.push(key);
       if (batch.length >= 500) {
-        await this.redis.unlink(batch);
+        await this.unlinkEach(batch);
         batch = [];
       }
     }
-    if (batch.length > 0) await this.redis.unlink(batch);
+    if (batch.length > 0) await this.unlinkEach(batch);
+  }
+
+  private async unlinkEach(keys: string[]): Promise<void> {
+    await Promise.all(keys.map((key) => this.redis.unlink(key)));
   }
 
   private scan(): AsyncIterableIterator<string> {

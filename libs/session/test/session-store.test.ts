@@ -245,6 +245,30 @@ describe('KeyslotExpressSessionStore through express-session', () => {
     await cluster.admin(owner, 'DEL', key);
   });
 
+  it('clears the sessions of a slot whose keys are split between the two primaries of a migration', async () => {
+    const migrating = `sess-${process.pid}-migrating:`;
+    const sessions = new KeyslotExpressSessionStore(redis, { prefix: migrating });
+    const ids = Array.from({ length: 8 }, (_, i) => `{tag}${i}`); // one slot
+    for (const id of ids) await sessions.records.set(id, { cookie: { expires: null } });
+    const first = sessions.records.keyOf(ids[0]!);
+    const slot = Number(await cluster.admin(cluster.primaries[0]!, 'CLUSTER', 'KEYSLOT', first));
+    const source = await ownerOf(first);
+    const target = cluster.primaries.find((node) => node.port !== source.port)!;
+    // A reshard under way (or stopped half-way): three of the slot's sessions already moved to the target.
+    await cluster.admin(target, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', source.id);
+    await cluster.admin(source, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', target.id);
+    const moved = ids.slice(0, 3).map((id) => sessions.records.keyOf(id));
+    await cluster.admin(source, 'MIGRATE', '127.0.0.1', target.port, '', 0, 5000, 'KEYS', ...moved);
+    try {
+      await new Promise<void>((resolve, reject) =>
+        sessions.clear((error) => (error ? reject(error) : resolve())),
+      );
+      expect(await keysOnServers(migrating)).toEqual([]);
+    } finally {
+      for (const node of [source, target]) await cluster.admin(node, 'CLUSTER', 'SETSLOT', slot, 'STABLE');
+    }
+  });
+
   it('refuses an empty prefix and a bad default lifetime with typed errors', () => {
     expect(() => new KeyslotExpressSessionStore(redis, { prefix: '' })).toThrow(
       expect.objectContaining({ code: 'ERR_KEYSLOT_CONFIG' }),
