@@ -142,3 +142,37 @@ describe('keyslotRateLimitStore window modes', () => {
     }
   });
 });
+
+describe('keyslotRateLimitStore limiters made with their own options', () => {
+  it('keeps the counters of each fastify.rateLimit(options) limiter apart, as the plugin’s local store does', async () => {
+    const prefix = `rl-own-${process.pid}:`;
+    const app = Fastify();
+    await app.register(keyslot, { nodes: cluster.seeds });
+    await app.register(rateLimit, {
+      global: false,
+      keyGenerator: (request) => String(request.headers['x-client']),
+      store: keyslotRateLimitStore(app.redis, { prefix }),
+    });
+    app.get('/login', { onRequest: app.rateLimit({ max: 1, timeWindow: 60_000 }) }, async () => ({
+      ok: true,
+    }));
+    app.get('/search', { onRequest: app.rateLimit({ max: 5, timeWindow: 60_000 }) }, async () => ({
+      ok: true,
+    }));
+    await app.ready();
+    try {
+      const get = (url: string) => app.inject({ url, headers: { 'x-client': 'gina' } });
+      expect((await get('/login')).statusCode).toBe(200);
+      expect((await get('/login')).statusCode).toBe(429);
+      // The other limiter has its own counter: the client's two logins are not searches.
+      const search = await get('/search');
+      expect(search.statusCode).toBe(200);
+      expect(search.headers['x-ratelimit-remaining']).toBe('4');
+      // Limiters have no route: each is numbered in the order it was made, the same in every app instance.
+      const loginKey = `${prefix}limiter#1:gina`;
+      expect(await cluster.admin(await ownerOf(loginKey), 'GET', loginKey)).toBe('2');
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -16,7 +16,7 @@ export interface KeyslotKeyvStoreOptions {
    * `''`. `clear()` deletes the keys that start with `<prefix><namespace>:`.
    */
   prefix?: string | undefined;
-  /** Keys per UNLINK while `clear()` runs. Default 500. */
+  /** Keys unlinked at once (one UNLINK each) while `clear()` runs. Default 500. */
   clearBatchSize?: number | undefined;
 }
 
@@ -73,7 +73,10 @@ export class KeyslotKeyvStore extends EventEmitter implements KeyvStoreAdapter {
     return values.map((value) => (value ?? undefined) as StoredData<Value | undefined>);
   }
 
-  /** Stores a serialized value; with a positive `ttl` (ms) the server expires it. */
+  /**
+   * Stores a serialized value; with a positive `ttl` (ms) the server expires it. A negative `ttl` means the value has
+   * already expired: the key is deleted rather than kept forever (Keyv would only hide it when read).
+   */
   async set(key: string, value: unknown, ttl?: number): Promise<boolean> {
     if (typeof value !== 'string') {
       throw new ArgumentError(
@@ -81,7 +84,9 @@ export class KeyslotKeyvStore extends EventEmitter implements KeyvStoreAdapter {
       );
     }
     const full = this.prefix + key;
-    if (typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0) {
+    if (typeof ttl === 'number' && ttl < 0) {
+      await this.redis.unlink(full);
+    } else if (typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0) {
       await this.redis.set(full, value, { px: Math.ceil(ttl) });
     } else {
       await this.redis.set(full, value);
@@ -117,7 +122,7 @@ export class KeyslotKeyvStore extends EventEmitter implements KeyvStoreAdapter {
 
   /**
    * Deletes every key of this store's namespace (`<prefix><namespace>:...`) on every primary of the cluster, found
-   * with the SCAN iterator and unlinked in batches. Keys written while it runs may survive it. Rejects with a
+   * with the SCAN iterator and unlinked in batches, one UNLINK per key (so a slot being migrated does not stop it). Keys written while it runs may survive it. Rejects with a
    * `ConfigError`, deleting nothing, when there is neither a namespace nor a prefix to scope it to.
    */
   async clear(): Promise<void> {
@@ -132,10 +137,19 @@ export class KeyslotKeyvStore extends EventEmitter implements KeyvStoreAdapter {
     for await (const key of this.redis.scanIterator({ match: startsWithPattern(scope) })) {
       batch.push(key);
       if (batch.length >= this.clearBatchSize) {
-        await this.redis.unlink(batch);
+        await unlinkEach(this.redis, batch);
         batch = [];
       }
     }
-    if (batch.length > 0) await this.redis.unlink(batch);
+    if (batch.length > 0) await unlinkEach(this.redis, batch);
   }
+}
+
+/**
+ * One UNLINK per key, all written at once. A multi-key UNLINK of a slot being migrated, whose keys are partly on
+ * each primary, gets TRYAGAIN until the migration ends (never, if it stopped half-way); a single key follows the
+ * migration's ASK redirection. Keys found by SCAN rarely share a slot, so this sends about as many commands.
+ */
+async function unlinkEach(redis: KeyvConnection, keys: string[]): Promise<void> {
+  await Promise.all(keys.map((key) => redis.unlink(key)));
 }

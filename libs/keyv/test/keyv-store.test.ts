@@ -77,6 +77,16 @@ describe('KeyslotKeyvStore through Keyv', () => {
     expect(await keyv.has('blink')).toBe(false);
   });
 
+  it('leaves nothing on the server for a value set with a negative ttl (already expired), not even an older one', async () => {
+    const owner = await ownerOf(`${ns}:expired`);
+    await keyv.set('expired', 'old value');
+    expect(await keyv.set('expired', 'already stale', -1000)).toBe(true);
+    expect(await cluster.admin(owner, 'EXISTS', `${ns}:expired`)).toBe(0);
+    await keyv.setMany([{ key: 'expired', value: 'stale too', ttl: -1 }]);
+    expect(await cluster.admin(owner, 'EXISTS', `${ns}:expired`)).toBe(0);
+    expect(await keyv.get('expired')).toBeUndefined();
+  });
+
   it('reads many keys across every primary in key order, and deletes many at once', async () => {
     const names = await keysOnEveryPrimary(ns, 12);
     await keyv.setMany(names.map((name, i) => ({ key: name, value: i })));
@@ -217,5 +227,33 @@ describe('KeyslotKeyvStore through @nestjs/cache-manager CacheModule', () => {
     expect(await redis.get(`${ns}-outside`)).toBe('kept');
     // The module's own connection is the one the store uses, still open after the cache was used.
     expect(app.get(NestClusterConnection).isOpen).toBe(true);
+  });
+});
+
+describe('KeyslotKeyvStore while a slot is being migrated', () => {
+  it('clears keys of a slot whose keys are split between the two primaries of a migration', async () => {
+    const ns = `migrating-${process.pid}`;
+    const keyv = new Keyv({ store: new KeyslotKeyvStore(redis), namespace: ns, throwOnErrors: true });
+    // Keys of one slot (a hash tag), and keys spread over the cluster.
+    const names = [
+      ...Array.from({ length: 8 }, (_, i) => `{tag}${i}`),
+      ...Array.from({ length: 8 }, (_, i) => `k${i}`),
+    ];
+    await keyv.setMany(names.map((key) => ({ key, value: key })));
+    const tagged = `${ns}:{tag}0`;
+    const slot = Number(await cluster.admin(cluster.primaries[0]!, 'CLUSTER', 'KEYSLOT', tagged));
+    const source = await ownerOf(tagged);
+    const target = cluster.primaries.find((node) => node.port !== source.port)!;
+    // A reshard under way (or stopped half-way): three of the slot's keys already moved to the target.
+    await cluster.admin(target, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', source.id);
+    await cluster.admin(source, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', target.id);
+    const moved = [0, 1, 2].map((i) => `${ns}:{tag}${i}`);
+    await cluster.admin(source, 'MIGRATE', '127.0.0.1', target.port, '', 0, 5000, 'KEYS', ...moved);
+    try {
+      await keyv.clear();
+      expect(await keysOnServers(`${ns}:`)).toEqual([]);
+    } finally {
+      for (const node of [source, target]) await cluster.admin(node, 'CLUSTER', 'SETSLOT', slot, 'STABLE');
+    }
   });
 });

@@ -14,3 +14,4 @@ export {
   type SessionStoreOptions,
   type SessionWithCookie,
 } from './session-records.js';
+export { SessionUnreadableError } from './session-unreadable-error.js';

@@ -1,4 +1,5 @@
 import { type ClusterConnection, ConfigError } from '@keyslot/client';
+import { SessionUnreadableError } from './session-unreadable-error.js';
 
 /** What the store needs of the connection: typed reads and writes, and the cluster-wide SCAN iterator. */
 export type SessionConnection = Pick<
@@ -61,10 +62,15 @@ export class SessionRecords {
     return this.prefix + sessionId;
   }
 
-  /** The session, or null when there is none (or it expired). */
+  /** The session, or null when there is none (or it expired); a `SessionUnreadableError` when it cannot be parsed. */
   async get(sessionId: string): Promise<unknown> {
     const text = await this.redis.get(this.keyOf(sessionId));
-    return text === null ? null : this.serializer.parse(text);
+    if (text === null) return null;
+    try {
+      return this.serializer.parse(text);
+    } catch {
+      throw new SessionUnreadableError(); // the parser's error quotes the text: a user's session
+    }
   }
 
   /** Stores the session until its cookie expires; a session whose cookie has already expired is deleted. */
@@ -96,17 +102,25 @@ export class SessionRecords {
     return count;
   }
 
-  /** Deletes every session of this prefix on every primary (SCAN, then UNLINK in batches). */
+  /**
+   * Deletes every session of this prefix on every primary: SCAN, then one UNLINK per key, 500 written at a time. A
+   * multi-key UNLINK would get TRYAGAIN, until the migration ends, for a slot whose keys are split between the two
+   * primaries of a reshard; a single key follows the migration's ASK redirection.
+   */
   async clear(): Promise<void> {
     let batch: string[] = [];
     for await (const key of this.scan()) {
       batch.push(key);
       if (batch.length >= 500) {
-        await this.redis.unlink(batch);
+        await this.unlinkEach(batch);
         batch = [];
       }
     }
-    if (batch.length > 0) await this.redis.unlink(batch);
+    if (batch.length > 0) await this.unlinkEach(batch);
+  }
+
+  private async unlinkEach(keys: string[]): Promise<void> {
+    await Promise.all(keys.map((key) => this.redis.unlink(key)));
   }
 
   private scan(): AsyncIterableIterator<string> {

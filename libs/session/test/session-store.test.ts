@@ -225,6 +225,50 @@ describe('KeyslotExpressSessionStore through express-session', () => {
     expect(await redis.get(`${prefix.slice(0, -1)}-other`)).toBe('kept');
   });
 
+  it('fails a request whose stored session cannot be parsed with a coded error that leaves the session text out', async () => {
+    const app = buildApp(store());
+    const errors: unknown[] = [];
+    app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      errors.push(error);
+      res.status(500).end();
+    });
+    const login = await request(app).post('/login').send({ user: 'ada' }).expect(200);
+    const cookie = String(login.headers['set-cookie']?.[0]).split(';')[0]!;
+    const { key, owner } = await onlyKey(prefix);
+    await cluster.admin(owner, 'SET', key, 'pin=4711'); // not JSON: written by something else
+
+    await request(app).get('/me').set('cookie', cookie).expect(500);
+    expect(errors).toHaveLength(1);
+    const error = errors[0] as Error & { code?: string };
+    expect(error.code).toBe('ERR_KEYSLOT_SESSION_UNREADABLE');
+    expect(`${error.message} ${String(error.stack)} ${String(error.cause)}`).not.toContain('4711');
+    await cluster.admin(owner, 'DEL', key);
+  });
+
+  it('clears the sessions of a slot whose keys are split between the two primaries of a migration', async () => {
+    const migrating = `sess-${process.pid}-migrating:`;
+    const sessions = new KeyslotExpressSessionStore(redis, { prefix: migrating });
+    const ids = Array.from({ length: 8 }, (_, i) => `{tag}${i}`); // one slot
+    for (const id of ids) await sessions.records.set(id, { cookie: { expires: null } });
+    const first = sessions.records.keyOf(ids[0]!);
+    const slot = Number(await cluster.admin(cluster.primaries[0]!, 'CLUSTER', 'KEYSLOT', first));
+    const source = await ownerOf(first);
+    const target = cluster.primaries.find((node) => node.port !== source.port)!;
+    // A reshard under way (or stopped half-way): three of the slot's sessions already moved to the target.
+    await cluster.admin(target, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', source.id);
+    await cluster.admin(source, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', target.id);
+    const moved = ids.slice(0, 3).map((id) => sessions.records.keyOf(id));
+    await cluster.admin(source, 'MIGRATE', '127.0.0.1', target.port, '', 0, 5000, 'KEYS', ...moved);
+    try {
+      await new Promise<void>((resolve, reject) =>
+        sessions.clear((error) => (error ? reject(error) : resolve())),
+      );
+      expect(await keysOnServers(migrating)).toEqual([]);
+    } finally {
+      for (const node of [source, target]) await cluster.admin(node, 'CLUSTER', 'SETSLOT', slot, 'STABLE');
+    }
+  });
+
   it('refuses an empty prefix and a bad default lifetime with typed errors', () => {
     expect(() => new KeyslotExpressSessionStore(redis, { prefix: '' })).toThrow(
       expect.objectContaining({ code: 'ERR_KEYSLOT_CONFIG' }),

@@ -54,6 +54,8 @@ export function keyslotRateLimitStore(
  */
 export class KeyslotRateLimitStore {
   private readonly mode: 'fixed' | 'continue' | 'backoff';
+  /** Children made for limiters rather than routes (`fastify.rateLimit(options)`, `createRateLimit(options)`). */
+  private limiters = 0;
 
   /** @internal Made by {@link keyslotRateLimitStore} (bound to its connection) and by `child`. */
   constructor(
@@ -87,15 +89,23 @@ export class KeyslotRateLimitStore {
       .then((reply) => callback(null, toResult(reply)), callback);
   }
 
-  /** The store of a route with its own `config.rateLimit`: its own counters and window behaviour. */
+  /**
+   * The store of a route with its own `config.rateLimit`, or of a limiter made with its own options
+   * (`fastify.rateLimit(options)`, `createRateLimit(options)`): its own counters and window behaviour. The plugin
+   * gives a limiter no route, so limiters are told apart by the order they are made in (`limiter#<n>:`), the same in
+   * every instance of the application.
+   */
   child(routeOptions: RateLimitStoreParams): KeyslotRateLimitStore {
     const route = routeOptions.routeInfo ?? {};
+    if (route.url === undefined) {
+      return new KeyslotRateLimitStore(
+        this.redis,
+        routeOptions,
+        `${this.keyPrefix}limiter#${++this.limiters}:`,
+      );
+    }
     const method = Array.isArray(route.method) ? route.method.join(',') : (route.method ?? '');
-    return new KeyslotRateLimitStore(
-      this.redis,
-      routeOptions,
-      `${this.keyPrefix}${method} ${route.url ?? ''}:`,
-    );
+    return new KeyslotRateLimitStore(this.redis, routeOptions, `${this.keyPrefix}${method} ${route.url}:`);
   }
 }
 

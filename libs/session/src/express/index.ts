@@ -14,4 +14,5 @@ export {
   type SessionStoreOptions,
   type SessionWithCookie,
 } from '../session-records.js';
+export { SessionUnreadableError } from '../session-unreadable-error.js';
 export { KeyslotExpressSessionStore } from './keyslot-express-session-store.js';
