@@ -122,8 +122,9 @@ export class KeyslotKeyvStore extends EventEmitter implements KeyvStoreAdapter {
 
   /**
    * Deletes every key of this store's namespace (`<prefix><namespace>:...`) on every primary of the cluster, found
-   * with the SCAN iterator and unlinked in batches, one UNLINK per key (so a slot being migrated does not stop it). Keys written while it runs may survive it. Rejects with a
-   * `ConfigError`, deleting nothing, when there is neither a namespace nor a prefix to scope it to.
+   * with the SCAN iterator and unlinked in batches, one UNLINK per key (so a slot being migrated does not stop it).
+   * Keys written while it runs may survive it. Rejects with a `ConfigError`, deleting nothing, when there is neither
+   * a namespace nor a prefix to scope it to.
    */
   async clear(): Promise<void> {
     const scope = this.prefix + (this.namespace ? `${this.namespace}:` : '');
