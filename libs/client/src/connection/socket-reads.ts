@@ -19,7 +19,9 @@ export class SocketReads {
 
   /** The option given to `net.connect`, before the connection that decodes the reads exists. */
   readonly onread: OnReadOpts = {
-    buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+    // Zero-filled, once per connection: memory from allocUnsafe may still hold what the process freed earlier (an
+    // encoded AUTH, a password), and this buffer lives as long as the socket.
+    buffer: Buffer.alloc(READ_BUFFER_BYTES),
     callback: (nread, target) => {
       if (this.consume !== null) this.consume(target as Buffer, nread);
       else this.early.push(Buffer.from(target.subarray(0, nread)));
