@@ -84,8 +84,10 @@ export class KeyslotInstrumentation {
   /** Unsubscribes: keyslot's commands then build no trace payload at all. Idempotent. */
   disable(): void {
     this.enabled = false;
+    // The open connections observed so far are kept for a later enable(), as across a restart: none is created again.
+    for (const connection of this.metrics?.observed ?? []) this.waitingToObserve.add(connection);
     this.stop();
-    this.waitingToObserve.clear();
+    for (const kept of this.waitingToObserve) if (!kept.isOpen) this.waitingToObserve.delete(kept);
   }
 
   /** True while enabled (subscribed, or waiting for an OpenTelemetry SDK to be set up). */
