@@ -20,10 +20,17 @@ export interface CommandSink {
   readonly requireParentSpan: boolean;
 }
 
-interface InFlight {
+/** A command's span (if traced) and start time, from `start` until it settles. */
+export interface InFlight {
   span: Span | undefined;
   startedAt: number;
 }
+
+/**
+ * The commands started and not settled yet. Owned by the instrumentation and handed to each `CommandSpans` it
+ * makes, so a command in flight while it is made again (new providers, new options) is still finished.
+ */
+export type CommandsInFlight = WeakMap<CommandTraceContext, InFlight>;
 
 /**
  * Turns `keyslot:command` traces into a CLIENT span each (a child of the context active where the command was
@@ -34,7 +41,6 @@ export class CommandSpans {
   private readonly channel = diagnosticsChannel.tracingChannel<CommandTraceContext, CommandTraceContext>(
     'keyslot:command',
   );
-  private readonly inFlight = new WeakMap<CommandTraceContext, InFlight>();
   private readonly handlers = {
     start: (message: CommandTraceContext) => this.start(message),
     end: (message: CommandTraceContext) => {
@@ -46,7 +52,10 @@ export class CommandSpans {
     error: () => {},
   };
 
-  constructor(private readonly sink: CommandSink) {}
+  constructor(
+    private readonly sink: CommandSink,
+    private readonly inFlight: CommandsInFlight,
+  ) {}
 
   subscribe(): void {
     this.channel.subscribe(this.handlers);

@@ -10,7 +10,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { ClientMetrics } from './client-metrics.js';
-import { CommandSpans } from './command-spans.js';
+import { CommandSpans, type CommandsInFlight } from './command-spans.js';
 import { sdkPresent } from './sdk-presence.js';
 
 /** Options of `KeyslotInstrumentation`. */
@@ -57,6 +57,8 @@ export class KeyslotInstrumentation {
   private cachedTracer: Tracer | undefined;
   private spans: CommandSpans | undefined;
   private metrics: ClientMetrics | undefined;
+  /** Kept across restarts: a command started before one is finished by the spans made after it. */
+  private readonly commandsInFlight: CommandsInFlight = new WeakMap();
   private enabled = false;
   /** While enabled without an SDK: the timer that looks for one, and the connections to observe once it is there. */
   private sdkCheck: NodeJS.Timeout | undefined;
@@ -82,8 +84,10 @@ export class KeyslotInstrumentation {
   /** Unsubscribes: keyslot's commands then build no trace payload at all. Idempotent. */
   disable(): void {
     this.enabled = false;
+    // The open connections observed so far are kept for a later enable(), as across a restart: none is created again.
+    for (const connection of this.metrics?.observed ?? []) this.waitingToObserve.add(connection);
     this.stop();
-    this.waitingToObserve.clear();
+    for (const kept of this.waitingToObserve) if (!kept.isOpen) this.waitingToObserve.delete(kept);
   }
 
   /** True while enabled (subscribed, or waiting for an OpenTelemetry SDK to be set up). */
@@ -99,11 +103,14 @@ export class KeyslotInstrumentation {
     const clientMetrics = new ClientMetrics(this.meter());
     const duration: Histogram = clientMetrics.duration;
     this.metrics = clientMetrics;
-    this.spans = new CommandSpans({
-      tracer: () => this.tracer(),
-      duration: () => duration,
-      requireParentSpan: this.config.requireParentSpan === true,
-    });
+    this.spans = new CommandSpans(
+      {
+        tracer: () => this.tracer(),
+        duration: () => duration,
+        requireParentSpan: this.config.requireParentSpan === true,
+      },
+      this.commandsInFlight,
+    );
     clientMetrics.subscribe();
     this.spans.subscribe();
     for (const connection of this.waitingToObserve) clientMetrics.observe(connection);

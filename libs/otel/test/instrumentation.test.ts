@@ -142,6 +142,22 @@ describe('spans', () => {
     expect(JSON.stringify(text)).not.toContain('secret');
   });
 
+  it('makes one span and one duration measurement for a command split across slots, like a fan-out', async () => {
+    const keys = ['otel:split:a', 'otel:split:b', 'otel:split:c', 'otel:split:d'];
+    const owners = new Set(await Promise.all(keys.map(async (key) => (await ownerOf(key)).address)));
+    expect(owners.size).toBeGreaterThan(1);
+    await tracer.startActiveSpan('request', async (parent) => {
+      await conn.mget(...keys);
+      await conn.dbsize();
+      parent.end();
+    });
+    expect(spansNamed('MGET')).toHaveLength(1);
+    expect(spansNamed('DBSIZE')).toHaveLength(1);
+    const points = (await metric('db.client.operation.duration'))!.dataPoints as DataPoint<Histogram>[];
+    const mgets = points.filter((p) => p.attributes['db.operation.name'] === 'MGET');
+    expect(mgets.reduce((sum, p) => sum + p.value.count, 0)).toBe(1);
+  });
+
   it('makes only parented spans with requireParentSpan, and nothing at all once disabled', async () => {
     instrumentation.setConfig({ tracerProvider, meterProvider, requireParentSpan: true });
     await conn.get('otel:orphan');

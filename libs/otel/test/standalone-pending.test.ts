@@ -78,6 +78,18 @@ describe('keyslot.client.pending_commands for a standalone ConnectionManager', (
     }
   });
 
+  it('keeps reporting a manager created while enabled after disable() and enable() again', async () => {
+    instrumentation.enable();
+    const manager = await new Client(server.url).getConnectionManager();
+    try {
+      instrumentation.disable();
+      instrumentation.enable();
+      await expectGaugeToCount(manager, 2);
+    } finally {
+      await manager.close();
+    }
+  });
+
   it('reports a manager created before enable() once it is passed to observe()', async () => {
     const manager = await new Client(server.url).getConnectionManager();
     try {

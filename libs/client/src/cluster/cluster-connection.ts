@@ -353,13 +353,13 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
   /** MGET, MSET, DEL...: one command per slot, sent together, replies merged in key order. */
   private async split<T>(command: Command<T>, kind: SplitKind): Promise<T> {
     const parts = splitBySlot(kind, command.args);
+    // Untraced: the command is traced once, as a whole (as a fan-out is), not again per part.
     const replies = await Promise.all(
       parts.map((part) =>
-        this.sendUncached<unknown>({
-          name: command.name,
-          args: part.args,
-          returnBuffers: command.returnBuffers,
-        }),
+        this.dispatch<unknown>(
+          { name: command.name, args: part.args, returnBuffers: command.returnBuffers },
+          undefined,
+        ),
       ),
     );
     const keyCount = kind === 'mset' ? command.args.length / 2 : command.args.length;
