@@ -13,9 +13,20 @@ describe(onServer('blocking commands across a failover and a lost connection'), 
   let conn: ClusterConnection;
   withCluster((started) => ({ cluster, conn } = started));
 
-  /** The client id of the connection blocked in `command` (lower case) on `key`'s primary. */
-  async function blockedClient(key: string, command: string): Promise<string> {
+  /**
+   * The client id of the connection blocked in `command` (lower case) on `key`'s primary. `pending`, the command's
+   * own outcome, is named if the wait times out (it may have failed instead of blocking).
+   */
+  async function blockedClient(
+    key: string,
+    command: string,
+    pending?: Promise<Awaited<ReturnType<typeof settle>>>,
+  ): Promise<string> {
     const primary = cluster.ownerOf(slotOf(key))!;
+    let outcome = 'not settled';
+    void pending?.then((result) => {
+      outcome = result.ok ? `returned ${JSON.stringify(result.value)}` : `failed: ${result.error.message}`;
+    });
     let id = '';
     await cluster.waitFor(
       async () => {
@@ -26,7 +37,10 @@ describe(onServer('blocking commands across a failover and a lost connection'), 
         id = line?.match(/^id=(\d+)/)?.[1] ?? '';
         return id !== '';
       },
-      { timeoutMs: 15_000, message: `${command} to block on ${primary.address}` },
+      {
+        timeoutMs: 15_000,
+        message: () => `${command} to block on ${primary.address} (the command: ${outcome})`,
+      },
     );
     return id;
   }
@@ -39,7 +53,7 @@ describe(onServer('blocking commands across a failover and a lost connection'), 
     await cluster.failover(cluster.replicasOf(primary)[0]!);
     expect(cluster.ownerOf(slotOf(key))!.id).not.toBe(primary.id);
     // Blocked again, now on the new primary.
-    await blockedClient(key, 'blpop');
+    await blockedClient(key, 'blpop', popped);
     expect(await conn.rpush(key, 'after-failover')).toBe(1);
     const result = await popped;
     expect(result.ok ? result.value : result.error.message).toEqual({ key, element: 'after-failover' });
