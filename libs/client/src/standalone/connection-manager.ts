@@ -75,6 +75,8 @@ export class ConnectionManager extends RedisCommands<string> {
   private readonly subscriptions = new Subscriptions();
   private readonly dedicated: DedicatedConnections;
   private readonly wakeups = new Set<NodeJS.Timeout>();
+  /** Requests waiting out a backoff delay before they are sent again (a LOADING reply): closing fails them. */
+  private readonly retryTimers = new Map<NodeJS.Timeout, ManagedRequest<unknown>>();
   private readonly config: ResolvedConnectionConfig;
   private readonly settings: NodeConnectionSettings;
   /** @internal The one admission point for `maxPending`: managed requests not settled yet, wherever they wait. */
@@ -335,12 +337,12 @@ export class ConnectionManager extends RedisCommands<string> {
     }
     const timer = setTimeout(
       () => {
-        this.wakeups.delete(timer);
+        this.retryTimers.delete(timer);
         if (!request.done) this.dispatch(request);
       },
       backoffDelay(0, this.config.backoff),
     );
-    this.wakeups.add(timer);
+    this.retryTimers.set(timer, request);
   }
 
   /** @internal */
@@ -503,6 +505,11 @@ export class ConnectionManager extends RedisCommands<string> {
     for (const request of this.waiting.takeAll()) {
       request.fail(closedError(this.address));
     }
+    for (const [timer, request] of this.retryTimers) {
+      clearTimeout(timer);
+      request.fail(closedError(this.address));
+    }
+    this.retryTimers.clear();
   }
 
   private shutdown(): void {
