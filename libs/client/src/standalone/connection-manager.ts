@@ -77,6 +77,8 @@ export class ConnectionManager extends RedisCommands<string> {
   private readonly wakeups = new Set<NodeJS.Timeout>();
   /** Requests waiting out a backoff delay before they are sent again (a LOADING reply): closing fails them. */
   private readonly retryTimers = new Map<NodeJS.Timeout, ManagedRequest<unknown>>();
+  /** Aborted on close: a reconnect attempt under way ends with it instead of at its connect timeout. */
+  private readonly closing = new AbortController();
   private readonly config: ResolvedConnectionConfig;
   private readonly settings: NodeConnectionSettings;
   /** @internal The one admission point for `maxPending`: managed requests not settled yet, wherever they wait. */
@@ -311,6 +313,7 @@ export class ConnectionManager extends RedisCommands<string> {
   async close(): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'closing';
+    this.closing.abort();
     this.failWaiting();
     await Promise.all([this.connection?.close(), this.dedicated.close()]);
     this.shutdown();
@@ -320,6 +323,7 @@ export class ConnectionManager extends RedisCommands<string> {
   destroy(): void {
     if (this.state === 'closed') return;
     this.state = 'closing';
+    this.closing.abort();
     this.failWaiting();
     this.connection?.destroy(closedError(this.address));
     this.shutdown();
@@ -416,7 +420,11 @@ export class ConnectionManager extends RedisCommands<string> {
       }
       this.attempt++;
       try {
-        const connection = await MultiplexedConnection.connect(this.settings, this.behaviour());
+        const connection = await MultiplexedConnection.connect(
+          this.settings,
+          this.behaviour(),
+          this.closing.signal,
+        );
         if (this.state !== 'open') {
           connection.destroy();
           break;
