@@ -34,8 +34,11 @@ afterEach(async () => {
 });
 
 /** A manager whose commands have a deadline far beyond the loading time. */
-async function managerFor(): Promise<ConnectionManager> {
-  const manager = await new Client({ port: server.port }).getConnectionManager({ commandTimeoutMs: 60_000 });
+async function managerFor(backoff?: { baseMs: number; maxMs: number }): Promise<ConnectionManager> {
+  const manager = await new Client({ port: server.port }).getConnectionManager({
+    commandTimeoutMs: 60_000,
+    backoff,
+  });
   managers.push(manager);
   return manager;
 }
@@ -93,6 +96,20 @@ describe(onServer('a server loading its dataset (-LOADING)'), () => {
     await untilGetWaitsOutLoading();
     expect(await read).toBe('value:1');
     await loaded;
+  });
+
+  it('a command answered -LOADING again and again waits longer each time: with a 1 ms base, a load of seconds costs it a few tries, not hundreds', async () => {
+    // Delays of at most 1, 2, 4... ms (full jitter): some 12 tries cover 2 s. A delay that never grows (at most
+    // 1 ms) would send the GET again about every millisecond, a thousand times or more.
+    const manager = await managerFor({ baseMs: 1, maxMs: 60_000 });
+    const { loaded } = await reload();
+    const read = manager.get('key:1');
+    await untilGetWaitsOutLoading();
+    await loaded;
+    expect(await read).toBe('value:1');
+    const tries = retries.filter((event) => event.command === 'GET' && event.reason === 'LOADING').length;
+    expect(tries).toBeGreaterThan(0);
+    expect(tries).toBeLessThan(100);
   });
 
   it('close() while a command waits out a -LOADING reply rejects it with ClosedError at once', async () => {

@@ -329,13 +329,13 @@ export class ConnectionManager extends RedisCommands<string> {
     this.shutdown();
   }
 
-  /** @internal Used by requests: send again now or once reconnected. */
-  resend(request: ManagedRequest<unknown>, later: boolean): void {
+  /** @internal Used by requests: send again once connected, after a backoff delay when given its attempt. */
+  resend(request: ManagedRequest<unknown>, backoffAttempt: number | undefined): void {
     if (this.state !== 'open') {
       request.fail(closedError(this.address));
       return;
     }
-    if (!later) {
+    if (backoffAttempt === undefined) {
       this.dispatch(request);
       return;
     }
@@ -344,7 +344,7 @@ export class ConnectionManager extends RedisCommands<string> {
         this.retryTimers.delete(timer);
         if (!request.done) this.dispatch(request);
       },
-      backoffDelay(0, this.config.backoff),
+      backoffDelay(backoffAttempt, this.config.backoff),
     );
     this.retryTimers.set(timer, request);
   }

@@ -8,8 +8,11 @@ import type { Admission } from '../util/admission.js';
 
 /** What a managed request needs from the manager that owns it. */
 export interface RequestOwner {
-  /** Sends again: once connected, and after a backoff delay when `later`. */
-  resend(request: ManagedRequest<unknown>, later: boolean): void;
+  /**
+   * Sends again: once connected; first after the backoff delay of attempt `backoffAttempt` when given (0 for the
+   * first wait of this request, growing with each).
+   */
+  resend(request: ManagedRequest<unknown>, backoffAttempt: number | undefined): void;
   /** Says why the last connection attempt failed, for timeout messages. */
   describeState(): string;
   readonly address: string;
@@ -27,6 +30,8 @@ export interface RequestOwner {
 export class ManagedRequest<T> extends SettlingRequest<T> {
   /** Times it was sent again, for the `keyslot:retry` channel. */
   private retries = 0;
+  /** Backoff delays waited out so far (LOADING-like replies): each next one may be longer. */
+  private backoffs = 0;
   /** The failure that last made it go out again: a timeout on the next connection still says why. */
   private resentAfter: Error | undefined;
 
@@ -68,7 +73,10 @@ export class ManagedRequest<T> extends SettlingRequest<T> {
       this.written = false;
       publishRetry(this.name, ++this.retries, address, error);
       this.resentAfter = error;
-      this.owner.resend(this as ManagedRequest<unknown>, action !== RetryAction.Reconnect);
+      this.owner.resend(
+        this as ManagedRequest<unknown>,
+        action === RetryAction.Reconnect ? undefined : this.backoffs++,
+      );
       return;
     }
     this.fail(finalError(action, error, this.name, address));
