@@ -76,6 +76,29 @@ describe(onServer('close() while a reconnect attempt hangs'), () => {
     await untilNoConnectionOpen(proxy, 'the reconnect attempt socket to close after destroy()');
   });
 
+  it('close() abandons a dedicated connection being made for a BLPOP: its socket is closed, the BLPOP fails with ClosedError', async () => {
+    const manager = await managerStuckReconnecting(proxy);
+    const { accepted } = proxy.stats();
+    const popped = manager.blpop('close-while-connecting', 0);
+    await waitFor(() => proxy.stats().accepted > accepted && proxy.stats().open === 2, {
+      timeoutMs: 5_000,
+      intervalMs: 5,
+      message: "the BLPOP's dedicated connection accepted by the black-holing proxy",
+    });
+    let result: unknown;
+    void popped.catch((error: unknown) => {
+      result = error;
+    });
+    await manager.close();
+    await waitFor(() => result !== undefined, {
+      timeoutMs: 5_000,
+      intervalMs: 5,
+      message: 'the BLPOP to settle after close()',
+    });
+    expect(result).toBeInstanceOf(ClosedError);
+    await untilNoConnectionOpen(proxy, 'the dedicated connection attempt socket to close after close()');
+  });
+
   it('close() during the TLS handshake (the socket not open yet) abandons the attempt: its socket is closed', async () => {
     const manager = await managerStuckReconnecting(tlsProxy, { ca });
     const waiting = manager.get('k');

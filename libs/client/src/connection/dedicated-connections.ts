@@ -19,6 +19,8 @@ export class DedicatedConnections {
   private readonly waiting: ((connection: MultiplexedConnection | Error) => void)[] = [];
   private active = 0;
   private closed = false;
+  /** Aborted on close: a connection being made ends with it instead of at its connect timeout. */
+  private readonly closing = new AbortController();
   private idleTimer: NodeJS.Timeout | null = null;
   private drained: (() => void) | null = null;
 
@@ -60,6 +62,7 @@ export class DedicatedConnections {
    */
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     for (const connection of this.idle.splice(0)) void connection.close();
     for (const waiter of this.waiting.splice(0)) waiter(new ClosedError('the connection was closed'));
@@ -69,6 +72,7 @@ export class DedicatedConnections {
   /** Closes every dedicated connection now, cutting running commands; later requests fail with ClosedError. */
   destroy(): void {
     this.closed = true;
+    this.closing.abort();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     for (const connection of this.idle.splice(0)) connection.destroy();
     for (const connection of this.busy) connection.destroy();
@@ -113,10 +117,11 @@ export class DedicatedConnections {
     const deadline = Date.now() + this.commandTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await MultiplexedConnection.connect(this.settings, {
-          commandTimeoutMs: this.commandTimeoutMs,
-          dropWhenStuck: true,
-        });
+        return await MultiplexedConnection.connect(
+          this.settings,
+          { commandTimeoutMs: this.commandTimeoutMs, dropWhenStuck: true },
+          this.closing.signal,
+        );
       } catch (error) {
         const delay = backoffDelay(attempt);
         const unreachable = error instanceof ConnectionError || error instanceof TimeoutError;
