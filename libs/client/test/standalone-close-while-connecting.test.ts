@@ -99,6 +99,23 @@ describe(onServer('close() while a reconnect attempt hangs'), () => {
     await untilNoConnectionOpen(proxy, 'the dedicated connection attempt socket to close after close()');
   });
 
+  it('sixteen BLPOPs making their dedicated connections at once add no more close listeners than allowed (no MaxListenersExceededWarning)', async () => {
+    const manager = await new Client({ port: server.port }).getConnectionManager();
+    managers.push(manager);
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const popped = Array.from({ length: 16 }, (_, i) => manager.blpop(`many-at-once:${i}`, 0.01));
+      expect(await Promise.all(popped)).toEqual(Array(16).fill(null));
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('close() during the TLS handshake (the socket not open yet) abandons the attempt: its socket is closed', async () => {
     const manager = await managerStuckReconnecting(tlsProxy, { ca });
     const waiting = manager.get('k');

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Command } from '../command.js';
 import { blockingDeadlineMs } from '../commands/blocking.js';
 import { ClosedError, ConnectionError, TimeoutError } from '../errors.js';
@@ -28,7 +29,10 @@ export class DedicatedConnections {
     private readonly settings: NodeConnectionSettings,
     private readonly commandTimeoutMs: number,
     private readonly maxConnections = 16,
-  ) {}
+  ) {
+    // One listener per connection being made: as many as may be made at once, without a leak warning.
+    setMaxListeners(maxConnections, this.closing.signal);
+  }
 
   /** Runs a blocking command on a dedicated connection; its deadline is its own block time plus the command timeout. */
   runBlocking<T>(command: Command<T>, blockMs: number): Promise<T> {
