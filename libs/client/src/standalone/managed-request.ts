@@ -9,8 +9,8 @@ import type { Admission } from '../util/admission.js';
 /** What a managed request needs from the manager that owns it. */
 export interface RequestOwner {
   /**
-   * Sends again: once connected; first after the backoff delay of attempt `backoffAttempt` when given (0 for the
-   * first wait of this request, growing with each).
+   * Sends again: once connected; first after the backoff delay of attempt `backoffAttempt` when given (the
+   * request's retries before this one, so that each wait may be longer than the last).
    */
   resend(request: ManagedRequest<unknown>, backoffAttempt: number | undefined): void;
   /** Says why the last connection attempt failed, for timeout messages. */
@@ -30,8 +30,6 @@ export interface RequestOwner {
 export class ManagedRequest<T> extends SettlingRequest<T> {
   /** Times it was sent again, for the `keyslot:retry` channel. */
   private retries = 0;
-  /** Backoff delays waited out so far (LOADING-like replies): each next one may be longer. */
-  private backoffs = 0;
   /** The failure that last made it go out again: a timeout on the next connection still says why. */
   private resentAfter: Error | undefined;
 
@@ -73,9 +71,10 @@ export class ManagedRequest<T> extends SettlingRequest<T> {
       this.written = false;
       publishRetry(this.name, ++this.retries, address, error);
       this.resentAfter = error;
+      // Each retry of the same request may wait longer than the one before (a server loading for minutes).
       this.owner.resend(
         this as ManagedRequest<unknown>,
-        action === RetryAction.Reconnect ? undefined : this.backoffs++,
+        action === RetryAction.Reconnect ? undefined : this.retries - 1,
       );
       return;
     }
