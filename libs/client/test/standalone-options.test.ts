@@ -60,6 +60,7 @@ describe(onServer('bad URLs and options throw ConfigError at once'), () => {
     ['redis://127.0.0.1:6379?protocol=4', /protocol must be 2 or 3, got '4'/],
     ['redis://127.0.0.1:6379?db=x', /db must be a number, got 'x'/],
     ['redis://alice@127.0.0.1:6379', /username 'alice' was given without a password/],
+    ['redis://127.0.0.1:6379?clientName=my%20app', /clientName must be printable ASCII without spaces/],
   ])('%s', (url, message) => {
     const error = configErrorOf(() => new Client(url));
     expect(error.message).toMatch(message);
@@ -76,6 +77,11 @@ describe(onServer('bad URLs and options throw ConfigError at once'), () => {
     [{ protocol: 1 }, /protocol must be 2 or 3, got 1/],
     [{ password: 1234 }, /password must be a string/],
     [{ username: 'alice' }, /username 'alice' was given without a password/],
+    // The server refuses these names (CLIENT SETNAME): the handshake would fail on every connection.
+    [{ clientName: 'my app' }, /clientName must be printable ASCII without spaces/],
+    [{ clientName: 'line\nbreak' }, /clientName must be printable ASCII without spaces/],
+    [{ clientName: 'café' }, /clientName must be printable ASCII without spaces/],
+    [{ clientName: 42 }, /clientName must be a string/],
   ])('options %j', (options, message) => {
     const error = configErrorOf(() => new Client(options as unknown as ClientOptions));
     expect(error.message).toMatch(message);

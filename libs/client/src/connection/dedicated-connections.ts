@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Command } from '../command.js';
 import { blockingDeadlineMs } from '../commands/blocking.js';
 import { ClosedError, ConnectionError, TimeoutError } from '../errors.js';
@@ -19,6 +20,8 @@ export class DedicatedConnections {
   private readonly waiting: ((connection: MultiplexedConnection | Error) => void)[] = [];
   private active = 0;
   private closed = false;
+  /** Aborted on close: a connection being made ends with it instead of at its connect timeout. */
+  private readonly closing = new AbortController();
   private idleTimer: NodeJS.Timeout | null = null;
   private drained: (() => void) | null = null;
 
@@ -26,7 +29,10 @@ export class DedicatedConnections {
     private readonly settings: NodeConnectionSettings,
     private readonly commandTimeoutMs: number,
     private readonly maxConnections = 16,
-  ) {}
+  ) {
+    // One listener per connection being made: as many as may be made at once, without a leak warning.
+    setMaxListeners(maxConnections, this.closing.signal);
+  }
 
   /** Runs a blocking command on a dedicated connection; its deadline is its own block time plus the command timeout. */
   runBlocking<T>(command: Command<T>, blockMs: number): Promise<T> {
@@ -60,6 +66,7 @@ export class DedicatedConnections {
    */
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     for (const connection of this.idle.splice(0)) void connection.close();
     for (const waiter of this.waiting.splice(0)) waiter(new ClosedError('the connection was closed'));
@@ -69,6 +76,7 @@ export class DedicatedConnections {
   /** Closes every dedicated connection now, cutting running commands; later requests fail with ClosedError. */
   destroy(): void {
     this.closed = true;
+    this.closing.abort();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     for (const connection of this.idle.splice(0)) connection.destroy();
     for (const connection of this.busy) connection.destroy();
@@ -113,10 +121,11 @@ export class DedicatedConnections {
     const deadline = Date.now() + this.commandTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await MultiplexedConnection.connect(this.settings, {
-          commandTimeoutMs: this.commandTimeoutMs,
-          dropWhenStuck: true,
-        });
+        return await MultiplexedConnection.connect(
+          this.settings,
+          { commandTimeoutMs: this.commandTimeoutMs, dropWhenStuck: true },
+          this.closing.signal,
+        );
       } catch (error) {
         const delay = backoffDelay(attempt);
         const unreachable = error instanceof ConnectionError || error instanceof TimeoutError;

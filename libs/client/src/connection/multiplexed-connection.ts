@@ -81,15 +81,21 @@ export class MultiplexedConnection extends RedisCommands<string> {
   static async connect(
     settings: NodeConnectionSettings,
     config: ConnectionBehaviour,
+    /** Aborted by an owner closed meanwhile: the attempt ends at once, its socket with it. */
+    signal?: AbortSignal,
   ): Promise<MultiplexedConnection> {
     const reads = new SocketReads();
-    const socket = await openSocket(settings, reads);
+    const socket = await openSocket(settings, reads, signal);
     const connection = new MultiplexedConnection(socket, settings, config, reads);
+    const abandon = () => connection.destroy();
+    signal?.addEventListener('abort', abandon, { once: true });
     try {
       await handshake(connection, settings);
     } catch (error) {
       connection.destroy();
       throw error;
+    } finally {
+      signal?.removeEventListener('abort', abandon);
     }
     // The server may hang up during a step whose failure the handshake tolerates (CLIENT SETINFO): never hand out
     // a connection that is already closed.

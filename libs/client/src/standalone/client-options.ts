@@ -108,6 +108,7 @@ export function resolveClientOptions(
   if (options.password !== undefined && typeof options.password !== 'string') {
     throw new ConfigError('password must be a string');
   }
+  checkClientName(options.clientName);
   checkCredentialOptions(options);
   return {
     host,
@@ -123,4 +124,15 @@ export function resolveClientOptions(
     connectTimeoutMs,
     maxPending,
   };
+}
+
+/** The server refuses, in CLIENT SETNAME, a name with any character outside `!`..`~`: every handshake would fail. */
+function checkClientName(name: unknown): void {
+  if (name === undefined) return;
+  if (typeof name !== 'string') throw new ConfigError('clientName must be a string');
+  if (!/^[!-~]*$/.test(name)) {
+    throw new ConfigError(
+      'clientName must be printable ASCII without spaces (the server refuses other names in CLIENT SETNAME)',
+    );
+  }
 }

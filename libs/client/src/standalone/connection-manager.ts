@@ -75,6 +75,10 @@ export class ConnectionManager extends RedisCommands<string> {
   private readonly subscriptions = new Subscriptions();
   private readonly dedicated: DedicatedConnections;
   private readonly wakeups = new Set<NodeJS.Timeout>();
+  /** Requests waiting out a backoff delay before they are sent again (a LOADING reply): closing fails them. */
+  private readonly retryTimers = new Map<NodeJS.Timeout, ManagedRequest<unknown>>();
+  /** Aborted on close: a reconnect attempt under way ends with it instead of at its connect timeout. */
+  private readonly closing = new AbortController();
   private readonly config: ResolvedConnectionConfig;
   private readonly settings: NodeConnectionSettings;
   /** @internal The one admission point for `maxPending`: managed requests not settled yet, wherever they wait. */
@@ -309,6 +313,7 @@ export class ConnectionManager extends RedisCommands<string> {
   async close(): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'closing';
+    this.closing.abort();
     this.failWaiting();
     await Promise.all([this.connection?.close(), this.dedicated.close()]);
     this.shutdown();
@@ -318,29 +323,30 @@ export class ConnectionManager extends RedisCommands<string> {
   destroy(): void {
     if (this.state === 'closed') return;
     this.state = 'closing';
+    this.closing.abort();
     this.failWaiting();
     this.connection?.destroy(closedError(this.address));
     this.shutdown();
   }
 
-  /** @internal Used by requests: send again now or once reconnected. */
-  resend(request: ManagedRequest<unknown>, later: boolean): void {
+  /** @internal Used by requests: send again once connected, after a backoff delay when given its attempt. */
+  resend(request: ManagedRequest<unknown>, backoffAttempt: number | undefined): void {
     if (this.state !== 'open') {
       request.fail(closedError(this.address));
       return;
     }
-    if (!later) {
+    if (backoffAttempt === undefined) {
       this.dispatch(request);
       return;
     }
     const timer = setTimeout(
       () => {
-        this.wakeups.delete(timer);
+        this.retryTimers.delete(timer);
         if (!request.done) this.dispatch(request);
       },
-      backoffDelay(0, this.config.backoff),
+      backoffDelay(backoffAttempt, this.config.backoff),
     );
-    this.wakeups.add(timer);
+    this.retryTimers.set(timer, request);
   }
 
   /** @internal */
@@ -414,7 +420,11 @@ export class ConnectionManager extends RedisCommands<string> {
       }
       this.attempt++;
       try {
-        const connection = await MultiplexedConnection.connect(this.settings, this.behaviour());
+        const connection = await MultiplexedConnection.connect(
+          this.settings,
+          this.behaviour(),
+          this.closing.signal,
+        );
         if (this.state !== 'open') {
           connection.destroy();
           break;
@@ -503,6 +513,11 @@ export class ConnectionManager extends RedisCommands<string> {
     for (const request of this.waiting.takeAll()) {
       request.fail(closedError(this.address));
     }
+    for (const [timer, request] of this.retryTimers) {
+      clearTimeout(timer);
+      request.fail(closedError(this.address));
+    }
+    this.retryTimers.clear();
   }
 
   private shutdown(): void {

@@ -8,8 +8,11 @@ import type { Admission } from '../util/admission.js';
 
 /** What a managed request needs from the manager that owns it. */
 export interface RequestOwner {
-  /** Sends again: once connected, and after a backoff delay when `later`. */
-  resend(request: ManagedRequest<unknown>, later: boolean): void;
+  /**
+   * Sends again: once connected; first after the backoff delay of attempt `backoffAttempt` when given (the
+   * request's retries before this one, so that each wait may be longer than the last).
+   */
+  resend(request: ManagedRequest<unknown>, backoffAttempt: number | undefined): void;
   /** Says why the last connection attempt failed, for timeout messages. */
   describeState(): string;
   readonly address: string;
@@ -68,7 +71,11 @@ export class ManagedRequest<T> extends SettlingRequest<T> {
       this.written = false;
       publishRetry(this.name, ++this.retries, address, error);
       this.resentAfter = error;
-      this.owner.resend(this as ManagedRequest<unknown>, action !== RetryAction.Reconnect);
+      // Each retry of the same request may wait longer than the one before (a server loading for minutes).
+      this.owner.resend(
+        this as ManagedRequest<unknown>,
+        action === RetryAction.Reconnect ? undefined : this.retries - 1,
+      );
       return;
     }
     this.fail(finalError(action, error, this.name, address));
