@@ -89,6 +89,8 @@ export class MultiplexedConnection extends RedisCommands<string> {
     const connection = new MultiplexedConnection(socket, settings, config, reads);
     const abandon = () => connection.destroy();
     signal?.addEventListener('abort', abandon, { once: true });
+    // Aborted between the socket's connect and here: no event will come.
+    if (signal?.aborted) abandon();
     try {
       await handshake(connection, settings);
     } catch (error) {
