@@ -1,4 +1,5 @@
 import type { ConnectionConfig } from '../config.js';
+import { checkClientName } from '../connection/client-name.js';
 import type { TlsOptions } from '../connection/connection-options.js';
 import { type CredentialsProvider, checkCredentialOptions } from '../connection/credentials.js';
 import { ConfigError } from '../errors.js';
@@ -97,6 +98,7 @@ export function checkClusterOptions(options: ClusterClientOptions): void {
   if (options.password !== undefined && typeof options.password !== 'string')
     throw new ConfigError('password must be a string');
   checkCredentialOptions(options);
+  checkClientName(options.clientName);
   if (options.protocol !== undefined && options.protocol !== 2 && options.protocol !== 3) {
     throw new ConfigError(`protocol must be 2 or 3, got ${String(options.protocol)}`);
   }

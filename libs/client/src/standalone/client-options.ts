@@ -1,3 +1,4 @@
+import { checkClientName } from '../connection/client-name.js';
 import type { NodeConnectionSettings, TlsOptions } from '../connection/connection-options.js';
 import {
   CredentialSource,
@@ -124,15 +125,4 @@ export function resolveClientOptions(
     connectTimeoutMs,
     maxPending,
   };
-}
-
-/** The server refuses, in CLIENT SETNAME, a name with any character outside `!`..`~`: every handshake would fail. */
-function checkClientName(name: unknown): void {
-  if (name === undefined) return;
-  if (typeof name !== 'string') throw new ConfigError('clientName must be a string');
-  if (!/^[!-~]*$/.test(name)) {
-    throw new ConfigError(
-      'clientName must be printable ASCII without spaces (the server refuses other names in CLIENT SETNAME)',
-    );
-  }
 }
