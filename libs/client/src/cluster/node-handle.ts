@@ -41,6 +41,8 @@ export class NodeHandle {
   /** When the last connection attempt started, to bound attempts made at once (`dialNow`). */
   private lastDialAt = 0;
   private closed = false;
+  /** Aborted on close: a connection being made ends with it instead of at its connect timeout. */
+  private readonly closing = new AbortController();
   /** A connection was open once: the next one is a reconnect. */
   private everUp = false;
   lastError: Error | undefined;
@@ -131,6 +133,7 @@ export class NodeHandle {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.failWaiting(new ConnectionError(`connection to ${this.address} was closed`, this.address));
     await Promise.all([this.dedicated.close(), this.connection?.close()]);
@@ -138,6 +141,7 @@ export class NodeHandle {
 
   destroy(error: Error): void {
     this.closed = true;
+    this.closing.abort();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.failWaiting(error);
     this.dedicated.destroy();
@@ -152,13 +156,17 @@ export class NodeHandle {
     }
     this.lastDialAt = Date.now();
     this.events.onDial(this);
-    const attempt = MultiplexedConnection.connect(this.settings, {
-      commandTimeoutMs: this.config.commandTimeoutMs,
-      returnBuffers: this.config.returnBuffers,
-      onPush: (push) => this.events.onPush(this, push),
-      runBlocking: (command, blockMs) => this.dedicated.runBlocking(command, blockMs),
-      dropWhenStuck: true,
-    });
+    const attempt = MultiplexedConnection.connect(
+      this.settings,
+      {
+        commandTimeoutMs: this.config.commandTimeoutMs,
+        returnBuffers: this.config.returnBuffers,
+        onPush: (push) => this.events.onPush(this, push),
+        runBlocking: (command, blockMs) => this.dedicated.runBlocking(command, blockMs),
+        dropWhenStuck: true,
+      },
+      this.closing.signal,
+    );
     this.connecting = attempt;
     attempt.then(
       (connection) => {
