@@ -1,0 +1,32 @@
+// MULTI/EXEC on a cluster when its slot's primary dies: a transaction that could not be sent waits for the promoted
+// replica within its deadline, as a single command does, instead of failing at once.
+import { type DevCluster } from '@keyslot/dev-cluster';
+import { describe, expect, it } from 'vitest';
+import type { ClusterConnection } from '../src/index.js';
+import { settle, slotOf } from './cluster-helpers.js';
+import { onServer } from './support/server.js';
+import { withCluster } from './support/with-cluster.js';
+
+describe(onServer('a transaction across a primary SIGKILL'), () => {
+  let cluster: DevCluster;
+  let conn: ClusterConnection;
+  // Long enough for the promotion (node timeout 2 s, then the election).
+  withCluster((started) => ({ cluster, conn } = started), { commandTimeoutMs: 15_000 });
+
+  it('a MULTI/EXEC issued while its primary is dead runs once on the promoted replica', async () => {
+    const key = '{tx-failover}:counter';
+    expect(await conn.set(key, '10')).toBe('OK');
+    const victim = cluster.ownerOf(slotOf(key))!;
+    const heir = cluster.replicasOf(victim)[0]!;
+    // The replica has the write (WAIT runs where the SET went: each primary's shared connection).
+    expect(await conn.wait(1, 5_000)).toBe(1);
+    await cluster.kill(victim);
+    const tx = conn.multi();
+    void tx.incr(key);
+    const result = await settle(tx.exec());
+    expect(result.ok ? result.value : result.error.message).toEqual([11]);
+    await cluster.refresh();
+    expect(cluster.ownerOf(slotOf(key))!.id).toBe(heir.id);
+    expect(await conn.get(key)).toBe('11');
+  });
+});
