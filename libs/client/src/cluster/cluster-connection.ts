@@ -462,6 +462,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
         if (trace !== undefined) traceNode(trace, handle.address);
         return await handle.runTransaction(commands, returnBuffers);
       } catch (error) {
+        if (this.state !== 'open') throw error;
         // EXECABORT after MOVED while queueing: nothing ran; follow the refreshed map.
         if (error instanceof ReplyError && error.prefix === 'EXECABORT') {
           if (aborted++ >= 3) throw error;
@@ -475,6 +476,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
         if (!resends(classifyFailure(error as Error, UNWRITTEN_ATTEMPT)) || wait <= 0) throw error;
         this.router.requestRefresh();
         await new Promise((resolve) => setTimeout(resolve, wait));
+        if (this.state !== 'open') throw closed();
       }
     }
   }
