@@ -13,6 +13,23 @@ describe(onServer('a transaction across a primary SIGKILL'), () => {
   // Long enough for the promotion (node timeout 2 s, then the election).
   withCluster((started) => ({ cluster, conn } = started), { commandTimeoutMs: 15_000 });
 
+  /**
+   * Kills a node and waits until the client has seen its connection close: a transaction written before that would
+   * be lost after it was sent (outcome unknown), which is not what these tests are about.
+   */
+  async function killSeen(address: string, kill: () => Promise<void>): Promise<void> {
+    const seen = new Promise<void>((resolve) => {
+      const listener = (down: string): void => {
+        if (down !== address) return;
+        conn.off('nodeDown', listener);
+        resolve();
+      };
+      conn.on('nodeDown', listener);
+    });
+    await kill();
+    await seen;
+  }
+
   it('a MULTI/EXEC issued while its primary is dead runs once on the promoted replica', async () => {
     const key = '{tx-failover}:counter';
     expect(await conn.set(key, '10')).toBe('OK');
@@ -20,7 +37,7 @@ describe(onServer('a transaction across a primary SIGKILL'), () => {
     const heir = cluster.replicasOf(victim)[0]!;
     // The replica has the write (WAIT runs where the SET went: each primary's shared connection).
     expect(await conn.wait(1, 5_000)).toBe(1);
-    await cluster.kill(victim);
+    await killSeen(victim.address, () => cluster.kill(victim));
     const tx = conn.multi();
     void tx.incr(key);
     const result = await settle(tx.exec());
