@@ -1,9 +1,9 @@
-// MULTI/EXEC on a cluster when its slot's primary dies: a transaction that could not be sent waits for the promoted
-// replica within its deadline, as a single command does, instead of failing at once.
+// MULTI/EXEC and WATCH on a cluster when their slot's primary dies: a transaction that could not be sent waits for the
+// promoted replica within its deadline, as a single command does, instead of failing at once.
 import { type DevCluster } from '@keyslot/dev-cluster';
 import { describe, expect, it } from 'vitest';
 import type { ClusterConnection } from '../src/index.js';
-import { settle, slotOf } from './cluster-helpers.js';
+import { settle, slotOf, tagOn } from './cluster-helpers.js';
 import { onServer } from './support/server.js';
 import { withCluster } from './support/with-cluster.js';
 
@@ -45,5 +45,34 @@ describe(onServer('a transaction across a primary SIGKILL'), () => {
     await cluster.refresh();
     expect(cluster.ownerOf(slotOf(key))!.id).toBe(heir.id);
     expect(await conn.get(key)).toBe('11');
+  });
+
+  it('a WATCH transaction issued while its primary is dead runs once on the promoted replica', async () => {
+    // Another shard, whose primary still has its replica.
+    await cluster.refresh();
+    const victim = cluster.primaries.find(
+      (node) => node.state === 'running' && cluster.replicasOf(node).length > 0,
+    )!;
+    const heir = cluster.replicasOf(victim)[0]!;
+    const key = `${tagOn(cluster, victim, 'watch-failover')}:balance`;
+    expect(await conn.set(key, '10')).toBe('OK');
+    // On this primary only: the first test's heir has no replica to count.
+    expect(await conn.onNode(victim.address, { name: 'WAIT', args: [1, 5_000] })).toBe(1);
+    await killSeen(victim.address, () => cluster.kill(victim));
+    let runs = 0;
+    const result = await settle(
+      conn.watch([key], async (dedicated) => {
+        runs++;
+        const balance = Number(await dedicated.get(key));
+        const tx = dedicated.multi();
+        void tx.set(key, String(balance - 3));
+        return tx.exec();
+      }),
+    );
+    expect(result.ok ? result.value : result.error.message).toEqual(['OK']);
+    expect(runs).toBe(1);
+    await cluster.refresh();
+    expect(cluster.ownerOf(slotOf(key))!.id).toBe(heir.id);
+    expect(await conn.get(key)).toBe('7');
   });
 });

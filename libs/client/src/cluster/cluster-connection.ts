@@ -224,7 +224,19 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     work: (connection: MultiplexedConnection) => Promise<T>,
   ): Promise<T> {
     const slot = this.singleSlot('WATCH', keys);
-    const handle = await this.primaryFor(slot);
+    const config = this.router.config;
+    const deadline = Date.now() + config.commandTimeoutMs;
+    let handle = await this.primaryFor(slot);
+    // A primary known down (its shared connection lost and not back): nothing is sent to it; wait, within the
+    // command timeout, for it to be back or for the map to name its successor, as a single command does.
+    for (let attempt = 0; !handle.isUp && handle.lastError !== undefined; ) {
+      const wait = Math.min(backoffDelay(attempt++, config.backoff), deadline - Date.now());
+      if (wait <= 0) break;
+      this.router.requestRefresh();
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (this.state !== 'open') throw closed();
+      handle = await this.primaryFor(slot);
+    }
     return handle.dedicated.withConnection((connection) => connection.watch(keys, work));
   }
 
