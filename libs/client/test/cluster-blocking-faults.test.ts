@@ -3,7 +3,7 @@
 // re-sends a read-only one (XREAD) but never one that may have popped something (BZPOPMIN).
 import { type DevCluster } from '@keyslot/dev-cluster';
 import { describe, expect, it } from 'vitest';
-import { type ClusterConnection, OutcomeUnknownError } from '../src/index.js';
+import { ClusterClient, type ClusterConnection, OutcomeUnknownError } from '../src/index.js';
 import { settle, slotOf } from './cluster-helpers.js';
 import { onServer } from './support/server.js';
 import { withCluster } from './support/with-cluster.js';
@@ -57,6 +57,31 @@ describe(onServer('blocking commands across a failover and a lost connection'), 
     expect(await conn.rpush(key, 'after-failover')).toBe(1);
     const result = await popped;
     expect(result.ok ? result.value : result.error.message).toEqual({ key, element: 'after-failover' });
+  });
+
+  it('a BLPOP ended by UNBLOCKED is run again on a new connection, not on the one the server closes after that reply', async () => {
+    // The server closes a connection right after telling it UNBLOCKED. A slot map kept stale (no refresh for a
+    // minute) sends the re-run back to that node, and a 1 ms backoff sends it before the close is seen: on the
+    // ended connection it would be lost after it was written, and fail as "may have run" though it never ran.
+    const stale = await new ClusterClient(cluster.seeds).getConnection({
+      minRefreshIntervalMs: 60_000,
+      backoff: { baseMs: 1, maxMs: 1 },
+    });
+    try {
+      for (let round = 0; round < 3; round++) {
+        const key = `blocking:unblocked-connection:${round}`;
+        const primary = cluster.ownerOf(slotOf(key))!;
+        const popped = settle(stale.blpop(key, 20));
+        await blockedClient(key, 'blpop', popped);
+        await cluster.failover(cluster.replicasOf(primary)[0]!);
+        await blockedClient(key, 'blpop', popped);
+        expect(await conn.rpush(key, 'after-failover')).toBe(1);
+        const result = await popped;
+        expect(result.ok ? result.value : result.error.message).toEqual({ key, element: 'after-failover' });
+      }
+    } finally {
+      stale.destroy();
+    }
   });
 
   it('an XREAD BLOCK whose connection is killed is sent again; a BZPOPMIN is not (it may have popped)', async () => {

@@ -224,7 +224,19 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     work: (connection: MultiplexedConnection) => Promise<T>,
   ): Promise<T> {
     const slot = this.singleSlot('WATCH', keys);
-    const handle = await this.primaryFor(slot);
+    const config = this.router.config;
+    const deadline = Date.now() + config.commandTimeoutMs;
+    let handle = await this.primaryFor(slot);
+    // A primary known down (its shared connection lost and not back): nothing is sent to it; wait, within the
+    // command timeout, for it to be back or for the map to name its successor, as a single command does.
+    for (let attempt = 0; !handle.isUp && handle.lastError !== undefined; ) {
+      const wait = Math.min(backoffDelay(attempt++, config.backoff), deadline - Date.now());
+      if (wait <= 0) break;
+      this.router.requestRefresh();
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (this.state !== 'open') throw closed();
+      handle = await this.primaryFor(slot);
+    }
     return handle.dedicated.withConnection((connection) => connection.watch(keys, work));
   }
 
@@ -405,7 +417,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
             ? RetryAction.Refresh
             : error instanceof OutcomeUnknownError && safeToResend(command.name, command.args)
               ? RetryAction.Reconnect
-              : classifyFailure(error as Error, BLOCKING_ATTEMPT);
+              : classifyFailure(error as Error, UNWRITTEN_ATTEMPT);
         if (action === RetryAction.Redirect) {
           // A moved slot: it did not run; follow the map once it is refreshed. (An ASK, for a slot being
           // migrated, is not followed on a dedicated connection.)
@@ -454,16 +466,29 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
       );
     }
     const [slot] = slots;
-    for (let attempt = 0; ; attempt++) {
-      const handle = slot === undefined ? await this.anyPrimary() : await this.primaryFor(slot);
-      if (trace !== undefined) traceNode(trace, handle.address);
+    const config = this.router.config;
+    const deadline = Date.now() + config.commandTimeoutMs;
+    for (let aborted = 0, attempt = 0; ; ) {
       try {
+        const handle = slot === undefined ? await this.anyPrimary() : await this.primaryFor(slot);
+        if (trace !== undefined) traceNode(trace, handle.address);
         return await handle.runTransaction(commands, returnBuffers);
       } catch (error) {
+        if (this.state !== 'open') throw error;
         // EXECABORT after MOVED while queueing: nothing ran; follow the refreshed map.
-        const moved = error instanceof ReplyError && error.prefix === 'EXECABORT';
-        if (!moved || attempt >= 3) throw error;
-        await this.router.refresh();
+        if (error instanceof ReplyError && error.prefix === 'EXECABORT') {
+          if (aborted++ >= 3) throw error;
+          await this.router.refresh();
+          continue;
+        }
+        // Not sent (its primary cannot be reached, no node serves the slot yet): nothing ran, so wait for the map
+        // to name a primary that answers, within the command timeout, as a single command does. A transaction lost
+        // after it was written (OutcomeUnknownError) may have run: final.
+        const wait = Math.min(backoffDelay(attempt++, config.backoff), deadline - Date.now());
+        if (!resends(classifyFailure(error as Error, UNWRITTEN_ATTEMPT)) || wait <= 0) throw error;
+        this.router.requestRefresh();
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        if (this.state !== 'open') throw closed();
       }
     }
   }
@@ -638,10 +663,11 @@ class ClusterCacheSource implements CacheSource {
 }
 
 /**
- * A blocking command's failures, for the retry policy: a lost connection reaching `runBlocking` was not written (the
- * dedicated connection reports a written one as `OutcomeUnknownError`), and a blocking command is never re-sent.
+ * A blocking command's or a transaction's failures, for the retry policy: a lost connection reaching `runBlocking` or
+ * `transaction` was not written (their connections report a written one as `OutcomeUnknownError`), and neither is
+ * ever re-sent once written.
  */
-const BLOCKING_ATTEMPT: Attempt = {
+const UNWRITTEN_ATTEMPT: Attempt = {
   written: false,
   resendable: false,
   retryWrites: false,

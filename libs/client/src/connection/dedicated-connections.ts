@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { Command } from '../command.js';
 import { blockingDeadlineMs } from '../commands/blocking.js';
 import { ClosedError, ConnectionError, TimeoutError } from '../errors.js';
+import { unblockedByRoleChange } from '../retry/retry-policy.js';
 import { backoffDelay } from '../util/backoff.js';
 import type { NodeConnectionSettings } from './connection-options.js';
 import { MultiplexedConnection } from './multiplexed-connection.js';
@@ -42,7 +43,9 @@ export class DedicatedConnections {
 
   /**
    * Lends a dedicated connection for the duration of `work`. A connection whose command timed out is dropped rather
-   * than reused, since its late reply would be taken for the next command's.
+   * than reused, since its late reply would be taken for the next command's; so is one whose command was ended by
+   * UNBLOCKED for a role change, which the server closes right after that reply (a command sent on it before the
+   * close is seen would be lost after it was written).
    */
   async withConnection<T>(work: (connection: MultiplexedConnection) => Promise<T>): Promise<T> {
     const connection = await this.acquire();
@@ -51,7 +54,7 @@ export class DedicatedConnections {
     try {
       return await work(connection);
     } catch (error) {
-      if (error instanceof TimeoutError) reusable = false;
+      if (error instanceof TimeoutError || unblockedByRoleChange(error as Error)) reusable = false;
       throw error;
     } finally {
       this.busy.delete(connection);

@@ -60,10 +60,20 @@ export const TRANSIENT_REPLIES: ReadonlyMap<string, TransientReply> = new Map([
 
 /**
  * `UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)`: the server ends
- * the blocking commands of a primary that becomes a replica, without running them. (Other UNBLOCKED replies, such as
- * CLIENT UNBLOCK ... ERROR or a deleted stream, are answers.)
+ * the blocking commands of a primary that becomes a replica, without running them, and closes their connections
+ * right after that reply. (Other UNBLOCKED replies, such as CLIENT UNBLOCK ... ERROR or a deleted stream, are
+ * answers.)
  */
 const UNBLOCKED_BY_ROLE_CHANGE = /instance state changed/;
+
+/** A blocking command ended because its node stopped being a primary; the server closes its connection next. */
+export function unblockedByRoleChange(failure: Error): boolean {
+  return (
+    failure instanceof ReplyError &&
+    failure.prefix === 'UNBLOCKED' &&
+    UNBLOCKED_BY_ROLE_CHANGE.test(failure.message)
+  );
+}
 
 /** The facts about one failed attempt that decide what happens next. */
 export interface Attempt {
@@ -89,7 +99,7 @@ export function classifyFailure(failure: Error, attempt: Attempt): RetryAction {
   if (failure instanceof ReplyError) {
     // A blocking command cut short because its node stopped being a primary (a failover): it did not run, and the
     // new primary can run it.
-    if (failure.prefix === 'UNBLOCKED' && UNBLOCKED_BY_ROLE_CHANGE.test(failure.message)) {
+    if (unblockedByRoleChange(failure)) {
       return attempt.scope === 'standalone' ? RetryAction.Backoff : RetryAction.Refresh;
     }
     return classifyReply(failure.prefix, attempt.scope);
