@@ -1,4 +1,4 @@
-import { ConfigError, ReplyError } from '../errors.js';
+import { ConfigError, ConnectionError, OutcomeUnknownError, ReplyError } from '../errors.js';
 import {
   type PubSubListener,
   SUBSCRIBE_COMMAND,
@@ -62,7 +62,15 @@ export class ClusterPubSub {
     listener: PubSubListener,
   ): Promise<void> {
     const added = this.subscriptions.add(kind, toList(names), listener);
-    await this.place(kind, added);
+    try {
+      await this.place(kind, added);
+    } catch (error) {
+      // Its node is unreachable, or was lost before confirming: keep trying, as after a reconnect. Rejecting would
+      // leave the listener registered with nothing placing it, and a later subscribe to the same name a no-op.
+      const lost = error instanceof ConnectionError || error instanceof OutcomeUnknownError;
+      if (!lost || this.router.isClosed) throw error;
+      this.retryPlacement(kind, added);
+    }
   }
 
   async unsubscribe(
