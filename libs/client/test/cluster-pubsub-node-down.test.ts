@@ -1,5 +1,6 @@
-// Subscribing while the node a subscription belongs on is down (SIGKILLed; a long node timeout keeps the rest of the
-// cluster serving and the slot map unchanged): the subscription is made once the node is back, as after a reconnect.
+// Subscriptions while a node is down (SIGKILLed; a long node timeout keeps the rest of the cluster serving and the
+// slot map unchanged): one requested meanwhile is made once its node is back, as after a reconnect; channels and
+// patterns of the lost node get their messages from another node meanwhile; unsubscribing there succeeds.
 import { type DevCluster, startCluster } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient, type ClusterConnection, type PubSubMessage } from '../src/index.js';
@@ -38,5 +39,39 @@ describe(onServer('subscribing while the node is down'), () => {
     expect(got).toEqual([{ kind: 'smessage', channel, message: 'back', node: node.address }]);
     await conn.sunsubscribe(channel);
     expect(total(await subscribersOn(cluster, channel, 'SHARDNUMSUB'))).toBe(0);
+  });
+
+  it('channel and pattern subscriptions of a node that goes down get their messages from another node meanwhile', async () => {
+    const got: PubSubMessage[] = [];
+    const listener = (message: PubSubMessage) => got.push(message);
+    await conn.subscribe('outage:news', listener);
+    await conn.psubscribe('outage:*', listener);
+    await cluster.admin(cluster.primaries[0]!, 'PUBLISH', 'outage:news', 'first');
+    await cluster.waitFor(() => got.length === 2, { timeoutMs: 5000, message: 'the first messages' });
+    const holder = cluster.nodes.find((node) => node.address === got[0]!.node)!;
+    const publisher = cluster.primaries.find((node) => node.id !== holder.id)!;
+    await cluster.kill(holder);
+
+    got.length = 0;
+    let sequence = 0;
+    await cluster.waitFor(
+      async () => {
+        await cluster.admin(publisher, 'PUBLISH', 'outage:news', `m${++sequence}`);
+        return got.some((m) => m.kind === 'message') && got.some((m) => m.kind === 'pmessage');
+      },
+      { timeoutMs: 10_000, intervalMs: 100, message: 'a channel and a pattern message while the holder is down' },
+    );
+    expect(new Set(got.map((message) => message.node)).has(holder.address)).toBe(false);
+
+    // Back, the old node is not subscribed again: each message still arrives once.
+    await cluster.restart(holder);
+    // Two round trips: anything the client sends it on connecting is written before the second PING.
+    await conn.onNode(holder.address, { name: 'PING', args: [] });
+    await conn.onNode(holder.address, { name: 'PING', args: [] });
+    expect(total(await subscribersOn(cluster, 'outage:news', 'NUMSUB'))).toBe(1);
+    const patterns = await Promise.all(cluster.nodes.map((node) => cluster.admin(node, 'PUBSUB', 'NUMPAT')));
+    expect(patterns.reduce<number>((sum, count) => sum + Number(count), 0)).toBe(1);
+    await conn.unsubscribe('outage:news');
+    await conn.punsubscribe('outage:*');
   });
 });

@@ -53,6 +53,7 @@ export class ClusterPubSub {
       router.config.onPush?.(push);
     });
     router.events.on('nodeUp', (address: string) => void this.restoreOn(address));
+    router.events.on('nodeDown', (address: string) => this.moveOffLost(address));
     router.events.on('topologyChange', () => void this.rebalance());
   }
 
@@ -192,6 +193,21 @@ export class ClusterPubSub {
         this.subscribeOn(kind, address, names).catch(() => this.replace(kind, names, address)),
       ),
     );
+  }
+
+  /**
+   * A node's connection is lost, and its subscriptions with it. Channels and patterns get their messages on any node:
+   * they are made on another one at once, not left without messages until this node is reachable again (a node
+   * down for less than the node timeout changes no topology). Sharded channels wait for their node, or a failover.
+   */
+  private moveOffLost(address: string): void {
+    for (const kind of ['channel', 'pattern'] as const) {
+      const names = this.subscriptions.names(kind).filter((name) => {
+        const key = `${kind}:${name}`;
+        return this.placement.get(key) === address && !this.placing.has(key);
+      });
+      if (names.length > 0) this.replace(kind, names, address);
+    }
   }
 
   /**
