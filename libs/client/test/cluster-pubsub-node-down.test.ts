@@ -1,6 +1,6 @@
 // Subscriptions while a node is down (SIGKILLed; a long node timeout keeps the rest of the cluster serving and the
 // slot map unchanged): one requested meanwhile is made once its node is back, as after a reconnect; channels and
-// patterns of the lost node get their messages from another node meanwhile; unsubscribing there succeeds.
+// patterns of the lost node get their messages from another node meanwhile; unsubscribing from it succeeds.
 import { type DevCluster, startCluster } from '@keyslot/dev-cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient, type ClusterConnection, type PubSubMessage } from '../src/index.js';
@@ -73,5 +73,20 @@ describe(onServer('subscribing while the node is down'), () => {
     expect(patterns.reduce<number>((sum, count) => sum + Number(count), 0)).toBe(1);
     await conn.unsubscribe('outage:news');
     await conn.punsubscribe('outage:*');
+  });
+
+  it('unsubscribing from a sharded channel whose node is down succeeds, and the node back is not subscribed', async () => {
+    await cluster.refresh();
+    const node = cluster.primaries[2]!;
+    const channel = `${tagOn(cluster, node, 'leaving')}:news`;
+    await conn.ssubscribe(channel, () => {});
+    expect((await subscribersOn(cluster, channel, 'SHARDNUMSUB')).get(node.address)).toBe(1);
+    await cluster.kill(node);
+    await conn.sunsubscribe(channel);
+
+    await cluster.restart(node);
+    await conn.onNode(node.address, { name: 'PING', args: [] });
+    await conn.onNode(node.address, { name: 'PING', args: [] });
+    expect(total(await subscribersOn(cluster, channel, 'SHARDNUMSUB'))).toBe(0);
   });
 });

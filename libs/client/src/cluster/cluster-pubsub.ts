@@ -94,7 +94,9 @@ export class ClusterPubSub {
     }
     await Promise.all(
       [...byNode].map(async ([address, group]) => {
-        const connection = await this.router.handleFor(address).connect();
+        const handle = this.router.nodeHandles().get(address);
+        if (!handle?.isUp) return; // its connection is gone, and the subscriptions with it
+        const connection = await handle.connect();
         for (const slotGroup of kind === 'shard' ? groupBySlot(group) : [group]) {
           await connection.subscribeCommand(UNSUBSCRIBE_COMMAND[kind], slotGroup);
         }
