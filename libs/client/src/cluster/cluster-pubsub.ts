@@ -9,6 +9,7 @@ import {
 import { backoffDelay } from '../util/backoff.js';
 import { slotOfKey } from './key-slots.js';
 import { reachesSubscriber } from './pubsub-homes.js';
+import { groupBySlot, splitKey, toList } from './pubsub-names.js';
 import type { ClusterRouter } from './router.js';
 
 /** How long a subscription may sit on a connected node that the view says no longer gets its messages, before it
@@ -386,23 +387,4 @@ export class ClusterPubSub {
   private isUp(address: string): boolean {
     return this.router.nodeHandles().get(address)?.isUp === true;
   }
-}
-
-function toList(names: string | readonly string[]): string[] {
-  return typeof names === 'string' ? [names] : [...names];
-}
-
-function splitKey(key: string): [SubscriptionKind, string] {
-  const colon = key.indexOf(':');
-  return [key.slice(0, colon) as SubscriptionKind, key.slice(colon + 1)];
-}
-
-/** SSUBSCRIBE takes channels of one slot at a time. */
-function groupBySlot(names: readonly string[]): string[][] {
-  const groups = new Map<number, string[]>();
-  for (const name of names) {
-    const slot = slotOfKey(name);
-    groups.set(slot, [...(groups.get(slot) ?? []), name]);
-  }
-  return [...groups.values()];
 }
