@@ -69,8 +69,7 @@ export class ClusterPubSub {
     } catch (error) {
       // Its node is unreachable, or was lost before confirming: keep trying, as after a reconnect. Rejecting would
       // leave the listener registered with nothing placing it, and a later subscribe to the same name a no-op.
-      const lost = error instanceof ConnectionError || error instanceof OutcomeUnknownError;
-      if (!lost || this.router.isClosed) throw error;
+      if (!isLost(error) || this.router.isClosed) throw error;
       this.retryPlacement(kind, added);
     }
   }
@@ -97,9 +96,13 @@ export class ClusterPubSub {
       [...byNode].map(async ([address, group]) => {
         const handle = this.router.nodeHandles().get(address);
         if (!handle?.isUp) return; // its connection is gone, and the subscriptions with it
-        const connection = await handle.connect();
-        for (const slotGroup of kind === 'shard' ? groupBySlot(group) : [group]) {
-          await connection.subscribeCommand(UNSUBSCRIBE_COMMAND[kind], slotGroup);
+        try {
+          const connection = await handle.connect();
+          for (const slotGroup of kind === 'shard' ? groupBySlot(group) : [group]) {
+            await connection.subscribeCommand(UNSUBSCRIBE_COMMAND[kind], slotGroup);
+          }
+        } catch (error) {
+          if (!isLost(error)) throw error; // lost meanwhile: the subscriptions went with the connection
         }
       }),
     );
@@ -387,4 +390,9 @@ export class ClusterPubSub {
   private isUp(address: string): boolean {
     return this.router.nodeHandles().get(address)?.isUp === true;
   }
+}
+
+/** The connection was lost or could not be opened: whatever it held on the server went with it. */
+function isLost(error: unknown): boolean {
+  return error instanceof ConnectionError || error instanceof OutcomeUnknownError;
 }
