@@ -35,7 +35,10 @@ describe(onServer('subscribing while the node is down'), () => {
     });
     expect((await subscribersOn(cluster, channel, 'SHARDNUMSUB')).get(node.address)).toBe(1);
     await cluster.admin(node, 'SPUBLISH', channel, 'back');
-    await cluster.waitFor(() => got.length > 0, { timeoutMs: 5000, message: 'the message on the restarted node' });
+    await cluster.waitFor(() => got.length > 0, {
+      timeoutMs: 5000,
+      message: 'the message on the restarted node',
+    });
     expect(got).toEqual([{ kind: 'smessage', channel, message: 'back', node: node.address }]);
     await conn.sunsubscribe(channel);
     expect(total(await subscribersOn(cluster, channel, 'SHARDNUMSUB'))).toBe(0);
@@ -59,7 +62,11 @@ describe(onServer('subscribing while the node is down'), () => {
         await cluster.admin(publisher, 'PUBLISH', 'outage:news', `m${++sequence}`);
         return got.some((m) => m.kind === 'message') && got.some((m) => m.kind === 'pmessage');
       },
-      { timeoutMs: 10_000, intervalMs: 100, message: 'a channel and a pattern message while the holder is down' },
+      {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        message: 'a channel and a pattern message while the holder is down',
+      },
     );
     expect(new Set(got.map((message) => message.node)).has(holder.address)).toBe(false);
 
