@@ -1,6 +1,7 @@
 // Where cluster subscriptions live while the cluster changes under them: a sharded channel follows MOVED when the
 // client's slot map is stale, and a subscription stays on its node while that node still gets its messages (so
-// nothing arrives twice). A node the view lists without slots: pubsub-slotless-node.test.ts.
+// nothing arrives twice), and what their messages hold whatever reply their connection awaits. A node the view
+// lists without slots: pubsub-slotless-node.test.ts.
 import type { DevCluster, DevClusterNode } from '@keyslot/dev-cluster';
 import { describe, expect, it } from 'vitest';
 import type { ClusterConnection, PubSubMessage } from '../src/index.js';
@@ -38,6 +39,34 @@ function publishing(publish: (text: string) => Promise<number>) {
 }
 
 describe(onServer('pub/sub placement'), () => {
+  it('hands listeners string channels, patterns and messages even when a Buffer reply is awaited on their connection', async () => {
+    await cluster.refresh();
+    const owner = cluster.primaries[0]!;
+    const shardChannel = `${tagOn(cluster, owner, 'text')}:news`;
+    const got: PubSubMessage[] = [];
+    await conn.ssubscribe(shardChannel, (message) => got.push(message));
+    await conn.psubscribe('text:*', (message) => got.push(message));
+    await conn.publish('text:first', 'located');
+    await cluster.waitFor(() => got.length === 1, { timeoutMs: 5000, message: 'the first pattern message' });
+    // Published over the connection holding the subscription, followed by another Buffer-mode command: the server
+    // pushes the message there before or right after answering, while a Buffer-mode reply is the one awaited.
+    const inBufferMode = (address: string, name: string, args: string[]) =>
+      Promise.all([
+        conn.onNode(address, { name, args, returnBuffers: true }),
+        conn.onNode(address, { name: 'ECHO', args: ['next'], returnBuffers: true }),
+      ]);
+    await inBufferMode(owner.address, 'SPUBLISH', [shardChannel, 'sharded']);
+    await inBufferMode(got[0]!.node, 'PUBLISH', ['text:second', 'pattern']);
+    await cluster.waitFor(() => got.length === 3, { timeoutMs: 5000, message: 'the messages published' });
+    expect(got.map(({ kind, pattern, channel, message }) => ({ kind, pattern, channel, message }))).toEqual([
+      { kind: 'pmessage', pattern: 'text:*', channel: 'text:first', message: 'located' },
+      { kind: 'smessage', pattern: undefined, channel: shardChannel, message: 'sharded' },
+      { kind: 'pmessage', pattern: 'text:*', channel: 'text:second', message: 'pattern' },
+    ]);
+    await conn.sunsubscribe(shardChannel);
+    await conn.punsubscribe('text:*');
+  });
+
   it('subscribes a sharded channel on its new owner by following MOVED when the slot map is stale', async () => {
     await cluster.refresh();
     const [from, to] = cluster.primaries;

@@ -1,4 +1,4 @@
-import { ConfigError, ReplyError } from '../errors.js';
+import { ConfigError, ConnectionError, OutcomeUnknownError, ReplyError } from '../errors.js';
 import {
   type PubSubListener,
   SUBSCRIBE_COMMAND,
@@ -9,6 +9,7 @@ import {
 import { backoffDelay } from '../util/backoff.js';
 import { slotOfKey } from './key-slots.js';
 import { reachesSubscriber } from './pubsub-homes.js';
+import { groupBySlot, splitKey, toList } from './pubsub-names.js';
 import type { ClusterRouter } from './router.js';
 
 /** How long a subscription may sit on a connected node that the view says no longer gets its messages, before it
@@ -53,6 +54,7 @@ export class ClusterPubSub {
       router.config.onPush?.(push);
     });
     router.events.on('nodeUp', (address: string) => void this.restoreOn(address));
+    router.events.on('nodeDown', (address: string) => this.moveOffLost(address));
     router.events.on('topologyChange', () => void this.rebalance());
   }
 
@@ -62,7 +64,14 @@ export class ClusterPubSub {
     listener: PubSubListener,
   ): Promise<void> {
     const added = this.subscriptions.add(kind, toList(names), listener);
-    await this.place(kind, added);
+    try {
+      await this.place(kind, added);
+    } catch (error) {
+      // Its node is unreachable, or was lost before confirming: keep trying, as after a reconnect. Rejecting would
+      // leave the listener registered with nothing placing it, and a later subscribe to the same name a no-op.
+      if (!isLost(error) || this.router.isClosed) throw error;
+      this.retryPlacement(kind, added);
+    }
   }
 
   async unsubscribe(
@@ -85,9 +94,15 @@ export class ClusterPubSub {
     }
     await Promise.all(
       [...byNode].map(async ([address, group]) => {
-        const connection = await this.router.handleFor(address).connect();
-        for (const slotGroup of kind === 'shard' ? groupBySlot(group) : [group]) {
-          await connection.subscribeCommand(UNSUBSCRIBE_COMMAND[kind], slotGroup);
+        const handle = this.router.nodeHandles().get(address);
+        if (!handle?.isUp) return; // its connection is gone, and the subscriptions with it
+        try {
+          const connection = await handle.connect();
+          for (const slotGroup of kind === 'shard' ? groupBySlot(group) : [group]) {
+            await connection.subscribeCommand(UNSUBSCRIBE_COMMAND[kind], slotGroup);
+          }
+        } catch (error) {
+          if (!isLost(error)) throw error; // lost meanwhile: the subscriptions went with the connection
         }
       }),
     );
@@ -184,6 +199,21 @@ export class ClusterPubSub {
         this.subscribeOn(kind, address, names).catch(() => this.replace(kind, names, address)),
       ),
     );
+  }
+
+  /**
+   * A node's connection is lost, and its subscriptions with it. Channels and patterns get their messages on any node:
+   * they are made on another one at once, not left without messages until this node is reachable again (a node
+   * down for less than the node timeout changes no topology). Sharded channels wait for their node, or a failover.
+   */
+  private moveOffLost(address: string): void {
+    for (const kind of ['channel', 'pattern'] as const) {
+      const names = this.subscriptions.names(kind).filter((name) => {
+        const key = `${kind}:${name}`;
+        return this.placement.get(key) === address && !this.placing.has(key);
+      });
+      if (names.length > 0) this.replace(kind, names, address);
+    }
   }
 
   /**
@@ -362,21 +392,7 @@ export class ClusterPubSub {
   }
 }
 
-function toList(names: string | readonly string[]): string[] {
-  return typeof names === 'string' ? [names] : [...names];
-}
-
-function splitKey(key: string): [SubscriptionKind, string] {
-  const colon = key.indexOf(':');
-  return [key.slice(0, colon) as SubscriptionKind, key.slice(colon + 1)];
-}
-
-/** SSUBSCRIBE takes channels of one slot at a time. */
-function groupBySlot(names: readonly string[]): string[][] {
-  const groups = new Map<number, string[]>();
-  for (const name of names) {
-    const slot = slotOfKey(name);
-    groups.set(slot, [...(groups.get(slot) ?? []), name]);
-  }
-  return [...groups.values()];
+/** The connection was lost or could not be opened: whatever it held on the server went with it. */
+function isLost(error: unknown): boolean {
+  return error instanceof ConnectionError || error instanceof OutcomeUnknownError;
 }

@@ -91,26 +91,27 @@ export class Subscriptions {
   dispatch(push: unknown[], node: string): boolean {
     const kind = String(push[0]);
     if (kind === 'message' || kind === 'smessage') {
-      const channel = push[1] as string | Buffer;
-      const listeners = this.byKind[kind === 'message' ? 'channel' : 'shard'].get(String(channel));
-      if (listeners) emit(listeners, { kind, channel, message: push[2] as string | Buffer, node });
+      const channel = text(push[1]);
+      const listeners = this.byKind[kind === 'message' ? 'channel' : 'shard'].get(channel);
+      if (listeners) emit(listeners, { kind, channel, message: text(push[2]), node });
       return true;
     }
     if (kind === 'pmessage') {
-      const pattern = push[1] as string | Buffer;
-      const listeners = this.byKind.pattern.get(String(pattern));
-      if (listeners)
-        emit(listeners, {
-          kind,
-          pattern,
-          channel: push[2] as string | Buffer,
-          message: push[3] as string | Buffer,
-          node,
-        });
+      const pattern = text(push[1]);
+      const listeners = this.byKind.pattern.get(pattern);
+      if (listeners) emit(listeners, { kind, pattern, channel: text(push[2]), message: text(push[3]), node });
       return true;
     }
     return false;
   }
+}
+
+/**
+ * A push is decoded in the mode of whichever reply is awaited when it arrives (Buffers behind a Buffer-mode command):
+ * listeners get text either way, as the decoder would have made it.
+ */
+function text(value: unknown): string {
+  return Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
 }
 
 function emit(listeners: Set<PubSubListener>, message: PubSubMessage): void {
