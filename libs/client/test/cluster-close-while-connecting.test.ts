@@ -1,28 +1,20 @@
 // close() and destroy() of a ClusterConnection while a node's reconnect attempt hangs (its TCP proxy accepts the
 // connection and black-holes every byte): the attempt is abandoned at once, so no socket is left open after close()
 // and nothing keeps the process alive until the connect timeout. Each node sits behind a proxy through `natMap`.
-import { type DevCluster, startCluster, TcpProxy, waitFor } from '@keyslot/dev-cluster';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type TcpProxy, waitFor } from '@keyslot/dev-cluster';
+import { afterEach, describe, expect, it } from 'vitest';
 import { slotOfKey } from '../src/cluster/key-slots.js';
 import { ClusterClient, type ClusterConnection } from '../src/index.js';
+import { withProxiedCluster } from './support/proxied-cluster.js';
 import { onServer } from './support/server.js';
 
-let cluster: DevCluster;
-const proxies: TcpProxy[] = [];
+const proxied = withProxiedCluster();
 const connections: ClusterConnection[] = [];
 const KEY = 'close-while-connecting';
 
-beforeAll(async () => {
-  cluster = await startCluster({ primaries: 3, replicasPerPrimary: 0 });
-  for (const node of cluster.nodes) proxies.push(await TcpProxy.start(node));
-});
-afterAll(async () => {
-  for (const proxy of proxies) await proxy.close();
-  await cluster?.stop();
-});
 afterEach(() => {
   for (const conn of connections.splice(0)) conn.destroy();
-  for (const proxy of proxies) proxy.restore();
+  for (const proxy of proxied.proxies) proxy.restore();
 });
 
 /**
@@ -35,18 +27,16 @@ async function connectionStuckReconnecting(): Promise<{
   waiting: Promise<unknown>;
   proxy: TcpProxy;
 }> {
-  const natMap = Object.fromEntries(
-    cluster.nodes.map((node, index) => [node.address, { host: '127.0.0.1', port: proxies[index]!.port }]),
-  );
-  const conn = await new ClusterClient([proxies[0]!.address], { natMap }).getConnection({
+  const conn = await new ClusterClient([proxied.proxies[0]!.address], {
+    natMap: proxied.natMap(),
+  }).getConnection({
     connectTimeoutMs: 120_000,
     commandTimeoutMs: 120_000,
     topologyCheckIntervalMs: 600_000,
   });
   connections.push(conn);
   await conn.set(KEY, 'v');
-  const owner = cluster.ownerOf(slotOfKey(KEY))!;
-  const proxy = proxies[cluster.nodes.findIndex((node) => node.id === owner.id)]!;
+  const proxy = proxied.proxyOf(proxied.cluster.ownerOf(slotOfKey(KEY))!.id);
   const { accepted } = proxy.stats();
   proxy.blackhole();
   proxy.cut();

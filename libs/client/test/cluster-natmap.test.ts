@@ -1,28 +1,17 @@
 // Behind NAT the addresses a cluster announces cannot be dialled: every connection, redirects included, must go
 // through `natMap`. Here each node sits behind a TCP proxy and natMap points at the proxies.
-import { type DevCluster, startCluster, TcpProxy } from '@keyslot/dev-cluster';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { slotOfKey } from '../src/cluster/key-slots.js';
 import { ClusterClient } from '../src/index.js';
+import { withProxiedCluster } from './support/proxied-cluster.js';
 import { onServer } from './support/server.js';
 
-let cluster: DevCluster;
-const proxies: TcpProxy[] = [];
-
-beforeAll(async () => {
-  cluster = await startCluster({ primaries: 3, replicasPerPrimary: 0 });
-  for (const node of cluster.nodes) proxies.push(await TcpProxy.start(node));
-});
-afterAll(async () => {
-  for (const proxy of proxies) await proxy.close();
-  await cluster?.stop();
-});
+const proxied = withProxiedCluster();
 
 describe(onServer('natMap'), () => {
   it('maps the topology and the targets of MOVED redirects: the announced addresses are never dialled', async () => {
-    const natMap = Object.fromEntries(
-      cluster.nodes.map((node, index) => [node.address, { host: '127.0.0.1', port: proxies[index]!.port }]),
-    );
+    const { cluster, proxies } = proxied;
+    const natMap = proxied.natMap();
     const conn = await new ClusterClient([proxies[0]!.address], { natMap }).getConnection({
       topologyCheckIntervalMs: 600_000,
     });
