@@ -93,6 +93,22 @@ it('an error reply (WRONGTYPE) rejects the read and is not cached: a string writ
   expect(await manager.get('standalone:wrongtype')).toBe('a string');
 });
 
+it("this client's own write on a dedicated connection (BLMOVE) is read back, never the cached list from before it", async () => {
+  const manager = await cachedManager();
+  await server.admin('DEL', 'standalone:own:src', 'standalone:own:dst');
+  // The write's reply comes on the dedicated connection, its invalidation on the shared one: a race each time.
+  let stale = 0;
+  for (let i = 1; i <= 100; i++) {
+    await manager.lrange('standalone:own:dst', 0, -1); // cached (and tracked)
+    await server.admin('RPUSH', 'standalone:own:src', `x${i}`);
+    expect(await manager.blmove('standalone:own:src', 'standalone:own:dst', 'LEFT', 'RIGHT', 1)).toBe(
+      `x${i}`,
+    );
+    if ((await manager.lrange('standalone:own:dst', 0, -1)).length !== i) stale++;
+  }
+  expect(stale).toBe(0);
+});
+
 it('a lost connection drops every entry: a write made while it was down is read fresh', async () => {
   const proxy = await TcpProxy.start(server);
   cleanups.push(() => proxy.close());
