@@ -72,6 +72,23 @@ it("a key that spells another call's arguments gets its own entry (BITCOUNT '1:x
   expect(await manager.bitcount('1:x1:n01:n1')).toBe(0);
 });
 
+it('a key string with a lone surrogate (sent as the bytes of U+FFFD) is never served stale: its write is read fresh', async () => {
+  const manager = await cachedManager();
+  const key = 'standalone:lone:\uD800';
+  await server.admin('SET', key, 'v1');
+  await server.admin('SET', 'standalone:lone:marker', 'm1');
+  expect(await manager.get(key)).toBe('v1');
+  expect(await manager.get('standalone:lone:marker')).toBe('m1');
+  await server.admin('SET', key, 'v2');
+  await server.admin('SET', 'standalone:lone:marker', 'm2');
+  // Invalidations come in order on the one connection: once the marker's is in, the key's is too.
+  await waitFor(async () => (await manager.get('standalone:lone:marker')) === 'm2', {
+    timeoutMs: 5_000,
+    message: "the marker's invalidation",
+  });
+  expect(await manager.get(key)).toBe('v2');
+});
+
 it("MGET without keys goes to the server, which refuses it; a NUL-led key is not served another key's entry", async () => {
   const manager = await cachedManager();
   await expect(manager.mget([])).rejects.toMatchObject({ code: 'ERR_KEYSLOT_REPLY' });
