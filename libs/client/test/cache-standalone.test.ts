@@ -64,6 +64,21 @@ it('a cached read of a key that starts with NUL is dropped by its invalidation (
   expect(await manager.get(key)).toBe('v2');
 });
 
+it('MGET of a key string with a lone surrogate does not cache it either: its write is read fresh', async () => {
+  const manager = await cachedManager();
+  const key = 'standalone:lone-mget:\uD800';
+  await server.admin('SET', key, 'v1');
+  expect(await manager.mget([key])).toEqual(['v1']);
+  await server.admin('SET', key, 'v2');
+  await server.admin('SET', 'standalone:lone-mget:marker', 'm');
+  await waitFor(async () => (await manager.get('standalone:lone-mget:marker')) === 'm', {
+    timeoutMs: 5_000,
+    message: 'the marker',
+  });
+  expect(await manager.mget([key])).toEqual(['v2']);
+  expect(await manager.get(key)).toBe('v2');
+});
+
 it("a key that spells another call's arguments gets its own entry (BITCOUNT '1:x1:n01:n1' is not BITCOUNT x 0 1)", async () => {
   const manager = await cachedManager();
   await server.admin('SET', 'x', 'ab');

@@ -3,7 +3,7 @@ import { publishCacheLookup } from '../diagnostics-events.js';
 import { CacheEntry, type EntryOwner, type FetchReceiver, PENDING } from './cache-entry.js';
 import type { ResolvedCacheOptions } from './cache-options.js';
 import { CacheStore } from './cache-store.js';
-import { argsKeyOf, keyText } from './cacheable-commands.js';
+import { argsKeyOf, keyText, wellFormedKey } from './cacheable-commands.js';
 import { readMget } from './mget-through-cache.js';
 import { settled } from './reply-values.js';
 
@@ -78,6 +78,7 @@ export class ClientCache implements ConnectionCache, EntryOwner {
       publishCacheLookup(true, name);
       return settled(entry.reply, command.transform);
     }
+    if (entry === undefined && !wellFormedKey(command.args[0]!)) return undefined;
     this.store.counters.misses++;
     publishCacheLookup(false, name);
     if (entry !== undefined) return entry.join(command.transform);
