@@ -64,7 +64,7 @@ it('a cached read of a key that starts with NUL is dropped by its invalidation (
   expect(await manager.get(key)).toBe('v2');
 });
 
-it('MGET of a key string with a lone surrogate does not cache it either: its write is read fresh', async () => {
+it('MGET of a key string with a lone surrogate (sent as U+FFFD) is never served stale either: its write is read fresh', async () => {
   const manager = await cachedManager();
   const key = 'standalone:lone-mget:\uD800';
   await server.admin('SET', key, 'v1');

@@ -55,25 +55,13 @@ export const CACHEABLE_COMMANDS: ReadonlySet<string> = new Set([
 /**
  * The text the cache indexes a key by: the key itself, or a Buffer key's UTF-8 text, which is how the server's
  * invalidation messages name it. A Buffer key that is not valid UTF-8 would not round-trip (two keys could share a
- * text): such keys are not cached (undefined). Nor are string keys with a lone surrogate (see `wellFormedKey`).
+ * text): such keys are not cached (undefined).
  */
 export function keyText(key: RedisArg): string | undefined {
   if (typeof key === 'string') return key;
   if (!Buffer.isBuffer(key)) return undefined;
   const text = key.toString('utf8');
   return Buffer.byteLength(text) === key.length && Buffer.from(text).equals(key) ? text : undefined;
-}
-
-/** `String#isWellFormed` (Node 20), not in the ES2023 typings. */
-type WellFormed = string & { isWellFormed(): boolean };
-
-/**
- * False for a string key with a lone surrogate: it goes to the server as U+FFFD, and the server's invalidation names
- * it so, never as the caller's string. Asked when an entry would be created (a miss), never on a hit: no entry of
- * such a key exists.
- */
-export function wellFormedKey(key: RedisArg): boolean {
-  return typeof key !== 'string' || (key as WellFormed).isWellFormed();
 }
 
 /** Starts every multi-argument form, and a one-argument key that starts with it: the two forms never meet. */

@@ -3,7 +3,7 @@ import { publishCacheLookup } from '../diagnostics-events.js';
 import { CacheEntry, type EntryOwner, type FetchReceiver, PENDING } from './cache-entry.js';
 import type { ResolvedCacheOptions } from './cache-options.js';
 import { CacheStore } from './cache-store.js';
-import { argsKeyOf, keyText, wellFormedKey } from './cacheable-commands.js';
+import { argsKeyOf, keyText } from './cacheable-commands.js';
 import { readMget } from './mget-through-cache.js';
 import { settled } from './reply-values.js';
 
@@ -78,7 +78,6 @@ export class ClientCache implements ConnectionCache, EntryOwner {
       publishCacheLookup(true, name);
       return settled(entry.reply, command.transform);
     }
-    if (entry === undefined && !wellFormedKey(command.args[0]!)) return undefined;
     this.store.counters.misses++;
     publishCacheLookup(false, name);
     if (entry !== undefined) return entry.join(command.transform);
@@ -102,7 +101,12 @@ export class ClientCache implements ConnectionCache, EntryOwner {
       this.onNodeLost(node);
       return;
     }
-    for (const key of keys) this.store.dropKey(Buffer.isBuffer(key) ? key.toString('utf8') : String(key));
+    for (const key of keys) {
+      const text = Buffer.isBuffer(key) ? key.toString('utf8') : String(key);
+      this.store.dropKey(text);
+      // A key string with a lone surrogate was sent as U+FFFD, and is named so here: found by how it was sent.
+      if (text.includes('\uFFFD')) this.store.dropKeysSentAs(text);
+    }
   }
 
   /** The node's connection was lost or replaced (its tracking went with it): its entries can no longer be vouched for. */

@@ -1,7 +1,7 @@
 import type { Command } from '../command.js';
 import { publishCacheLookup } from '../diagnostics-events.js';
 import { CacheEntry, type FetchOrigin, type FetchReceiver, PENDING } from './cache-entry.js';
-import { keyText, wellFormedKey } from './cacheable-commands.js';
+import { keyText } from './cacheable-commands.js';
 import type { ClientCache } from './client-cache.js';
 import { copyReply, settled } from './reply-values.js';
 
@@ -88,8 +88,7 @@ class MgetPart implements FetchReceiver {
       const value = replies[n];
       const read = this.reads[n]!;
       // A null is a missing key or one of another type (GET would fail on it): not cached as GET.
-      if (value !== null && value !== undefined && wellFormedKey(read.key))
-        store.complete(read, value, node, this.table);
+      if (value !== null && value !== undefined) store.complete(read, value, node, this.table);
       else store.detach(read);
       this.values[this.indexes[n]!] = copyReply(value ?? null);
     }
