@@ -171,6 +171,22 @@ describe('reads through the cache', () => {
     expect((await callsOf(cluster, node, 'get')) - before).toBe(1); // a miss: the raced reply was not kept
   });
 
+  it("this client's own write on a dedicated connection (BLMOVE) is read back, never the cached list from before it", async () => {
+    const conn = await cached();
+    const node = cluster.primaries[1]!;
+    const tag = tagOn(cluster, node, 'own');
+    const [src, dst] = [`${tag}:src`, `${tag}:dst`];
+    // The write's reply comes on the dedicated connection, its invalidation on the shared one: a race each time.
+    let stale = 0;
+    for (let i = 1; i <= 100; i++) {
+      await conn.lrange(dst, 0, -1); // cached (and tracked)
+      await cluster.admin(node, 'RPUSH', src, `x${i}`);
+      expect(await conn.blmove(src, dst, 'LEFT', 'RIGHT', 1)).toBe(`x${i}`);
+      if ((await conn.lrange(dst, 0, -1)).length !== i) stale++;
+    }
+    expect(stale).toBe(0);
+  });
+
   it('bypasses the cache on conn.uncached and conn.uncached.buffers', async () => {
     const conn = await cached();
     const { key, node } = keyOnFirstPrimary('bypass');

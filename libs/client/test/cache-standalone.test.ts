@@ -64,12 +64,44 @@ it('a cached read of a key that starts with NUL is dropped by its invalidation (
   expect(await manager.get(key)).toBe('v2');
 });
 
+it('MGET of a key string with a lone surrogate (sent as U+FFFD) is never served stale either: its write is read fresh', async () => {
+  const manager = await cachedManager();
+  const key = 'standalone:lone-mget:\uD800';
+  await server.admin('SET', key, 'v1');
+  expect(await manager.mget([key])).toEqual(['v1']);
+  await server.admin('SET', key, 'v2');
+  await server.admin('SET', 'standalone:lone-mget:marker', 'm');
+  await waitFor(async () => (await manager.get('standalone:lone-mget:marker')) === 'm', {
+    timeoutMs: 5_000,
+    message: 'the marker',
+  });
+  expect(await manager.mget([key])).toEqual(['v2']);
+  expect(await manager.get(key)).toBe('v2');
+});
+
 it("a key that spells another call's arguments gets its own entry (BITCOUNT '1:x1:n01:n1' is not BITCOUNT x 0 1)", async () => {
   const manager = await cachedManager();
   await server.admin('SET', 'x', 'ab');
   await server.admin('DEL', '1:x1:n01:n1');
   expect(await manager.bitcount('x', { start: 0, end: 1 })).toBe(6);
   expect(await manager.bitcount('1:x1:n01:n1')).toBe(0);
+});
+
+it('a key string with a lone surrogate (sent as the bytes of U+FFFD) is never served stale: its write is read fresh', async () => {
+  const manager = await cachedManager();
+  const key = 'standalone:lone:\uD800';
+  await server.admin('SET', key, 'v1');
+  await server.admin('SET', 'standalone:lone:marker', 'm1');
+  expect(await manager.get(key)).toBe('v1');
+  expect(await manager.get('standalone:lone:marker')).toBe('m1');
+  await server.admin('SET', key, 'v2');
+  await server.admin('SET', 'standalone:lone:marker', 'm2');
+  // Invalidations come in order on the one connection: once the marker's is in, the key's is too.
+  await waitFor(async () => (await manager.get('standalone:lone:marker')) === 'm2', {
+    timeoutMs: 5_000,
+    message: "the marker's invalidation",
+  });
+  expect(await manager.get(key)).toBe('v2');
 });
 
 it("MGET without keys goes to the server, which refuses it; a NUL-led key is not served another key's entry", async () => {
@@ -91,6 +123,22 @@ it('an error reply (WRONGTYPE) rejects the read and is not cached: a string writ
   await server.admin('DEL', 'standalone:wrongtype');
   await server.admin('SET', 'standalone:wrongtype', 'a string');
   expect(await manager.get('standalone:wrongtype')).toBe('a string');
+});
+
+it("this client's own write on a dedicated connection (BLMOVE) is read back, never the cached list from before it", async () => {
+  const manager = await cachedManager();
+  await server.admin('DEL', 'standalone:own:src', 'standalone:own:dst');
+  // The write's reply comes on the dedicated connection, its invalidation on the shared one: a race each time.
+  let stale = 0;
+  for (let i = 1; i <= 100; i++) {
+    await manager.lrange('standalone:own:dst', 0, -1); // cached (and tracked)
+    await server.admin('RPUSH', 'standalone:own:src', `x${i}`);
+    expect(await manager.blmove('standalone:own:src', 'standalone:own:dst', 'LEFT', 'RIGHT', 1)).toBe(
+      `x${i}`,
+    );
+    if ((await manager.lrange('standalone:own:dst', 0, -1)).length !== i) stale++;
+  }
+  expect(stale).toBe(0);
 });
 
 it('a lost connection drops every entry: a write made while it was down is read fresh', async () => {

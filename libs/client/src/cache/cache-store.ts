@@ -162,6 +162,23 @@ export class CacheStore {
     }
   }
 
+  /**
+   * Drops every entry whose key is sent to the server as `text` but is not `text` (a string with a lone surrogate,
+   * sent as U+FFFD). Walks every entry: only for an invalidation that names a key with U+FFFD.
+   */
+  dropKeysSentAs(text: string): void {
+    const found: CacheEntry[] = [];
+    for (const entry of this.lists.entries()) {
+      if (
+        entry.key !== text &&
+        entry.key.length === text.length &&
+        Buffer.from(entry.key).toString() === text
+      )
+        found.push(entry);
+    }
+    for (const entry of found) this.drop(entry);
+  }
+
   /** Drops every entry read through one node's connection. */
   dropNode(node: string): void {
     for (let entry = this.lists.nodeHead(node); entry !== undefined; ) {

@@ -101,7 +101,12 @@ export class ClientCache implements ConnectionCache, EntryOwner {
       this.onNodeLost(node);
       return;
     }
-    for (const key of keys) this.store.dropKey(Buffer.isBuffer(key) ? key.toString('utf8') : String(key));
+    for (const key of keys) {
+      const text = Buffer.isBuffer(key) ? key.toString('utf8') : String(key);
+      this.store.dropKey(text);
+      // A key string with a lone surrogate was sent as U+FFFD, and is named so here: found by how it was sent.
+      if (text.includes('\uFFFD')) this.store.dropKeysSentAs(text);
+    }
   }
 
   /** The node's connection was lost or replaced (its tracking went with it): its entries can no longer be vouched for. */

@@ -40,6 +40,12 @@ export class EntryLists {
     return this.byKey.get(key);
   }
 
+  /** Every entry, cached or on its way. */
+  *entries(): IterableIterator<CacheEntry> {
+    for (let entry = this.ready.first; entry !== null; entry = entry.next) yield entry;
+    for (let entry = this.pending.first; entry !== null; entry = entry.next) yield entry;
+  }
+
   *slots(): IterableIterator<number> {
     for (let slot = 0; slot < SLOTS; slot++) if (this.bySlot[slot] !== null) yield slot;
   }

@@ -5,6 +5,7 @@ import {
   type ConnectionCache,
   type FetchReceiver,
 } from '../cache/client-cache.js';
+import { afterInvalidations } from '../cache/own-write-fence.js';
 import { UncachedView } from '../cache/uncached-view.js';
 import type { Command, RedisArg, RedisKey } from '../command.js';
 import { blockingDeadlineMs } from '../commands/blocking.js';
@@ -403,9 +404,13 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
         const handle = slot === NO_KEY ? await this.anyPrimary() : await this.primaryFor(slot);
         address = handle.address;
         const sent = handle.dedicated.withConnection(send);
-        return deadline === Number.POSITIVE_INFINITY
-          ? await sent
-          : await withTimeout(sent, deadline - Date.now(), timeout);
+        const reply =
+          deadline === Number.POSITIVE_INFINITY ? sent : withTimeout(sent, deadline - Date.now(), timeout);
+        return await (this.clientCache === undefined
+          ? reply
+          : afterInvalidations(reply, () =>
+              handle.isUp ? handle.exec({ name: 'PING', args: [] }) : undefined,
+            ));
       } catch (error) {
         if (this.state !== 'open') throw error;
         // A read-only blocking command (XREAD BLOCK) whose connection was lost is sent again: reading twice

@@ -6,6 +6,7 @@ import {
   type FetchOrigin,
   type FetchReceiver,
 } from '../cache/client-cache.js';
+import { afterInvalidations } from '../cache/own-write-fence.js';
 import { UncachedView } from '../cache/uncached-view.js';
 import type { Command } from '../command.js';
 import { blockingTimeoutMs, sharedConnectionDeadline } from '../commands/blocking.js';
@@ -188,7 +189,10 @@ export class ConnectionManager extends RedisCommands<string> {
     let timeoutMs = this.config.commandTimeoutMs;
     if (blockMs !== undefined) {
       const shared = sharedConnectionDeadline(command.name, blockMs, timeoutMs);
-      if (shared === undefined) return this.dedicated.runBlocking(command, blockMs);
+      if (shared === undefined) {
+        const reply = this.dedicated.runBlocking(command, blockMs);
+        return this.clientCache === undefined ? reply : afterInvalidations(reply, () => this.pingShared());
+      }
       if (shared instanceof Error) return Promise.reject(shared);
       timeoutMs = shared;
     }
@@ -260,6 +264,13 @@ export class ConnectionManager extends RedisCommands<string> {
   private onThisNode(context: CommandTraceContext): CommandTraceContext {
     traceNode(context, this.address);
     return context;
+  }
+
+  /** A round trip on the shared (tracking) connection, when it is open. */
+  private pingShared(): Promise<unknown> | undefined {
+    const connection = this.connection;
+    if (connection?.isOpen !== true) return undefined;
+    return connection.execHere({ name: 'PING', args: [] }, this.config.commandTimeoutMs);
   }
 
   /** Runs `work` on a dedicated connection after WATCHing `keys`; see `MultiplexedConnection#watch`. */
