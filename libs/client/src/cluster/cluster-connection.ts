@@ -468,17 +468,27 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     const [slot] = slots;
     const config = this.router.config;
     const deadline = Date.now() + config.commandTimeoutMs;
+    // The importing node an ASK sent the transaction to, for its next attempt only.
+    let askedNode: string | undefined;
     for (let aborted = 0, attempt = 0; ; ) {
       try {
-        const handle = slot === undefined ? await this.anyPrimary() : await this.primaryFor(slot);
+        const asking = askedNode !== undefined;
+        const handle = asking
+          ? this.router.handleFor(askedNode!)
+          : slot === undefined
+            ? await this.anyPrimary()
+            : await this.primaryFor(slot);
+        askedNode = undefined;
         if (trace !== undefined) traceNode(trace, handle.address);
-        return await handle.runTransaction(commands, returnBuffers);
+        return await handle.runTransaction(commands, returnBuffers, asking);
       } catch (error) {
         if (this.state !== 'open') throw error;
-        // EXECABORT after MOVED while queueing: nothing ran; follow the refreshed map.
+        // EXECABORT after MOVED or ASK while queueing: nothing ran. After ASK (the slot is migrating and a key has
+        // moved), the whole transaction goes to the importing node, after ASKING; otherwise follow the refreshed map.
         if (error instanceof ReplyError && error.prefix === 'EXECABORT') {
           if (aborted++ >= 3) throw error;
-          await this.router.refresh();
+          askedNode = error.cause instanceof ReplyError ? this.router.askTarget(error.cause) : undefined;
+          if (askedNode === undefined) await this.router.refresh();
           continue;
         }
         // Not sent (its primary cannot be reached, no node serves the slot yet): nothing ran, so wait for the map

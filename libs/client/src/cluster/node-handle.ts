@@ -117,13 +117,14 @@ export class NodeHandle {
     return this.ensureConnecting();
   }
 
-  /** Runs a transaction on this node's shared connection. */
+  /** Runs a transaction on this node's shared connection; after ASKING when `asking`. */
   async runTransaction(
     commands: readonly Command<unknown>[],
     returnBuffers: boolean,
+    asking = false,
   ): Promise<unknown[] | null> {
     const connection = await this.connect();
-    return connection.runTransaction(commands, returnBuffers);
+    return connection.runTransaction(commands, returnBuffers, asking);
   }
 
   /** Drops the current connection (e.g. a stale one that keeps redirecting) and reconnects. */
