@@ -1,9 +1,9 @@
 // Redirects outside the single-command path, against one real 3+3 cluster: a MULTI/EXEC whose key already moved to
-// the importing node of a half-done migration (ASK).
+// the importing node of a half-done migration (ASK); a fan-out by a client whose map still names a demoted primary.
 import { type DevCluster } from '@keyslot/dev-cluster';
 import { describe, expect, it } from 'vitest';
-import type { ClusterConnection } from '../src/index.js';
-import { callsOf, settle, slotOf, tagOn } from './cluster-helpers.js';
+import { ClusterClient, type ClusterConnection } from '../src/index.js';
+import { callsOf, settle, slotOf, spreadKeys, tagOn } from './cluster-helpers.js';
 import { onServer } from './support/server.js';
 import { withCluster } from './support/with-cluster.js';
 
@@ -34,5 +34,37 @@ describe(onServer('redirects of transactions'), () => {
 
     await cluster.moveSlots([slot], target);
     expect(await conn.get(moved)).toBe('2');
+  });
+});
+
+describe(onServer('fan-out after a failover the map has not seen'), () => {
+  it('FLUSHALL from a map still naming a demoted primary (READONLY) reaches its successor; SCRIPT LOAD and DBSIZE follow', async () => {
+    // A second client whose map is only refreshed when something tells it to.
+    const stale = await new ClusterClient(cluster.seeds).getConnection({
+      topologyCheckIntervalMs: 3_600_000,
+    });
+    try {
+      await cluster.refresh();
+      await conn.flushall();
+      for (const key of spreadKeys(30, 'fan:')) await stale.set(key, 'v');
+      expect(await stale.dbsize()).toBe(30);
+      const demoted = cluster.primaries.find((node) => cluster.replicasOf(node).length > 0)!;
+      const heir = cluster.replicasOf(demoted)[0]!;
+      await cluster.failover(heir);
+      await cluster.refresh();
+      expect(stale.topology().nodes.find((node) => node.address === demoted.address)?.role).toBe('primary');
+
+      const flushed = await settle(stale.flushall());
+      expect(flushed.ok ? flushed.value : flushed.error.message).toBe('OK');
+      for (const primary of cluster.primaries) {
+        expect(Number(await cluster.admin(primary, 'DBSIZE'))).toBe(0);
+      }
+      const sha = await stale.scriptLoad('return 1');
+      expect(await cluster.admin(heir, 'SCRIPT', 'EXISTS', sha)).toEqual([1]);
+      await conn.set('{fan}:after', 'v');
+      expect(await stale.dbsize()).toBe(1);
+    } finally {
+      stale.destroy();
+    }
   });
 });

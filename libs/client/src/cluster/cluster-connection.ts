@@ -351,7 +351,18 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     const timeoutMs =
       blockMs === undefined ? commandTimeoutMs : blockingDeadlineMs(blockMs, commandTimeoutMs);
     const replies = await Promise.all(
-      addresses.map((address) => this.pinned(raw, address, payload, timeoutMs)),
+      addresses.map((address, index) =>
+        this.pinned(raw, address, payload, timeoutMs).catch(async (error: unknown) => {
+          // READONLY from a node the map calls a primary: demoted by a failover the map has not seen. Nothing ran
+          // there; once the map is refreshed, its shard's new primary gets the command instead.
+          const demoted =
+            policy.targets === 'primaries' && error instanceof ReplyError && error.prefix === 'READONLY';
+          const successor = demoted ? await this.primaryReplacing(address) : undefined;
+          if (successor === undefined) throw error;
+          addresses[index] = successor;
+          return this.pinned(raw, successor, payload, timeoutMs);
+        }),
+      ),
     );
     const transform = command.transform;
     if (policy.aggregate === 'perNode') {
@@ -648,6 +659,13 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     const shard = this.router.topology?.shardFor(slot);
     if (!shard) throw new ClusterError(`no node serves hash slot ${slot} right now`);
     return this.router.handleFor(shard.primary.address);
+  }
+
+  /** After a refresh, the primary of the shard `demoted` now serves as a replica; undefined if it is not one. */
+  private async primaryReplacing(demoted: string): Promise<string | undefined> {
+    await this.router.refresh();
+    const shard = this.router.topology?.shards.find((s) => s.replicas.some((r) => r.address === demoted));
+    return shard?.primary.address;
   }
 
   private async anyPrimary() {
