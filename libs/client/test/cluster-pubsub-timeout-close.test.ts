@@ -2,7 +2,7 @@
 // (its node's clients paused with CLIENT PAUSE), and a subscribe after close().
 import { type DevCluster } from '@keyslot/dev-cluster';
 import { describe, expect, it } from 'vitest';
-import { ClusterClient, type PubSubMessage } from '../src/index.js';
+import { ClosedError, ClusterClient, type PubSubMessage } from '../src/index.js';
 import { settle, tagOn } from './cluster-helpers.js';
 import { onServer } from './support/server.js';
 import { withCluster } from './support/with-cluster.js';
@@ -32,5 +32,16 @@ describe(onServer('cluster subscriptions that time out or come after close()'), 
     } finally {
       sub.destroy();
     }
+  });
+
+  it('a subscribe after close() fails at once with ClosedError, dialling no node', async () => {
+    const sub = await new ClusterClient(cluster.seeds).getConnection();
+    await sub.close();
+    const dials = sub.stats().dials;
+    const channel = `${tagOn(cluster, cluster.primaries[2]!, 'closed-sub')}:news`;
+    await expect(sub.subscribe('after-close', () => {})).rejects.toBeInstanceOf(ClosedError);
+    await expect(sub.ssubscribe(channel, () => {})).rejects.toBeInstanceOf(ClosedError);
+    await expect(sub.psubscribe('after-close:*', () => {})).rejects.toBeInstanceOf(ClosedError);
+    expect(sub.stats().dials).toBe(dials);
   });
 });

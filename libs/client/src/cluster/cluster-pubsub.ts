@@ -1,4 +1,11 @@
-import { ConfigError, ConnectionError, OutcomeUnknownError, ReplyError, TimeoutError } from '../errors.js';
+import {
+  ClosedError,
+  ConfigError,
+  ConnectionError,
+  OutcomeUnknownError,
+  ReplyError,
+  TimeoutError,
+} from '../errors.js';
 import {
   type PubSubListener,
   SUBSCRIBE_COMMAND,
@@ -63,6 +70,8 @@ export class ClusterPubSub {
     names: string | readonly string[],
     listener: PubSubListener,
   ): Promise<void> {
+    // Closed: fail before registering anything or dialling a node.
+    if (this.router.isClosed) throw new ClosedError('the cluster connection was closed by the application');
     const added = this.subscriptions.add(kind, toList(names), listener);
     try {
       await this.place(kind, added);
