@@ -1,6 +1,7 @@
 // Redirects outside the single-command path, against one real 3+3 cluster: a MULTI/EXEC whose key already moved to
-// the importing node of a half-done migration (ASK); a fan-out by a client whose map still names a demoted primary.
-import { type DevCluster } from '@keyslot/dev-cluster';
+// the importing node of a half-done migration (ASK); a fan-out by a client whose map still names a demoted primary; a
+// blocking command sent by a stale map after a slot moved (MOVED).
+import { type DevCluster, type DevClusterNode } from '@keyslot/dev-cluster';
 import { describe, expect, it } from 'vitest';
 import { ClusterClient, type ClusterConnection } from '../src/index.js';
 import { callsOf, settle, slotOf, spreadKeys, tagOn } from './cluster-helpers.js';
@@ -65,6 +66,35 @@ describe(onServer('fan-out after a failover the map has not seen'), () => {
       expect(await stale.dbsize()).toBe(1);
     } finally {
       stale.destroy();
+    }
+  });
+});
+
+describe(onServer('blocking commands after a slot moved'), () => {
+  it('a BLPOP sent by a stale map follows the MOVED target at once, without waiting for a refresh', async () => {
+    // Refreshes ask nodes whose clients are paused (CLIENT PAUSE: they still gossip, so the cluster stays up), and
+    // take `connectTimeoutMs`, longer than the BLPOP's whole deadline (block 1 s + command timeout 1 s).
+    const stale = await new ClusterClient(cluster.seeds).getConnection({
+      topologyCheckIntervalMs: 3_600_000,
+      commandTimeoutMs: 1000,
+      connectTimeoutMs: 4000,
+    });
+    const paused: DevClusterNode[] = [];
+    try {
+      await cluster.refresh();
+      const [source, target] = [cluster.primaries[0]!, cluster.primaries[1]!];
+      const key = `${tagOn(cluster, source, 'blpop-moved')}:list`;
+      await cluster.moveSlots([slotOf(key)], target);
+      await conn.rpush(key, 'element');
+      paused.push(...cluster.nodes.filter((node) => node.id !== source.id && node.id !== target.id));
+      for (const node of paused) await cluster.admin(node, 'CLIENT', 'PAUSE', 5000, 'ALL');
+
+      const popped = await settle(stale.blpop(key, 1));
+      expect(popped.ok ? popped.value : popped.error.message).toEqual({ key, element: 'element' });
+    } finally {
+      stale.destroy();
+      // CLIENT UNPAUSE would itself be paused: wait for the pauses to end.
+      for (const node of paused) await cluster.adminWithTimeout(node, 10_000, 'PING');
     }
   });
 });

@@ -403,6 +403,8 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     };
     let address = '';
     let lastError: Error | undefined;
+    // Where a MOVED reply sent the command, for its next attempt only.
+    let movedTo: string | undefined;
     const timeout = () =>
       new TimeoutError(
         `${command.name} timed out after ${blockMs + config.commandTimeoutMs} ms (node ${address || 'no node yet'}${lastError ? `; last error: ${lastError.message}` : ''})`,
@@ -411,7 +413,13 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
       );
     for (let attempt = 0, redirects = 0; ; ) {
       try {
-        const handle = slot === NO_KEY ? await this.anyPrimary() : await this.primaryFor(slot);
+        const handle =
+          movedTo !== undefined
+            ? this.router.handleFor(movedTo)
+            : slot === NO_KEY
+              ? await this.anyPrimary()
+              : await this.primaryFor(slot);
+        movedTo = undefined;
         address = handle.address;
         const sent = handle.dedicated.withConnection(send);
         return deadline === Number.POSITIVE_INFINITY
@@ -430,11 +438,16 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
               ? RetryAction.Reconnect
               : classifyFailure(error as Error, UNWRITTEN_ATTEMPT);
         if (action === RetryAction.Redirect) {
-          // A moved slot: it did not run; follow the map once it is refreshed. (An ASK, for a slot being
-          // migrated, is not followed on a dedicated connection.)
+          // A moved slot: it did not run; go where the reply says, as a single command does (the map, refreshed
+          // meanwhile, may lag while the nodes agree). Told to go where it was: refresh first. (An ASK, for a slot
+          // being migrated, is not followed on a dedicated connection.)
           if ((error as ReplyError).prefix !== 'MOVED' || redirects++ >= this.router.maxRedirects)
             throw error;
-          await this.router.refresh();
+          movedTo = this.router.movedTarget(error as ReplyError);
+          if (movedTo === undefined || movedTo === address) {
+            movedTo = undefined;
+            await this.router.refresh();
+          }
           continue;
         }
         // Anything else that did not run (no connection could be opened, no node serves the slot yet, the cluster
