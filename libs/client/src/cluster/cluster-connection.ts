@@ -494,6 +494,11 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     const deadline = Date.now() + config.commandTimeoutMs;
     // The importing node an ASK sent the transaction to, for its next attempt only.
     let askedNode: string | undefined;
+    // The first ASK a queued command got in the last attempt (heard before EXEC's EXECABORT).
+    let ask: ReplyError | undefined;
+    const noteAsk = (error: unknown): void => {
+      if (ask === undefined && error instanceof ReplyError && error.prefix === 'ASK') ask = error;
+    };
     for (let aborted = 0, attempt = 0; ; ) {
       try {
         const asking = askedNode !== undefined;
@@ -503,15 +508,16 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
             ? await this.anyPrimary()
             : await this.primaryFor(slot);
         askedNode = undefined;
+        ask = undefined;
         if (trace !== undefined) traceNode(trace, handle.address);
-        return await handle.runTransaction(commands, returnBuffers, asking);
+        return await handle.runTransaction(commands, returnBuffers, asking, noteAsk);
       } catch (error) {
         if (this.state !== 'open') throw error;
         // EXECABORT after MOVED or ASK while queueing: nothing ran. After ASK (the slot is migrating and a key has
         // moved), the whole transaction goes to the importing node, after ASKING; otherwise follow the refreshed map.
         if (error instanceof ReplyError && error.prefix === 'EXECABORT') {
           if (aborted++ >= 3) throw error;
-          askedNode = error.cause instanceof ReplyError ? this.router.askTarget(error.cause) : undefined;
+          askedNode = ask === undefined ? undefined : this.router.askTarget(ask);
           if (askedNode === undefined) await this.router.refresh();
           continue;
         }

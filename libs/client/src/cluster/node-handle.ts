@@ -121,10 +121,11 @@ export class NodeHandle {
   async runTransaction(
     commands: readonly Command<unknown>[],
     returnBuffers: boolean,
-    asking = false,
+    asking: boolean,
+    onQueuedError: (error: unknown) => void,
   ): Promise<unknown[] | null> {
     const connection = await this.connect();
-    return connection.runTransaction(commands, returnBuffers, asking);
+    return connection.runTransaction(commands, returnBuffers, asking, onQueuedError);
   }
 
   /** Drops the current connection (e.g. a stale one that keeps redirecting) and reconnects. */
