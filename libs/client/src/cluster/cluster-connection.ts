@@ -352,7 +352,18 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     const timeoutMs =
       blockMs === undefined ? commandTimeoutMs : blockingDeadlineMs(blockMs, commandTimeoutMs);
     const replies = await Promise.all(
-      addresses.map((address) => this.pinned(raw, address, payload, timeoutMs)),
+      addresses.map((address, index) =>
+        this.pinned(raw, address, payload, timeoutMs).catch(async (error: unknown) => {
+          // READONLY from a node the map calls a primary: demoted by a failover the map has not seen. Nothing ran
+          // there; once the map is refreshed, its shard's new primary gets the command instead.
+          const demoted =
+            policy.targets === 'primaries' && error instanceof ReplyError && error.prefix === 'READONLY';
+          const successor = demoted ? await this.primaryReplacing(address) : undefined;
+          if (successor === undefined) throw error;
+          addresses[index] = successor;
+          return this.pinned(raw, successor, payload, timeoutMs);
+        }),
+      ),
     );
     const transform = command.transform;
     if (policy.aggregate === 'perNode') {
@@ -393,6 +404,8 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     };
     let address = '';
     let lastError: Error | undefined;
+    // Where a MOVED reply sent the command, for its next attempt only.
+    let movedTo: string | undefined;
     const timeout = () =>
       new TimeoutError(
         `${command.name} timed out after ${blockMs + config.commandTimeoutMs} ms (node ${address || 'no node yet'}${lastError ? `; last error: ${lastError.message}` : ''})`,
@@ -401,7 +414,13 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
       );
     for (let attempt = 0, redirects = 0; ; ) {
       try {
-        const handle = slot === NO_KEY ? await this.anyPrimary() : await this.primaryFor(slot);
+        const handle =
+          movedTo !== undefined
+            ? this.router.handleFor(movedTo)
+            : slot === NO_KEY
+              ? await this.anyPrimary()
+              : await this.primaryFor(slot);
+        movedTo = undefined;
         address = handle.address;
         const sent = handle.dedicated.withConnection(send);
         const reply =
@@ -424,11 +443,16 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
               ? RetryAction.Reconnect
               : classifyFailure(error as Error, UNWRITTEN_ATTEMPT);
         if (action === RetryAction.Redirect) {
-          // A moved slot: it did not run; follow the map once it is refreshed. (An ASK, for a slot being
-          // migrated, is not followed on a dedicated connection.)
+          // A moved slot: it did not run; go where the reply says, as a single command does (the map, refreshed
+          // meanwhile, may lag while the nodes agree). Told to go where it was: refresh first. (An ASK, for a slot
+          // being migrated, is not followed on a dedicated connection.)
           if ((error as ReplyError).prefix !== 'MOVED' || redirects++ >= this.router.maxRedirects)
             throw error;
-          await this.router.refresh();
+          movedTo = this.router.movedTarget(error as ReplyError);
+          if (movedTo === undefined || movedTo === address) {
+            movedTo = undefined;
+            await this.router.refresh();
+          }
           continue;
         }
         // Anything else that did not run (no connection could be opened, no node serves the slot yet, the cluster
@@ -473,17 +497,33 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     const [slot] = slots;
     const config = this.router.config;
     const deadline = Date.now() + config.commandTimeoutMs;
+    // The importing node an ASK sent the transaction to, for its next attempt only.
+    let askedNode: string | undefined;
+    // The first ASK a queued command got in the last attempt (heard before EXEC's EXECABORT).
+    let ask: ReplyError | undefined;
+    const noteAsk = (error: unknown): void => {
+      if (ask === undefined && error instanceof ReplyError && error.prefix === 'ASK') ask = error;
+    };
     for (let aborted = 0, attempt = 0; ; ) {
       try {
-        const handle = slot === undefined ? await this.anyPrimary() : await this.primaryFor(slot);
+        const asking = askedNode !== undefined;
+        const handle = asking
+          ? this.router.handleFor(askedNode!)
+          : slot === undefined
+            ? await this.anyPrimary()
+            : await this.primaryFor(slot);
+        askedNode = undefined;
+        ask = undefined;
         if (trace !== undefined) traceNode(trace, handle.address);
-        return await handle.runTransaction(commands, returnBuffers);
+        return await handle.runTransaction(commands, returnBuffers, asking, noteAsk);
       } catch (error) {
         if (this.state !== 'open') throw error;
-        // EXECABORT after MOVED while queueing: nothing ran; follow the refreshed map.
+        // EXECABORT after MOVED or ASK while queueing: nothing ran. After ASK (the slot is migrating and a key has
+        // moved), the whole transaction goes to the importing node, after ASKING; otherwise follow the refreshed map.
         if (error instanceof ReplyError && error.prefix === 'EXECABORT') {
           if (aborted++ >= 3) throw error;
-          await this.router.refresh();
+          askedNode = ask === undefined ? undefined : this.router.askTarget(ask);
+          if (askedNode === undefined) await this.router.refresh();
           continue;
         }
         // Not sent (its primary cannot be reached, no node serves the slot yet): nothing ran, so wait for the map
@@ -643,6 +683,13 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     const shard = this.router.topology?.shardFor(slot);
     if (!shard) throw new ClusterError(`no node serves hash slot ${slot} right now`);
     return this.router.handleFor(shard.primary.address);
+  }
+
+  /** After a refresh, the primary of the shard `demoted` now serves as a replica; undefined if it is not one. */
+  private async primaryReplacing(demoted: string): Promise<string | undefined> {
+    await this.router.refresh();
+    const shard = this.router.topology?.shards.find((s) => s.replicas.some((r) => r.address === demoted));
+    return shard?.primary.address;
   }
 
   private async anyPrimary() {

@@ -1,4 +1,11 @@
-import { ConfigError, ConnectionError, OutcomeUnknownError, ReplyError } from '../errors.js';
+import {
+  ClosedError,
+  ConfigError,
+  ConnectionError,
+  OutcomeUnknownError,
+  ReplyError,
+  TimeoutError,
+} from '../errors.js';
 import {
   type PubSubListener,
   SUBSCRIBE_COMMAND,
@@ -63,13 +70,16 @@ export class ClusterPubSub {
     names: string | readonly string[],
     listener: PubSubListener,
   ): Promise<void> {
+    // Closed: fail before registering anything or dialling a node.
+    if (this.router.isClosed) throw new ClosedError('the cluster connection was closed by the application');
     const added = this.subscriptions.add(kind, toList(names), listener);
     try {
       await this.place(kind, added);
     } catch (error) {
-      // Its node is unreachable, or was lost before confirming: keep trying, as after a reconnect. Rejecting would
-      // leave the listener registered with nothing placing it, and a later subscribe to the same name a no-op.
-      if (!isLost(error) || this.router.isClosed) throw error;
+      // Its node is unreachable, was lost before confirming, or did not confirm in time (it may still subscribe):
+      // keep trying, as after a reconnect. Rejecting would leave the listener registered with nothing placing it,
+      // and a later subscribe to the same name a no-op.
+      if (!(isLost(error) || error instanceof TimeoutError) || this.router.isClosed) throw error;
       this.retryPlacement(kind, added);
     }
   }

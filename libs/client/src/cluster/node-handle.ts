@@ -117,13 +117,15 @@ export class NodeHandle {
     return this.ensureConnecting();
   }
 
-  /** Runs a transaction on this node's shared connection. */
+  /** Runs a transaction on this node's shared connection; after ASKING when `asking`. */
   async runTransaction(
     commands: readonly Command<unknown>[],
     returnBuffers: boolean,
+    asking: boolean,
+    onQueuedError: (error: unknown) => void,
   ): Promise<unknown[] | null> {
     const connection = await this.connect();
-    return connection.runTransaction(commands, returnBuffers);
+    return connection.runTransaction(commands, returnBuffers, asking, onQueuedError);
   }
 
   /** Drops the current connection (e.g. a stale one that keeps redirecting) and reconnects. */

@@ -427,6 +427,17 @@ export class ClusterRouter implements RequestRouter {
   }
 
   /**
+   * Where an ASK reply to a command sent outside a request points (a queued command of a transaction), NAT-mapped and
+   * counted as a redirect. Undefined when the reply is not an ASK that can be followed.
+   */
+  askTarget(reply: ReplyError): string | undefined {
+    const redirect = reply.prefix === 'ASK' ? parseRedirect(reply.message) : undefined;
+    if (redirect === undefined) return undefined;
+    this.counters.redirects++;
+    return reachableAddress(redirect.announced, this.settings.natMap);
+  }
+
+  /**
    * Where a MOVED reply to a command sent outside a request points (SSUBSCRIBE), NAT-mapped; asks for a refresh, as
    * any MOVED does. Undefined when the reply is not a MOVED that can be followed.
    */

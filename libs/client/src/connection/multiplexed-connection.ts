@@ -223,9 +223,17 @@ export class MultiplexedConnection extends RedisCommands<string> {
     return new Multi((commands, returnBuffers) => this.runTransaction(commands, returnBuffers));
   }
 
-  /** @internal Writes MULTI, the commands and EXEC together, so nothing else can come between them. */
-  runTransaction(commands: readonly Command<unknown>[], returnBuffers: boolean): Promise<unknown[] | null> {
-    return writeTransaction(this, commands, returnBuffers);
+  /**
+   * @internal Writes MULTI, the commands and EXEC together, so nothing else can come between them; ASKING first when
+   * `asking` (a cluster transaction following an ASK). `onQueuedError` hears the queued commands' error replies.
+   */
+  runTransaction(
+    commands: readonly Command<unknown>[],
+    returnBuffers: boolean,
+    asking = false,
+    onQueuedError?: (error: unknown) => void,
+  ): Promise<unknown[] | null> {
+    return writeTransaction(this, commands, returnBuffers, asking, onQueuedError);
   }
 
   /**
