@@ -88,6 +88,25 @@ describe(onServer('CLIENT SETINFO, only where the server has it'), () => {
     }
   });
 
+  it('a maxPending smaller than the handshake (SETINFO, SELECT, CLIENT TRACKING) still connects: its steps are not the application commands', async () => {
+    const manager = await new Client({
+      host: '127.0.0.1',
+      port: server.port,
+      db: 1,
+      clientName: 'small-queue-probe',
+    }).getConnectionManager({ maxPending: 1, cache: { maxEntries: 10 } });
+    try {
+      await manager.set('small-queue', 'v');
+      expect(await manager.get('small-queue')).toBe('v');
+      const clients = String(await server.admin('CLIENT', 'LIST'));
+      const line = clients.split('\n').find((entry) => entry.includes(' name=small-queue-probe '));
+      expect(line).toMatch(/ db=1 /);
+      if (expected().clientSetInfo) expect(line).toMatch(/ lib-name=keyslot /);
+    } finally {
+      await manager.close();
+    }
+  });
+
   it('over RESP2 (no HELLO, so the server is unknown) it is tried, and a refusal is ignored', async () => {
     await server.admin('CONFIG', 'RESETSTAT');
     const resp2 = await new Client({

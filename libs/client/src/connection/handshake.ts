@@ -1,3 +1,4 @@
+import type { RedisArg } from '../command.js';
 import { ConnectionError, OutcomeUnknownError, ReplyError } from '../errors.js';
 import type { NodeConnectionSettings } from './connection-options.js';
 import type { Fetched } from './credentials.js';
@@ -56,22 +57,21 @@ export async function handshake(
   } catch (error) {
     throw explainHandshakeFailure(error, connection.address, settings, named);
   }
+  // Sent together, however small the application's `maxPending`: they are the connection's own, not its commands.
+  const step = (name: string, args: RedisArg[]): Promise<unknown> =>
+    connection.execHere({ name, args }, timeout, true);
   const steps: Promise<unknown>[] = [];
   if (knowsClientSetInfo(connection.server)) {
     // A server HELLO did not describe (RESP2) may not know SETINFO either; that is fine.
     steps.push(
-      connection.execHere({ name: 'CLIENT', args: ['SETINFO', 'LIB-NAME', LIB_NAME] }, timeout).catch(ignore),
-      connection
-        .execHere({ name: 'CLIENT', args: ['SETINFO', 'LIB-VER', LIB_VERSION] }, timeout)
-        .catch(ignore),
+      step('CLIENT', ['SETINFO', 'LIB-NAME', LIB_NAME]).catch(ignore),
+      step('CLIENT', ['SETINFO', 'LIB-VER', LIB_VERSION]).catch(ignore),
     );
   }
-  if (settings.db !== 0) steps.push(connection.execHere({ name: 'SELECT', args: [settings.db] }, timeout));
-  if (settings.readonly) steps.push(connection.execHere({ name: 'READONLY', args: [] }, timeout));
+  if (settings.db !== 0) steps.push(step('SELECT', [settings.db]));
+  if (settings.readonly) steps.push(step('READONLY', []));
   // Before any read: every key this connection reads is then tracked, and its invalidation comes back here.
-  if (settings.tracking) {
-    steps.push(connection.execHere({ name: 'CLIENT', args: ['TRACKING', 'ON'] }, timeout));
-  }
+  if (settings.tracking) steps.push(step('CLIENT', ['TRACKING', 'ON']));
   try {
     await Promise.all(steps);
   } catch (error) {

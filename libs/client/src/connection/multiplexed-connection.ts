@@ -173,15 +173,18 @@ export class MultiplexedConnection extends RedisCommands<string> {
     return sendBlocking(this, this.config, command, blockMs);
   }
 
-  /** Runs a command on this very connection, with the given deadline (0 or Infinity: none). */
-  execHere<T>(command: Command<T>, timeoutMs: number): Promise<T> {
+  /**
+   * Runs a command on this very connection, with the given deadline (0 or Infinity: none). `ownStep`: a step of the
+   * connection's own handshake, not an application's command, so not counted against `maxPending`.
+   */
+  execHere<T>(command: Command<T>, timeoutMs: number, ownStep = false): Promise<T> {
     let payload: EncodedCommand;
     try {
       payload = encodeCommand(command.name, command.args);
     } catch (error) {
       return Promise.reject(error);
     }
-    const full = this.refusal(command.name, 1);
+    const full = ownStep ? undefined : this.refusal(command.name, 1);
     if (full !== undefined) return Promise.reject(full);
     const request = new PromiseRequest<T>(
       command.name,
