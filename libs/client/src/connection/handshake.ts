@@ -59,7 +59,7 @@ export async function handshake(
   }
   // Sent together, however small the application's `maxPending`: they are the connection's own, not its commands.
   const step = (name: string, args: RedisArg[]): Promise<unknown> =>
-    connection.execHere({ name, args }, timeout, true);
+    connection.execOwnStep({ name, args }, timeout);
   const steps: Promise<unknown>[] = [];
   if (knowsClientSetInfo(connection.server)) {
     // A server HELLO did not describe (RESP2) may not know SETINFO either; that is fine.

@@ -173,18 +173,27 @@ export class MultiplexedConnection extends RedisCommands<string> {
     return sendBlocking(this, this.config, command, blockMs);
   }
 
+  /** Runs a command on this very connection, with the given deadline (0 or Infinity: none). */
+  execHere<T>(command: Command<T>, timeoutMs: number): Promise<T> {
+    return this.execOn(command, timeoutMs, true);
+  }
+
   /**
-   * Runs a command on this very connection, with the given deadline (0 or Infinity: none). `ownStep`: a step of the
-   * connection's own handshake, not an application's command, so not counted against `maxPending`.
+   * @internal `execHere` for a step of the connection's own handshake: not an application's command, so not counted
+   * against `maxPending` (the steps are sent together, however small it is).
    */
-  execHere<T>(command: Command<T>, timeoutMs: number, ownStep = false): Promise<T> {
+  execOwnStep<T>(command: Command<T>, timeoutMs: number): Promise<T> {
+    return this.execOn(command, timeoutMs, false);
+  }
+
+  private execOn<T>(command: Command<T>, timeoutMs: number, admit: boolean): Promise<T> {
     let payload: EncodedCommand;
     try {
       payload = encodeCommand(command.name, command.args);
     } catch (error) {
       return Promise.reject(error);
     }
-    const full = ownStep ? undefined : this.refusal(command.name, 1);
+    const full = admit ? this.refusal(command.name, 1) : undefined;
     if (full !== undefined) return Promise.reject(full);
     const request = new PromiseRequest<T>(
       command.name,
