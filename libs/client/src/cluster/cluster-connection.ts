@@ -231,10 +231,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     // A primary known down (its shared connection lost and not back): nothing is sent to it; wait, within the
     // command timeout, for it to be back or for the map to name its successor, as a single command does.
     for (let attempt = 0; !handle.isUp && handle.lastError !== undefined; ) {
-      const wait = Math.min(backoffDelay(attempt++, config.backoff), deadline - Date.now());
-      if (wait <= 0) break;
-      this.router.requestRefresh();
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (!(await this.backOff(attempt++, deadline))) break;
       if (this.state !== 'open') throw closed();
       handle = await this.primaryFor(slot);
     }
@@ -459,10 +456,7 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
         // said to try later): wait and try again within the deadline, as for any other command.
         if (!resends(action)) throw error;
         lastError = error as Error;
-        const wait = Math.min(backoffDelay(attempt++, config.backoff), deadline - Date.now());
-        if (wait <= 0) throw timeout();
-        this.router.requestRefresh();
-        await new Promise((resolve) => setTimeout(resolve, wait));
+        if (!(await this.backOff(attempt++, deadline))) throw timeout();
         if (Date.now() >= deadline) throw timeout();
       }
     }
@@ -529,10 +523,8 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
         // Not sent (its primary cannot be reached, no node serves the slot yet): nothing ran, so wait for the map
         // to name a primary that answers, within the command timeout, as a single command does. A transaction lost
         // after it was written (OutcomeUnknownError) may have run: final.
-        const wait = Math.min(backoffDelay(attempt++, config.backoff), deadline - Date.now());
-        if (!resends(classifyFailure(error as Error, UNWRITTEN_ATTEMPT)) || wait <= 0) throw error;
-        this.router.requestRefresh();
-        await new Promise((resolve) => setTimeout(resolve, wait));
+        if (!resends(classifyFailure(error as Error, UNWRITTEN_ATTEMPT))) throw error;
+        if (!(await this.backOff(attempt++, deadline))) throw error;
         if (this.state !== 'open') throw closed();
       }
     }
@@ -638,6 +630,18 @@ export class ClusterConnection extends RedisCommands<string, Record<string, stri
     // failed at once has already detached its entry, which never reads `origin` then.
     if (request instanceof QueueFullError) receiver.reject(request);
     else receiver.origin = request;
+  }
+
+  /**
+   * Waits out the backoff of `attempt`, cut at `deadline`, asking for a refresh meanwhile (a command sent as a unit,
+   * outside the router's queues); false when no time is left.
+   */
+  private async backOff(attempt: number, deadline: number): Promise<boolean> {
+    const wait = Math.min(backoffDelay(attempt, this.router.config.backoff), deadline - Date.now());
+    if (wait <= 0) return false;
+    this.router.requestRefresh();
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    return true;
   }
 
   /** Admits one request (or says why not), then creates and routes it. */
